@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Checks are pure decisions: (call, facts, policy) -> verdict.
+ * They never call ptrace and never read /proc; the tracer gathers the
+ * facts a check asks for (check_needs) and only those.
+ */
+#ifndef MEMTRACE_CHECK_H
+#define MEMTRACE_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "policy.h"
+
+/* The memory calls memtrace stops on, whatever their number. */
+enum msys {
+	MSYS_NONE,
+	MSYS_BRK,
+	MSYS_MMAP,		/* six register arguments, offset in bytes */
+	MSYS_MMAP2,		/* offset in the personality's unit */
+	MSYS_OLD_MMAP,		/* one pointer to six words */
+	MSYS_MREMAP,
+	MSYS_MPROTECT,
+	MSYS_PKEY_MPROTECT,
+	MSYS__N
+};
+
+const char *msys_name(enum msys s);
+
+/*
+ * One decoded call. For the mmap family, addr/len/prot/flags/fd/off
+ * are normalised (offset in bytes) whatever the calling convention;
+ * raw[] keeps the register values as the tracee passed them.
+ */
+struct mcall {
+	enum msys sys;
+	long nr;			/* as the kernel saw it */
+	const char *pers;		/* personality name */
+	unsigned word;			/* personality word size, bytes */
+	uint64_t raw[6];
+	bool block_unreadable;		/* old_mmap: block could not be read */
+	uint64_t block_addr;		/* old_mmap: the pointer */
+
+	uint64_t addr, len;
+	uint64_t prot, flags;
+	int fd;
+	uint64_t off;
+	/* mremap */
+	uint64_t old_len, new_len, new_addr;
+	/* brk */
+	uint64_t brk;
+};
+
+/* What the tracer found out, asked for by check_needs(). */
+enum fact_bits {
+	FACT_RANGE_PROT = 1u << 0,	/* protections now over [addr,len) */
+	FACT_FD = 1u << 1,		/* fd flags, path, stat, dir stat */
+	FACT_VMSIZE = 1u << 2,
+	FACT_PSS = 1u << 3,
+	FACT_BRK = 1u << 4,		/* current program break */
+	FACT_ELF = 1u << 5,		/* executable-stack inspection */
+	FACT_HASH = 1u << 6,		/* force digest */
+};
+
+struct facts {
+	unsigned have;			/* fact_bits gathered */
+	unsigned failed;		/* fact_bits that could not be read */
+
+	/* FACT_RANGE_PROT */
+	bool range_mapped;		/* whole range covered by mappings */
+	bool range_writable;		/* some part is writable now */
+	bool range_exec;		/* some part is executable now */
+
+	/* FACT_FD */
+	bool fd_exists;
+	int fd_flags;			/* open flags from fdinfo (O_*) */
+	char path[4096];		/* canonical path or a description */
+	bool path_real;			/* path names a file (not deleted) */
+	struct stat st;			/* of the open file */
+	bool dir_ok;
+	struct stat dir_st;		/* of its parent directory */
+	uid_t proc_uid;			/* the process's user */
+	bool proc_in_tpe_gid;		/* member of tpe/gid */
+
+	/* FACT_VMSIZE, FACT_PSS, FACT_BRK: bytes */
+	uint64_t vmsize, pss, cur_brk;
+
+	/* FACT_ELF */
+	int elf_stack;			/* enum elf_stack */
+	char elf_err[256];
+
+	/* FACT_HASH */
+	char hash_hex[129];
+	int hash_alg;
+};
+
+/* The verdict of the checks on one call. */
+struct verdict {
+	enum action act;
+	int err;			/* errno the call fails with */
+	enum category cat;
+	const char *check;		/* check name, e.g. "wx" */
+	char msg[256];
+	char tip[512];			/* a rule that would allow the call */
+	char path[4096];		/* file involved, "" if none */
+	bool has_path;
+};
+
+/* Facts the enabled checks need for this call (cheap ones first). */
+unsigned check_needs(const struct mcall *c, const struct policy *p);
+
+/*
+ * Facts needed only if the cheap ones did not already decide: called
+ * again with the facts gathered so far.
+ */
+unsigned check_needs_more(const struct mcall *c, const struct policy *p,
+			  const struct facts *f);
+
+/* Run every check; the first that does not allow decides. */
+void check_call(const struct mcall *c, const struct facts *f,
+		const struct policy *p, struct verdict *v);
+
+/*
+ * When a call may be denied, as seccomp can test it: always, or when
+ * one of the register arguments has one of the bits of a mask set.
+ * The filter is compiled from this, so a call no enabled check can
+ * deny never stops.
+ */
+#define FILTER_MAX_CONDS 8
+struct filter_cond {
+	int arg;		/* register argument index */
+	uint64_t mask;		/* stop if (arg & mask) != 0 */
+};
+struct filter_need {
+	bool always;
+	int ncond;
+	struct filter_cond cond[FILTER_MAX_CONDS];
+};
+
+/* Merge what every enabled check needs for calls of kind s. */
+void check_filter_needs(enum msys s, const struct policy *p,
+			struct filter_need *out);
+
+/* Helpers for checks describing their needs. */
+void filter_need_always(struct filter_need *n);
+void filter_need_bits(struct filter_need *n, int arg, uint64_t mask);
+
+/* Set a deny verdict for category cat (taking its default action). */
+void verdict_set(struct verdict *v, const struct policy *p,
+		 enum category cat, const char *check, int err,
+		 const char *tip, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+#endif

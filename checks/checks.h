@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The shape every check has. One check per file (checks/wx.c, ...),
+ * each a row of the table in checks/run.c.
+ */
+#ifndef MEMTRACE_CHECKS_H
+#define MEMTRACE_CHECKS_H
+
+#include "checks/check.h"
+
+struct check {
+	const char *name;
+	/* Whether the policy switches the check on at all. */
+	bool (*enabled)(const struct policy *p);
+	/* When a call of kind s may be denied (drives the filter). */
+	void (*filter)(enum msys s, const struct policy *p,
+		       struct filter_need *n);
+	/* Facts the check needs for c, given what f holds already. */
+	unsigned (*needs)(const struct mcall *c, const struct policy *p,
+			  const struct facts *f);
+	/* Decide; leave v->act at ACT_ALLOW to allow. */
+	void (*run)(const struct mcall *c, const struct facts *f,
+		    const struct policy *p, struct verdict *v);
+};
+
+bool msys_is_mmap(enum msys s);
+
+extern const struct check check_args;
+extern const struct check check_wx;
+
+#endif

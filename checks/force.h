@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Force: checksum verification of mapped files (OpenSSL EVP for the
+ * digests, zlib's crc32() for crc32). Hashes are read from an open fd,
+ * never by path, and cached by file identity.
+ *
+ * crc64 is recognised (rules and hex lengths parse) but not computed:
+ * none of the libraries memtrace links (libcrypto, zlib, libelf)
+ * provides a CRC-64, so hash_fd() fails with ENOTSUP for HASH_CRC64.
+ */
+#ifndef MEMTRACE_FORCE_H
+#define MEMTRACE_FORCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+enum hash_alg {
+	HASH_CRC32, HASH_CRC64, HASH_MD5, HASH_SHA1, HASH_SHA256,
+	HASH_SHA384, HASH_SHA512, HASH_SHA3_256, HASH_SHA3_384,
+	HASH_SHA3_512, HASH_BLAKE2B_512, HASH__N
+};
+
+#define HASH_MAX_HEX 128
+/* Cached results kept; the oldest is evicted first. */
+#define HASH_CACHE_MAX 1024
+
+/* "sha256" -> HASH_SHA256; -1 if unknown. */
+int hash_alg_from_name(const char *name);
+/* The algorithm Syd infers from a digest's hex length; -1 if none. */
+int hash_alg_from_hexlen(size_t len);
+const char *hash_alg_name(int alg);
+/* Hex length of the algorithm's digest. */
+size_t hash_alg_hexlen(int alg);
+
+/*
+ * Hash the whole file behind fd (read with pread from offset 0) into
+ * hex (lower case, NUL-terminated, at least HASH_MAX_HEX+1 bytes).
+ * 0 on success, -1 with errno set (ENOTSUP for HASH_CRC64 or a
+ * digest the crypto library lacks, EINVAL for an unknown algorithm).
+ * The result is cached by (st_dev, st_ino, st_size, mtime, ctime, alg)
+ * when st is given.
+ */
+int hash_fd(int fd, const struct stat *st, int alg, char *hex);
+
+/* How many times hash_fd actually read a file (not served from cache). */
+unsigned long hash_reads(void);
+
+void hash_cache_clear(void);
+
+#endif

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The table of checks, and running them over one call. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "checks/checks.h"
+
+/* Order matters only for which record a call that several checks
+ * deny gets: argument problems first, then the cheapest checks. */
+static const struct check *const checks[] = {
+	&check_args,
+	&check_wx,
+};
+#define NCHECKS (sizeof(checks) / sizeof(checks[0]))
+
+static const char *const msys_names[MSYS__N] = {
+	[MSYS_NONE] = "?",
+	[MSYS_BRK] = "brk",
+	[MSYS_MMAP] = "mmap",
+	[MSYS_MMAP2] = "mmap2",
+	[MSYS_OLD_MMAP] = "old_mmap",
+	[MSYS_MREMAP] = "mremap",
+	[MSYS_MPROTECT] = "mprotect",
+	[MSYS_PKEY_MPROTECT] = "pkey_mprotect",
+};
+
+const char *msys_name(enum msys s)
+{
+	return s < MSYS__N && msys_names[s] ? msys_names[s] : "?";
+}
+
+bool msys_is_mmap(enum msys s)
+{
+	return s == MSYS_MMAP || s == MSYS_MMAP2 || s == MSYS_OLD_MMAP;
+}
+
+void filter_need_always(struct filter_need *n)
+{
+	n->always = true;
+}
+
+void filter_need_bits(struct filter_need *n, int arg, uint64_t mask)
+{
+	for (int i = 0; i < n->ncond; i++) {
+		if (n->cond[i].arg == arg) {
+			n->cond[i].mask |= mask;
+			return;
+		}
+	}
+	if (n->ncond == FILTER_MAX_CONDS) {
+		n->always = true;	/* too many to test: stop always */
+		return;
+	}
+	n->cond[n->ncond].arg = arg;
+	n->cond[n->ncond].mask = mask;
+	n->ncond++;
+}
+
+void check_filter_needs(enum msys s, const struct policy *p,
+			struct filter_need *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < NCHECKS; i++)
+		if (checks[i]->filter && checks[i]->enabled(p))
+			checks[i]->filter(s, p, out);
+}
+
+unsigned check_needs_more(const struct mcall *c, const struct policy *p,
+			  const struct facts *f)
+{
+	unsigned want = 0;
+
+	for (size_t i = 0; i < NCHECKS; i++)
+		if (checks[i]->needs && checks[i]->enabled(p))
+			want |= checks[i]->needs(c, p, f);
+	return want & ~(f->have | f->failed);
+}
+
+unsigned check_needs(const struct mcall *c, const struct policy *p)
+{
+	struct facts none;
+
+	memset(&none, 0, sizeof(none));
+	return check_needs_more(c, p, &none);
+}
+
+/* The first denial decides; without one, the first warning. */
+void check_call(const struct mcall *c, const struct facts *f,
+		const struct policy *p, struct verdict *v)
+{
+	struct verdict warn;
+	bool warned = false;
+
+	memset(v, 0, sizeof(*v));
+	v->act = ACT_ALLOW;
+	for (size_t i = 0; i < NCHECKS; i++) {
+		struct verdict one;
+
+		if (!checks[i]->enabled(p))
+			continue;
+		memset(&one, 0, sizeof(one));
+		one.act = ACT_ALLOW;
+		checks[i]->run(c, f, p, &one);
+		if (action_denies(one.act)) {
+			*v = one;
+			return;
+		}
+		if (one.act == ACT_WARN && !warned) {
+			warn = one;
+			warned = true;
+		}
+	}
+	if (warned)
+		*v = warn;
+}
+
+void verdict_set(struct verdict *v, const struct policy *p,
+		 enum category cat, const char *check, int err,
+		 const char *tip, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->act = p->deflt[cat];
+	v->cat = cat;
+	v->check = check;
+	v->err = err;
+	snprintf(v->tip, sizeof(v->tip), "%s", tip ? tip : "");
+	va_start(ap, fmt);
+	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
+	va_end(ap);
+}

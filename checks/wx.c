@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * W^X: no mapping that is writable and executable, no executable
+ * anonymous or shared mapping, and no mprotect that makes writable
+ * memory executable. trace/allow_unsafe_exec_memory:1 turns it off.
+ */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "checks/checks.h"
+
+#define TIP "trace/allow_unsafe_exec_memory:1"
+
+static bool wx_enabled(const struct policy *p)
+{
+	return !p->allow_unsafe_exec_memory;
+}
+
+static void wx_filter(enum msys s, const struct policy *p,
+		      struct filter_need *n)
+{
+	if (s == MSYS_OLD_MMAP)
+		filter_need_always(n);	/* arguments are in memory */
+	else if (msys_is_mmap(s) || s == MSYS_MPROTECT ||
+		 s == MSYS_PKEY_MPROTECT)
+		filter_need_bits(n, 2, PROT_EXEC);
+}
+
+static bool mprotect_family(enum msys s)
+{
+	return s == MSYS_MPROTECT || s == MSYS_PKEY_MPROTECT;
+}
+
+static unsigned wx_needs(const struct mcall *c, const struct policy *p,
+			 const struct facts *f)
+{
+	/* Only an X-without-W mprotect needs to know what is there now. */
+	if (mprotect_family(c->sys) && (c->prot & PROT_EXEC) &&
+	    !(c->prot & PROT_WRITE))
+		return FACT_RANGE_PROT;
+	return 0;
+}
+
+static bool shared(uint64_t flags)
+{
+	uint64_t type = flags & MAP_TYPE;
+
+	return type == MAP_SHARED || type == MAP_SHARED_VALIDATE;
+}
+
+static void wx_mmap(const struct mcall *c, const struct policy *p,
+		    struct verdict *v)
+{
+	if (c->block_unreadable || !(c->prot & PROT_EXEC))
+		return;
+	if (c->prot & PROT_WRITE)
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "writable and executable mapping");
+	else if (c->flags & MAP_ANONYMOUS)
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "executable anonymous mapping");
+	else if (shared(c->flags))
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "executable shared mapping");
+}
+
+static void wx_mprotect(const struct mcall *c, const struct facts *f,
+			const struct policy *p, struct verdict *v)
+{
+	if (!(c->prot & PROT_EXEC))
+		return;
+	if (c->prot & PROT_WRITE) {
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "writable and executable protection");
+		return;
+	}
+	/* The facts could not be read: fail closed. */
+	if (f->failed & FACT_RANGE_PROT) {
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "cannot read the range's protection");
+		return;
+	}
+	if (f->range_writable)
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "making writable memory executable");
+}
+
+static void wx_run(const struct mcall *c, const struct facts *f,
+		   const struct policy *p, struct verdict *v)
+{
+	if (msys_is_mmap(c->sys))
+		wx_mmap(c, p, v);
+	else if (mprotect_family(c->sys))
+		wx_mprotect(c, f, p, v);
+}
+
+const struct check check_wx = {
+	.name = "wx",
+	.enabled = wx_enabled,
+	.filter = wx_filter,
+	.needs = wx_needs,
+	.run = wx_run,
+};

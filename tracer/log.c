@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Records: one per non-allow verdict (every stop with -v), as text or
+ * as JSON lines, to stderr or -o FILE.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "tracer/tracer.h"
+
+struct flag_name {
+	uint64_t bit;
+	const char *name;
+};
+
+static const struct flag_name prot_names[] = {
+	{ PROT_READ, "PROT_READ" }, { PROT_WRITE, "PROT_WRITE" },
+	{ PROT_EXEC, "PROT_EXEC" }, { 0x8, "PROT_SEM" },
+	{ 0x01000000, "PROT_GROWSDOWN" }, { 0x02000000, "PROT_GROWSUP" },
+};
+
+static const struct flag_name map_type_names[] = {
+	{ 0x01, "MAP_SHARED" }, { 0x02, "MAP_PRIVATE" },
+	{ 0x03, "MAP_SHARED_VALIDATE" },
+};
+
+static const struct flag_name map_names[] = {
+	{ 0x10, "MAP_FIXED" }, { 0x20, "MAP_ANONYMOUS" },
+	{ 0x40, "MAP_32BIT" }, { 0x100, "MAP_GROWSDOWN" },
+	{ 0x800, "MAP_DENYWRITE" }, { 0x1000, "MAP_EXECUTABLE" },
+	{ 0x2000, "MAP_LOCKED" }, { 0x4000, "MAP_NORESERVE" },
+	{ 0x8000, "MAP_POPULATE" }, { 0x10000, "MAP_NONBLOCK" },
+	{ 0x20000, "MAP_STACK" }, { 0x40000, "MAP_HUGETLB" },
+	{ 0x80000, "MAP_SYNC" }, { 0x100000, "MAP_FIXED_NOREPLACE" },
+	{ 0x4000000, "MAP_UNINITIALIZED" },
+};
+
+static const struct flag_name mremap_names[] = {
+	{ 1, "MREMAP_MAYMOVE" }, { 2, "MREMAP_FIXED" },
+	{ 4, "MREMAP_DONTUNMAP" },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A small appending buffer. */
+struct sbuf {
+	char *p;
+	size_t len, used;
+};
+
+static void sb_add(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sb_add(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (b->used >= b->len)
+		return;
+	va_start(ap, fmt);
+	int n = vsnprintf(b->p + b->used, b->len - b->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->used += (size_t)n < b->len - b->used ? (size_t)n
+							: b->len - b->used - 1;
+}
+
+static void sb_flags(struct sbuf *b, uint64_t v, const struct flag_name *t,
+		     size_t n, const char *zero)
+{
+	bool any = false;
+
+	if (!v) {
+		sb_add(b, "%s", zero);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((v & t[i].bit) == t[i].bit) {
+			sb_add(b, "%s%s", any ? "|" : "", t[i].name);
+			v &= ~t[i].bit;
+			any = true;
+		}
+	}
+	if (v)
+		sb_add(b, "%s%#llx", any ? "|" : "", (unsigned long long)v);
+}
+
+static void sb_map_flags(struct sbuf *b, uint64_t v)
+{
+	uint64_t type = v & 0x3;
+	bool any = false;
+
+	for (size_t i = 0; i < N(map_type_names); i++) {
+		if (map_type_names[i].bit == type) {
+			sb_add(b, "%s", map_type_names[i].name);
+			any = true;
+		}
+	}
+	v &= ~(uint64_t)0x3;
+	if (any && v)
+		sb_add(b, "|");
+	if (v || !any)
+		sb_flags(b, v, map_names, N(map_names), "0");
+}
+
+static void sb_addr(struct sbuf *b, uint64_t a)
+{
+	if (a)
+		sb_add(b, "%#llx", (unsigned long long)a);
+	else
+		sb_add(b, "NULL");
+}
+
+static void fmt_mmap(struct sbuf *b, const struct mcall *c)
+{
+	sb_addr(b, c->addr);
+	sb_add(b, ", %llu, ", (unsigned long long)c->len);
+	sb_flags(b, c->prot, prot_names, N(prot_names), "PROT_NONE");
+	sb_add(b, ", ");
+	sb_map_flags(b, c->flags);
+	/* mmap2 shows its offset in the call's own unit, as passed. */
+	uint64_t off = c->sys == MSYS_MMAP2 ? c->raw[5] : c->off;
+	sb_add(b, ", %d, %#llx", c->fd, (unsigned long long)off);
+}
+
+void format_call(const struct mcall *c, char *buf, size_t len)
+{
+	struct sbuf b = { buf, len, 0 };
+
+	buf[0] = '\0';
+	sb_add(&b, "%s(", msys_name(c->sys));
+	switch (c->sys) {
+	case MSYS_BRK:
+		sb_addr(&b, c->brk);
+		break;
+	case MSYS_OLD_MMAP:
+		if (c->block_unreadable) {
+			sb_add(&b, "%#llx", (unsigned long long)c->block_addr);
+			break;
+		}
+		sb_add(&b, "{");
+		fmt_mmap(&b, c);
+		sb_add(&b, "}");
+		break;
+	case MSYS_MMAP:
+	case MSYS_MMAP2:
+		fmt_mmap(&b, c);
+		break;
+	case MSYS_MREMAP:
+		sb_addr(&b, c->addr);
+		sb_add(&b, ", %llu, %llu, ", (unsigned long long)c->old_len,
+		       (unsigned long long)c->new_len);
+		sb_flags(&b, c->flags, mremap_names, N(mremap_names), "0");
+		sb_add(&b, ", ");
+		sb_addr(&b, c->new_addr);
+		break;
+	case MSYS_MPROTECT:
+	case MSYS_PKEY_MPROTECT:
+		sb_addr(&b, c->addr);
+		sb_add(&b, ", %llu, ", (unsigned long long)c->len);
+		sb_flags(&b, c->prot, prot_names, N(prot_names), "PROT_NONE");
+		if (c->sys == MSYS_PKEY_MPROTECT)
+			sb_add(&b, ", %d", (int)c->raw[3]);
+		break;
+	default:
+		break;
+	}
+	sb_add(&b, ")");
+}
+
+static FILE *out(void)
+{
+	return T.log ? T.log : stderr;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static const char *errno_name(int e)
+{
+	const char *n = strerrorname_np(e);
+
+	return n ? n : "E?";
+}
+
+static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
+		     const struct verdict *v, bool denied)
+{
+	FILE *f = out();
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fprintf(f, "{\"ctx\":\"access\",\"cap\":");
+	json_str(f, v->check ? v->check : "none");
+	fprintf(f, ",\"act\":\"%s\",\"sys\":\"%s\",\"arch\":\"%s\","
+		"\"pid\":%d,\"tid\":%d,\"args\":[", action_name(v->act),
+		msys_name(c->sys), c->pers, tgid, tid);
+	for (int i = 0; i < 6; i++)
+		fprintf(f, "%s%llu", i ? "," : "",
+			(unsigned long long)c->raw[i]);
+	fprintf(f, "]");
+	if (v->has_path) {
+		fprintf(f, ",\"path\":");
+		json_str(f, v->path);
+	}
+	if (denied)
+		fprintf(f, ",\"errno\":\"%s\"", errno_name(v->err));
+	fprintf(f, ",\"msg\":");
+	json_str(f, v->msg[0] ? v->msg : "allowed");
+	if (v->tip[0]) {
+		fprintf(f, ",\"tip\":");
+		json_str(f, v->tip);
+	}
+	fprintf(f, ",\"t\":%lld}\n", (long long)ts.tv_sec);
+	fflush(f);
+}
+
+static void log_text(pid_t tid, pid_t tgid, const struct mcall *c,
+		     const struct verdict *v, bool denied)
+{
+	char call[512];
+	FILE *f = out();
+
+	format_call(c, call, sizeof(call));
+	fprintf(f, "memtrace: %s pid=%d tid=%d %s %s", action_name(v->act),
+		tgid, tid, c->pers, call);
+	if (denied && c->sys == MSYS_BRK)
+		fprintf(f, " = break unchanged");
+	else if (denied)
+		fprintf(f, " = -%s", errno_name(v->err));
+	if (v->check)
+		fprintf(f, "; %s: %s", v->check, v->msg);
+	if (v->has_path)
+		fprintf(f, "; path %s", v->path);
+	if (v->tip[0])
+		fprintf(f, "; tip: -m %s", v->tip);
+	fputc('\n', f);
+	fflush(f);
+}
+
+void log_record(pid_t tid, pid_t tgid, const struct mcall *c,
+		const struct verdict *v, bool denied)
+{
+	if (T.opt.json)
+		log_json(tid, tgid, c, v, denied);
+	else
+		log_text(tid, tgid, c, v, denied);
+}
+
+void log_note(const char *fmt, ...)
+{
+	va_list ap;
+	FILE *f = out();
+
+	if (T.opt.json) {
+		char msg[1024];
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		fprintf(f, "{\"ctx\":\"note\",\"msg\":");
+		json_str(f, msg);
+		fprintf(f, "}\n");
+	} else {
+		fprintf(f, "memtrace: ");
+		va_start(ap, fmt);
+		vfprintf(f, fmt, ap);
+		va_end(ap);
+		fputc('\n', f);
+	}
+	fflush(f);
+}

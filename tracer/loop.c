@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The wait loop: classify each stop and resume it. Runs until waitpid
+ * says ECHILD, never until a count of processes reaches zero.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tracer/tracer.h"
+
+#ifndef PTRACE_EVENT_STOP
+#define PTRACE_EVENT_STOP 128
+#endif
+
+static bool detaching;
+
+static void resume(struct thread *t, int sig)
+{
+	enum __ptrace_request req = PTRACE_SYSCALL;
+
+	if (t->seccomp && !t->pending_ret)
+		req = PTRACE_CONT;
+	if (ptrace(req, t->tid, NULL, (void *)(long)sig) < 0 &&
+	    errno != ESRCH)
+		warnx_("cannot resume %d: %s", t->tid, strerror(errno));
+}
+
+static void detach(struct thread *t, int sig)
+{
+	ptrace(PTRACE_DETACH, t->tid, NULL, (void *)(long)sig);
+	thread_del(t->tid);
+}
+
+/* A new thread or process inherits the tree's mode: every task of the
+ * spawned tree carries the filter once it is live. */
+static struct thread *new_thread(pid_t tid)
+{
+	struct thread *t = thread_add(tid);
+
+	t->seccomp = T.seccomp_live;
+	t->in_syscall = false;
+	return t;
+}
+
+static void on_exit_status(pid_t pid, int status)
+{
+	struct thread *t = thread_find(pid);
+
+	if (pid == T.root) {
+		T.root_done = true;
+		T.root_status = status;
+	}
+	if (t)
+		thread_del(pid);
+}
+
+static void on_syscall_stop(struct thread *t)
+{
+	int op = stop_op(t->tid);
+	bool is_exit = op >= 0 ? (op == 2) : t->in_syscall;
+
+	if (is_exit) {
+		t->in_syscall = false;
+		if (t->pending_ret) {
+			t->pending_ret = false;
+			if (stop_set_return(t, t->ret) < 0 && errno != ESRCH)
+				warnx_("%d: cannot set the return value: %s",
+				       t->tid, strerror(errno));
+		}
+		resume(t, 0);
+		return;
+	}
+	t->in_syscall = true;
+	T.stops_syscall++;
+	if (t->seccomp) {
+		/* Only reached while waiting for an exit stop. */
+		resume(t, 0);
+		return;
+	}
+	struct stop_call sc;
+	bool need_exit = false, handled = false;
+	int r = stop_read(t->tid, 1, -1, &sc);
+	if (r == -1) {
+		if (errno != ESRCH)
+			warnx_("%d: cannot read the call: %s", t->tid,
+			       strerror(errno));
+		resume(t, 0);
+		return;
+	}
+	handle_call(t, r == -2 ? NULL : &sc, &need_exit, &handled);
+	if (!handled)
+		resume(t, 0);
+}
+
+static void on_seccomp_stop(struct thread *t)
+{
+	unsigned long data = 0;
+
+	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &data);
+	int tag = (int)((data >> 8) & 0xff), idx = (int)(data & 0xff);
+
+	if (tag == TAG_PROBE) {
+		T.seccomp_live = true;
+		t->seccomp = true;
+		resume(t, 0);
+		return;
+	}
+	T.stops_seccomp++;
+	if (!t->seccomp) {
+		/* A ptrace-only thread has decided at its entry stop. */
+		resume(t, 0);
+		return;
+	}
+	struct stop_call sc;
+	bool need_exit = false, handled = false;
+	int r = tag == TAG_BADARCH ? -2 : stop_read(t->tid, 3, idx, &sc);
+	if (r == -1) {
+		if (errno == ESRCH)
+			return;
+		warnx_("%d: cannot read the call: %s", t->tid,
+		       strerror(errno));
+		/* Fail closed: a call we cannot read does not run. */
+		kill(thread_tgid(t), SIGKILL);
+		resume(t, 0);
+		return;
+	}
+	handle_call(t, r == -2 ? NULL : &sc, &need_exit, &handled);
+	if (!handled)
+		resume(t, 0);
+}
+
+static void on_new_task(struct thread *parent, int event)
+{
+	unsigned long msg = 0;
+
+	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, NULL, &msg) == 0 &&
+	    msg) {
+		pid_t child = (pid_t)msg;
+		struct thread *c = thread_find(child);
+		if (!c)
+			c = new_thread(child);
+		if (event == PTRACE_EVENT_CLONE) {
+			char path[64];
+			struct stat st;
+			pid_t pg = thread_tgid(parent);
+			snprintf(path, sizeof(path), "/proc/%d/task/%d", pg,
+				 child);
+			c->tgid = stat(path, &st) == 0 ? pg : 0;
+		} else {
+			c->tgid = child;
+		}
+	}
+	resume(parent, 0);
+}
+
+/* The exec'ing thread may not be the leader: its state moves to the
+ * tgid, and the old tid is gone. */
+static void on_exec(struct thread *t)
+{
+	unsigned long old = 0;
+
+	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &old);
+	if (old && (pid_t)old != t->tid) {
+		struct thread *o = thread_find((pid_t)old);
+		if (o) {
+			t->seccomp = o->seccomp;
+			thread_del((pid_t)old);
+		}
+	}
+	t->tgid = t->tid;
+	t->pending_ret = false;
+	if (t->tid == T.root && !T.seccomp_live && t->seccomp) {
+		/* The first exec of the command without a probe: the
+		 * filter is not there; trace every call instead. */
+		if (!T.opt.no_seccomp && !T.seccomp_announced)
+			T.seccomp_announced = true;
+		t->seccomp = false;
+	}
+	/* The execve's own exit stop follows in PTRACE_SYSCALL mode. */
+	t->in_syscall = !t->seccomp;
+	resume(t, 0);
+}
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	       sig == SIGTTOU;
+}
+
+static void on_event_stop(struct thread *t, int sig)
+{
+	if (t->detached) {
+		detach(t, 0);
+		return;
+	}
+	if (is_stop_signal(sig)) {
+		/* A group-stop: stay stopped until SIGCONT. */
+		if (ptrace(PTRACE_LISTEN, t->tid, NULL, NULL) < 0 &&
+		    errno != ESRCH)
+			warnx_("%d: PTRACE_LISTEN: %s", t->tid,
+			       strerror(errno));
+		return;
+	}
+	/* PTRACE_INTERRUPT, or a new task's first stop. */
+	resume(t, 0);
+}
+
+static void on_stop(pid_t pid, int status)
+{
+	struct thread *t = thread_find(pid);
+	int sig = WSTOPSIG(status), event = (status >> 16) & 0xff;
+
+	if (!t)
+		t = new_thread(pid);	/* reported before its parent's event */
+	if (detaching && !t->pending_ret && event != PTRACE_EVENT_EXEC) {
+		int deliver = 0;
+		if (sig != (SIGTRAP | 0x80) && !event && sig != SIGTRAP)
+			deliver = sig;
+		detach(t, deliver);
+		return;
+	}
+	if (sig == (SIGTRAP | 0x80)) {
+		on_syscall_stop(t);
+		return;
+	}
+	switch (event) {
+	case 0:
+		/* Signal-delivery-stop: deliver it unchanged. */
+		resume(t, sig);
+		return;
+	case PTRACE_EVENT_SECCOMP:
+		on_seccomp_stop(t);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_new_task(t, event);
+		return;
+	case PTRACE_EVENT_EXEC:
+		on_exec(t);
+		return;
+	case PTRACE_EVENT_STOP:
+		on_event_stop(t, sig);
+		return;
+	default:
+		resume(t, 0);
+		return;
+	}
+}
+
+static void interrupt_one(struct thread *t, void *arg)
+{
+	(void)arg;
+	ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL);
+}
+
+static void kill_one(struct thread *t, void *arg)
+{
+	(void)arg;
+	kill(t->tid, SIGKILL);
+}
+
+void kill_all_tracees(void)
+{
+	thread_foreach(kill_one, NULL);
+	if (T.root > 0)
+		kill(T.root, SIGKILL);
+}
+
+/* A signal to memtrace: -p detaches, a spawned command is killed (it
+ * would otherwise run on with nobody enforcing the policy). */
+static void on_our_signal(void)
+{
+	int sig = T.got_signal;
+
+	T.got_signal = 0;
+	if (T.opt.attach) {
+		if (!detaching) {
+			detaching = true;
+			thread_foreach(interrupt_one, NULL);
+		}
+		return;
+	}
+	if (sig == SIGINT || sig == SIGQUIT)
+		return;		/* the terminal sent it to the command too */
+	kill_all_tracees();
+	T.exiting = true;
+	T.exit_code = 128 + sig;
+}
+
+int trace_loop(void)
+{
+	for (;;) {
+		int status;
+		pid_t pid;
+
+		if (T.got_signal)
+			on_our_signal();
+		pid = waitpid(-1, &status, __WALL);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				break;
+			die("waitpid: %s", strerror(errno));
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			on_exit_status(pid, status);
+		else if (WIFSTOPPED(status))
+			on_stop(pid, status);
+		if (detaching && thread_count() == 0)
+			break;
+	}
+	return 0;
+}

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* memtrace: the command line, and the exit status. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tracer/tracer.h"
+
+struct tracer T;
+
+static struct policy policy;
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "memtrace: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "memtrace: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: memtrace [options] [--] command [args...]\n"
+"       memtrace [options] -p PID\n"
+"\n"
+"  -m RULE          add a policy rule (repeatable)\n"
+"  -P FILE          read policy rules from FILE (repeatable)\n"
+"  -o FILE          write records to FILE instead of stderr\n"
+"  -v               a record for every stopped call\n"
+"  --json           records as JSON lines\n"
+"  -p PID           attach to a running process (ptrace-only)\n"
+"  --no-seccomp     stop on every call with PTRACE_SYSCALL\n"
+"  --dump-policy    print the effective policy as rules and exit\n"
+"  --dump-filter    print the seccomp rules per personality and exit\n"
+"  -h, --help       this help\n"
+"  -V, --version    version and features\n"
+"\n"
+"See memtrace(1) and memtrace.conf(5).\n");
+}
+
+static void version(void)
+{
+	printf("memtrace %s\n", MEMTRACE_VERSION);
+	printf("host: %s (personalities:", arch_host->name);
+	for (size_t i = 0; i < arch_host->npers; i++)
+		printf(" %s", arch_host->pers[i]->name);
+	printf(")\n");
+}
+
+enum { OPT_JSON = 256, OPT_NO_SECCOMP, OPT_DUMP_POLICY, OPT_DUMP_FILTER };
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "dump-policy", no_argument, NULL, OPT_DUMP_POLICY },
+	{ "dump-filter", no_argument, NULL, OPT_DUMP_FILTER },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void bad_rule(const char *err)
+{
+	fprintf(stderr, "%s\n", err);
+	exit(2);
+}
+
+static pid_t parse_pid(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v <= 0 || v > 0x7fffffff) {
+		fprintf(stderr, "memtrace: -p: bad process id \"%s\"\n", s);
+		exit(2);
+	}
+	return (pid_t)v;
+}
+
+static int parse_args(int argc, char **argv)
+{
+	char err[1024];
+	int c;
+	bool dump_policy = false;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+m:P:o:vp:hV", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (policy_apply(&policy, optarg, "-m argument", err,
+					 sizeof(err)) < 0)
+				bad_rule(err);
+			break;
+		case 'P':
+			if (policy_load_file(&policy, optarg, err,
+					     sizeof(err)) < 0)
+				bad_rule(err);
+			break;
+		case 'o': T.opt.outfile = optarg; break;
+		case 'v': T.opt.verbose = true; break;
+		case 'p': T.opt.attach = parse_pid(optarg); break;
+		case OPT_JSON: T.opt.json = true; break;
+		case OPT_NO_SECCOMP: T.opt.no_seccomp = true; break;
+		case OPT_DUMP_POLICY: dump_policy = true; break;
+		case OPT_DUMP_FILTER: T.opt.dump_filter = true; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': version(); exit(0);
+		case '?':
+		default:
+			if (optopt)
+				fprintf(stderr, "memtrace: option -%c: %s\n",
+					optopt, strchr("mPop", optopt)
+					? "needs an argument" : "unknown");
+			else
+				fprintf(stderr, "memtrace: unknown option "
+					"\"%s\"\n", argv[optind - 1]);
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (dump_policy) {
+		policy_dump(&policy, stdout);
+		exit(0);
+	}
+	return optind;
+}
+
+static void on_signal(int sig)
+{
+	T.got_signal = sig;
+}
+
+static void setup_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: waitpid returns */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+}
+
+/* Die of the command's signal, without a core of our own. */
+static void exit_like(int status)
+{
+	if (WIFEXITED(status))
+		exit(WEXITSTATUS(status));
+	int sig = WTERMSIG(status);
+	struct rlimit no_core = { 0, 0 };
+	sigset_t set;
+
+	if (T.log)
+		fflush(T.log);
+	setrlimit(RLIMIT_CORE, &no_core);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	exit(128 + sig);
+}
+
+static void setup_tracer(void)
+{
+	for (size_t i = 0; i < arch_host->npers && i < 8; i++)
+		arch_resolve_numbers(arch_host->pers[i], &T.nums[i]);
+	probe_kernel_features();
+	T.opt.force_regs = getenv("MEMTRACE_FORCE_REGS") &&
+			   !strcmp(getenv("MEMTRACE_FORCE_REGS"), "1");
+	T.use_info = T.kf.get_info && !T.opt.force_regs;
+	T.use_set_info = T.kf.set_info && !T.opt.force_regs;
+	if (getenv("MEMTRACE_DEBUG"))
+		fprintf(stderr, "memtrace: get_info=%d set_info=%d "
+			"use_info=%d use_set_info=%d\n", T.kf.get_info,
+			T.kf.set_info, T.use_info, T.use_set_info);
+}
+
+/* MEMTRACE_STATS=FILE: how the run went, for the test suite. */
+static void write_stats(void)
+{
+	const char *path = getenv("MEMTRACE_STATS");
+	FILE *f;
+
+	if (!path || !(f = fopen(path, "we")))
+		return;
+	fprintf(f, "mode=%s\nseccomp_stops=%lu\nsyscall_stops=%lu\n"
+		"checked=%lu\ninfo=%d\nset_info=%d\n",
+		T.seccomp_live ? "seccomp" : "ptrace", T.stops_seccomp,
+		T.stops_syscall, T.stops_checked, T.use_info, T.use_set_info);
+	fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	policy_init(&policy);
+	T.pol = &policy;
+	int first = parse_args(argc, argv);
+
+	setup_tracer();
+	if (T.opt.dump_filter) {
+		filter_dump(&policy, T.opt.verbose, stdout);
+		return 0;
+	}
+	if (T.opt.attach && first < argc) {
+		fprintf(stderr, "memtrace: -p and a command exclude each "
+			"other\n");
+		return 2;
+	}
+	if (!T.opt.attach && first >= argc) {
+		fprintf(stderr, "memtrace: no command given\n");
+		usage(stderr);
+		return 2;
+	}
+	if (T.opt.outfile) {
+		T.log = fopen(T.opt.outfile, "we");
+		if (!T.log)
+			die("-o %s: %s", T.opt.outfile, strerror(errno));
+	}
+	setup_signals();
+	if (T.opt.attach) {
+		T.opt.no_seccomp = true;
+		attach_process(T.opt.attach);
+	} else {
+		spawn_command(argv + first);
+	}
+	trace_loop();
+	write_stats();
+	if (T.log)
+		fflush(T.log);
+	if (T.exiting)
+		exit(T.exit_code);
+	if (T.opt.attach)
+		return 0;
+	if (!T.root_done)
+		die("lost the command's exit status");
+	exit_like(T.root_status);
+}

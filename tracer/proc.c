@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The thread table: every traced tid, hashed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracer/tracer.h"
+
+#define NBUCKETS 1024
+
+static struct thread *buckets[NBUCKETS];
+static size_t nthreads;
+
+static struct thread **bucket(pid_t tid)
+{
+	return &buckets[(unsigned)tid % NBUCKETS];
+}
+
+struct thread *thread_find(pid_t tid)
+{
+	for (struct thread *t = *bucket(tid); t; t = t->next)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+struct thread *thread_add(pid_t tid)
+{
+	struct thread *t = thread_find(tid);
+
+	if (t)
+		return t;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		die("out of memory");
+	t->tid = tid;
+	t->tgid = 0;		/* looked up on demand */
+	t->next = *bucket(tid);
+	*bucket(tid) = t;
+	nthreads++;
+	return t;
+}
+
+void thread_del(pid_t tid)
+{
+	for (struct thread **pp = bucket(tid); *pp; pp = &(*pp)->next) {
+		if ((*pp)->tid == tid) {
+			struct thread *t = *pp;
+			*pp = t->next;
+			free(t);
+			nthreads--;
+			return;
+		}
+	}
+}
+
+/* The thread group of a tid, from /proc (cached). 0 if it vanished. */
+pid_t thread_tgid(struct thread *t)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	if (t->tgid)
+		return t->tgid;
+	snprintf(path, sizeof(path), "/proc/%d/status", t->tid);
+	f = fopen(path, "re");
+	if (!f)
+		return t->tid;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Tgid:", 5)) {
+			t->tgid = (pid_t)atoi(line + 5);
+			break;
+		}
+	}
+	fclose(f);
+	return t->tgid ? t->tgid : t->tid;
+}
+
+void thread_foreach(void (*fn)(struct thread *, void *), void *arg)
+{
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		struct thread *t = buckets[i], *next;
+		for (; t; t = next) {
+			next = t->next;
+			fn(t, arg);
+		}
+	}
+}
+
+size_t thread_count(void)
+{
+	return nthreads;
+}

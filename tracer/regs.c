@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Reading a stopped call and rewriting it, by two paths:
+ *  - syscall info: PTRACE_GET_SYSCALL_INFO to read (5.3), and
+ *    PTRACE_SET_SYSCALL_INFO (6.16) to skip the call and set its result;
+ *  - registers: NT_PRSTATUS through the arch tables, and the host's own
+ *    step to skip a call (arch/ptrace-<host>.c).
+ * PTRACE_SET_SYSCALL_INFO cannot set a return value at an entry or
+ * seccomp stop, only the number: the info path skips at the entry and
+ * writes the result at the exit stop that follows. The register path
+ * does both at the same stop.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tracer/tracer.h"
+
+#ifndef PTRACE_GET_SYSCALL_INFO
+#define PTRACE_GET_SYSCALL_INFO 0x420e
+#endif
+#define MT_PTRACE_SET_SYSCALL_INFO 0x4212
+#define SI_NONE 0
+#define SI_ENTRY 1
+#define SI_EXIT 2
+#define SI_SECCOMP 3
+
+/* struct ptrace_syscall_info as of Linux 6.16 (binary compatible with
+ * the 5.3 layout, whose reserved/flags bytes were padding). */
+struct mt_si {
+	uint8_t op;
+	uint8_t reserved;
+	uint16_t flags;
+	uint32_t arch;
+	uint64_t ip, sp;
+	union {
+		struct { uint64_t nr, args[6]; } entry;
+		struct { int64_t rval; uint8_t is_error; } exit;
+		struct {
+			uint64_t nr, args[6];
+			uint32_t ret_data, reserved2;
+		} seccomp;
+	};
+};
+
+static long get_info(pid_t tid, struct mt_si *si)
+{
+	memset(si, 0, sizeof(*si));
+	return ptrace((enum __ptrace_request)PTRACE_GET_SYSCALL_INFO, tid,
+		      (void *)sizeof(*si), si);
+}
+
+static long set_info(pid_t tid, struct mt_si *si)
+{
+	return ptrace((enum __ptrace_request)MT_PTRACE_SET_SYSCALL_INFO, tid,
+		      (void *)sizeof(*si), si);
+}
+
+/* Fork a child that stops at a syscall entry and try both requests. */
+void probe_kernel_features(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
+		goto out;
+	ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)PTRACE_O_TRACESYSGOOD);
+	if (ptrace(PTRACE_SYSCALL, pid, NULL, NULL) < 0)
+		goto out;
+	if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status) ||
+	    WSTOPSIG(status) != (SIGTRAP | 0x80))
+		goto out;
+
+	struct mt_si si;
+	if (get_info(pid, &si) > 0 && si.op == SI_ENTRY) {
+		T.kf.get_info = true;
+		/* Writing back what was read changes nothing. */
+		if (set_info(pid, &si) == 0)
+			T.kf.set_info = true;
+	}
+out:
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+}
+
+int stop_op(pid_t tid)
+{
+	struct mt_si si;
+
+	if (!T.kf.get_info || get_info(tid, &si) <= 0)
+		return -1;
+	return si.op;
+}
+
+static int pidx_of(const struct personality *p)
+{
+	for (size_t i = 0; i < arch_host->npers; i++)
+		if (arch_host->pers[i] == p)
+			return (int)i;
+	return -1;
+}
+
+static int getregs(pid_t tid, struct stop_call *sc)
+{
+	struct iovec iov = { sc->regs, sizeof(sc->regs) };
+
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
+		return -1;
+	sc->regs_len = iov.iov_len;
+	sc->have_regs = true;
+	return 0;
+}
+
+static int read_by_info(pid_t tid, struct stop_call *sc)
+{
+	struct mt_si si;
+
+	if (get_info(tid, &si) <= 0)
+		return -1;
+	sc->op = si.op;
+	if (si.op == SI_ENTRY) {
+		sc->rc.nr = (long)si.entry.nr;
+		memcpy(sc->rc.args, si.entry.args, sizeof(sc->rc.args));
+	} else if (si.op == SI_SECCOMP) {
+		sc->rc.nr = (long)si.seccomp.nr;
+		memcpy(sc->rc.args, si.seccomp.args, sizeof(sc->rc.args));
+	} else {
+		errno = EINVAL;
+		return -1;
+	}
+	sc->rc.ip = si.ip;
+	sc->rc.sp = si.sp;
+	sc->pers = arch_personality(arch_host, si.arch, sc->rc.nr);
+	if (!sc->pers)
+		return -2;
+	uint64_t mask = sc->pers->word >= 8 ? ~0ULL
+			: (1ULL << (sc->pers->word * 8)) - 1;
+	for (int i = 0; i < 6; i++)
+		sc->rc.args[i] &= mask;
+	sc->rc.nr = (long)(int32_t)sc->rc.nr;
+	return 0;
+}
+
+/* The register path's personality: the seccomp data names it; at a
+ * plain syscall stop, the syscall info's arch field; on kernels without
+ * that, the only personality with a layout of this regset size. */
+static const struct personality *regs_personality(pid_t tid, int pidx_hint,
+						   size_t len, long raw_nr)
+{
+	if (pidx_hint >= 0 && (size_t)pidx_hint < arch_host->npers)
+		return arch_host->pers[pidx_hint];
+	if (T.kf.get_info) {
+		struct mt_si si;
+		if (get_info(tid, &si) > 0)
+			return arch_personality(arch_host, si.arch, raw_nr);
+		return NULL;
+	}
+	for (size_t i = 0; i < arch_host->npers; i++) {
+		const struct personality *p = arch_host->pers[i];
+		if (arch_layout(p, len) && (!p->nr_flag ||
+		    (raw_nr >= 0 && (raw_nr & (long)p->nr_flag))))
+			return p;
+	}
+	return NULL;
+}
+
+int stop_read(pid_t tid, int op, int pidx_hint, struct stop_call *sc)
+{
+	memset(sc, 0, offsetof(struct stop_call, regs));
+	sc->have_regs = false;
+	sc->op = op;
+	if (T.use_info) {
+		int r = read_by_info(tid, sc);
+		if (r < 0)
+			return r;
+		sc->pidx = pidx_of(sc->pers);
+		return 0;
+	}
+	if (getregs(tid, sc) < 0)
+		return -1;
+	/* Any layout of the host gives the number's slot for a first
+	 * look (x32 vs x86_64 needs it); the personality then decides. */
+	const struct personality *p0 = arch_host->pers[0];
+	const struct regset_layout *l0 = arch_layout(p0, sc->regs_len);
+	long raw_nr = l0 ? (long)(int32_t)reg_get_signed(sc->regs, l0->nr) : -1;
+
+	sc->pers = regs_personality(tid, pidx_hint, sc->regs_len, raw_nr);
+	if (!sc->pers)
+		return -2;
+	sc->layout = arch_layout(sc->pers, sc->regs_len);
+	if (!sc->layout)
+		return -2;
+	arch_decode_regs(sc->pers, sc->layout, sc->regs, &sc->rc);
+	sc->pidx = pidx_of(sc->pers);
+	return 0;
+}
+
+int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,
+	      bool *need_exit)
+{
+	*need_exit = false;
+	if (T.use_set_info) {
+		struct mt_si si;
+		if (get_info(t->tid, &si) <= 0)
+			return -1;
+		if (si.op == SI_ENTRY)
+			si.entry.nr = (uint64_t)-1;
+		else if (si.op == SI_SECCOMP)
+			si.seccomp.nr = (uint64_t)-1;
+		else
+			return errno = EINVAL, -1;
+		if (set_info(t->tid, &si) < 0)
+			return -1;
+		t->pending_ret = true;
+		t->ret = retval;
+		*need_exit = true;
+		return 0;
+	}
+	/* Registers read through syscall info are not in sc->regs:
+	 * fetch them fresh so SETREGSET does not write stale values. */
+	if (!sc->have_regs && getregs(t->tid, sc) < 0)
+		return -1;
+	sc->layout = arch_layout(sc->pers, sc->regs_len);
+	if (!sc->layout)
+		return errno = EINVAL, -1;
+	return host_skip_call(t->tid, sc->pers, sc->layout, sc->regs,
+			      sc->regs_len, retval);
+}
+
+int stop_set_return(struct thread *t, int64_t retval)
+{
+	if (T.use_set_info) {
+		struct mt_si si;
+		if (get_info(t->tid, &si) <= 0 || si.op != SI_EXIT)
+			return errno = EINVAL, -1;
+		si.exit.rval = retval;
+		si.exit.is_error = retval < 0 && retval >= -4095;
+		return set_info(t->tid, &si) < 0 ? -1 : 0;
+	}
+	struct stop_call sc;
+	memset(&sc, 0, sizeof(sc));
+	if (getregs(t->tid, &sc) < 0)
+		return -1;
+	const struct personality *p = regs_personality(t->tid, -1,
+						       sc.regs_len, -1);
+	const struct regset_layout *l = p ? arch_layout(p, sc.regs_len)
+					  : NULL;
+	if (!l)
+		return errno = EINVAL, -1;
+	return host_set_return(t->tid, p, l, sc.regs, sc.regs_len, retval);
+}
+
+/*
+ * Deny brk the way the kernel fails it: the break stays where it is and
+ * the call returns it. Rewriting the argument to 0 turns the call into
+ * the query brk(0), which returns exactly that.
+ */
+int stop_brk_query(struct thread *t, struct stop_call *sc)
+{
+	if (T.use_set_info) {
+		struct mt_si si;
+		if (get_info(t->tid, &si) <= 0)
+			return -1;
+		if (si.op == SI_ENTRY)
+			si.entry.args[0] = 0;
+		else if (si.op == SI_SECCOMP)
+			si.seccomp.args[0] = 0;
+		else
+			return errno = EINVAL, -1;
+		return set_info(t->tid, &si) < 0 ? -1 : 0;
+	}
+	if (!sc->have_regs && getregs(t->tid, sc) < 0)
+		return -1;
+	sc->layout = arch_layout(sc->pers, sc->regs_len);
+	if (!sc->layout)
+		return errno = EINVAL, -1;
+	reg_put(sc->regs, sc->layout->args[0], 0);
+	struct iovec iov = { sc->regs, sc->regs_len };
+	return ptrace(PTRACE_SETREGSET, t->tid, (void *)NT_PRSTATUS, &iov) < 0
+		? -1 : 0;
+}

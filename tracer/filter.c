@@ -142,9 +142,11 @@ int filter_install(const struct policy *pol, bool verbose)
 
 	if (!ctx)
 		return -1;
+	/* Raw kernel errors instead of libseccomp's ECANCELED. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	rc = seccomp_load(ctx);
-	if (rc == -EACCES || rc == -EPERM) {
+	if (rc == -EACCES || rc == -EPERM || rc == -ECANCELED) {
 		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);
 		rc = seccomp_load(ctx);
 	}

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Force: whole-file digests for checksum rules. Digests come from
+ * OpenSSL EVP, crc32 from zlib. The file is read with pread() from
+ * offset 0 so the descriptor's offset is left alone, and results are
+ * cached by file identity so a library mapped by every process is
+ * hashed once.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include "checks/force.h"
+
+/* Large enough that a libc takes a few dozen reads, small enough for .bss. */
+#define CHUNK (128 * 1024)
+
+static unsigned long reads;
+static unsigned char chunk[CHUNK];
+
+/* EVP names; crc32 and crc64 are not EVP digests. */
+static const char *const evp_names[HASH__N] = {
+	[HASH_MD5] = "MD5",
+	[HASH_SHA1] = "SHA1",
+	[HASH_SHA256] = "SHA256",
+	[HASH_SHA384] = "SHA384",
+	[HASH_SHA512] = "SHA512",
+	[HASH_SHA3_256] = "SHA3-256",
+	[HASH_SHA3_384] = "SHA3-384",
+	[HASH_SHA3_512] = "SHA3-512",
+	[HASH_BLAKE2B_512] = "BLAKE2B-512",
+};
+
+struct cache_ent {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtim, ctim;
+	int alg;
+	char hex[HASH_MAX_HEX + 1];
+};
+
+/* A ring: the next slot to fill is the oldest entry. */
+static struct cache_ent cache[HASH_CACHE_MAX];
+static size_t cache_used, cache_next;
+
+static bool same_time(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+static bool key_matches(const struct cache_ent *e, const struct stat *st,
+			int alg)
+{
+	return e->alg == alg && e->ino == st->st_ino &&
+	    e->dev == st->st_dev && e->size == st->st_size &&
+	    same_time(&e->mtim, &st->st_mtim) &&
+	    same_time(&e->ctim, &st->st_ctim);
+}
+
+static const char *cache_find(const struct stat *st, int alg)
+{
+	for (size_t i = 0; i < cache_used; i++)
+		if (key_matches(&cache[i], st, alg))
+			return cache[i].hex;
+	return NULL;
+}
+
+static void cache_put(const struct stat *st, int alg, const char *hex)
+{
+	struct cache_ent *e = &cache[cache_next];
+
+	e->dev = st->st_dev;
+	e->ino = st->st_ino;
+	e->size = st->st_size;
+	e->mtim = st->st_mtim;
+	e->ctim = st->st_ctim;
+	e->alg = alg;
+	snprintf(e->hex, sizeof(e->hex), "%s", hex);
+	cache_next = (cache_next + 1) % HASH_CACHE_MAX;
+	if (cache_used < HASH_CACHE_MAX)
+		cache_used++;
+}
+
+void hash_cache_clear(void)
+{
+	cache_used = cache_next = 0;
+}
+
+unsigned long hash_reads(void)
+{
+	return reads;
+}
+
+/* Next chunk at *off: bytes read, 0 at end of file, -1 with errno. */
+static ssize_t next_chunk(int fd, off_t *off)
+{
+	ssize_t r;
+
+	do
+		r = pread(fd, chunk, sizeof(chunk), *off);
+	while (r < 0 && errno == EINTR);
+	if (r > 0)
+		*off += r;
+	return r;
+}
+
+static void to_hex(const unsigned char *md, size_t len, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[2 * len] = '\0';
+}
+
+static int crc32_fd(int fd, char *hex)
+{
+	unsigned long crc = crc32(0, NULL, 0);
+	off_t off = 0;
+	ssize_t r;
+
+	while ((r = next_chunk(fd, &off)) > 0)
+		crc = crc32(crc, chunk, (uInt)r);
+	if (r < 0)
+		return -1;
+	/* The value, most significant digit first, as crc32(1) prints it. */
+	snprintf(hex, HASH_MAX_HEX + 1, "%08lx", crc & 0xffffffffUL);
+	return 0;
+}
+
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+#define FETCH_MD(name) EVP_MD_fetch(NULL, (name), NULL)
+#else
+#define FETCH_MD(name) EVP_get_digestbyname(name)
+#endif
+
+/* Fetched once per algorithm and kept: fetching walks the providers. */
+static const EVP_MD *digest_of(int alg)
+{
+	static const EVP_MD *md[HASH__N];
+
+	if (!md[alg])
+		md[alg] = FETCH_MD(evp_names[alg]);
+	return md[alg];
+}
+
+static int digest_fd(int fd, int alg, char *hex)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	const EVP_MD *type = digest_of(alg);
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx;
+	off_t off = 0;
+	ssize_t r = 0;
+	int ok;
+
+	if (!type) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	if (!(ctx = EVP_MD_CTX_new())) {
+		errno = ENOMEM;
+		return -1;
+	}
+	ok = EVP_DigestInit_ex(ctx, type, NULL);
+	while (ok && (r = next_chunk(fd, &off)) > 0)
+		ok = EVP_DigestUpdate(ctx, chunk, (size_t)r);
+	if (ok && r == 0)
+		ok = EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	if (r < 0)
+		return -1;	/* errno from pread, untouched by EVP */
+	if (!ok || 2 * (size_t)mdlen != hash_alg_hexlen(alg)) {
+		errno = EIO;
+		return -1;
+	}
+	to_hex(md, mdlen, hex);
+	return 0;
+}
+
+int hash_fd(int fd, const struct stat *st, int alg, char *hex)
+{
+	const char *hit;
+	int rc;
+
+	if (alg < 0 || alg >= HASH__N || !hex) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (alg == HASH_CRC64) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	if (st && (hit = cache_find(st, alg))) {
+		snprintf(hex, HASH_MAX_HEX + 1, "%s", hit);
+		return 0;
+	}
+	reads++;
+	rc = alg == HASH_CRC32 ? crc32_fd(fd, hex) : digest_fd(fd, alg, hex);
+	if (rc == 0 && st)
+		cache_put(st, alg, hex);
+	return rc;
+}

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The filter is compiled from the policy: a call no enabled check can
+# deny never stops; a call a check can deny always does.
+. "$MT_ROOT/testsuite/lib.sh"
+
+dir=$MT_TMP/filter; mkdir -p "$dir"
+MEMTRACE_STATS=$dir/stats "$mt" -o "$dir/log" "$T/anonloop" 10000
+rc=$?
+stops=$(sed -n 's/^seccomp_stops=//p' "$dir/stats")
+if [ $rc -eq 0 ] && grep -qx mode=seccomp "$dir/stats" && [ "$stops" -lt 20 ]; then
+	# The loader's own PROT_EXEC mappings may stop; the loop never.
+	pass "filter/anon-rw-never-stops (stops=$stops for 10000 calls)"
+else
+	fail filter/anon-rw-never-stops "exit $rc, $(tr '\n' ' ' < "$dir/stats")"
+fi
+
+# And with -v everything stops (the loop's 20000 calls at least).
+MEMTRACE_STATS=$dir/stats2 "$mt" -v -o "$dir/log2" "$T/anonloop" 10000
+stops=$(sed -n 's/^seccomp_stops=//p' "$dir/stats2")
+if [ "${stops:-0}" -ge 10000 ]; then
+	pass "filter/verbose-stops-all (stops=$stops)"
+else
+	fail filter/verbose-stops-all "only ${stops:-0} stops with -v"
+fi
+
+# Every denial of wx.c went through a stop: the default run denies it.
+tracee_case filter/exec-calls-stop seccomp,info "$T/wx" deny
+
+out=$("$mt" --dump-filter)
+if grep -q '^x86_64 mmap(9): trace if arg2 & 0x4$' <<< "$out" &&
+   grep -q '^x86_64 brk(12): allow$' <<< "$out" &&
+   grep -q '^i386 old_mmap(90): trace always$' <<< "$out"; then
+	pass filter/dump
+else
+	fail filter/dump "unexpected --dump-filter output: $(tr '\n' '|' <<< "$out")"
+fi

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Bad command lines: a clear error, a non-zero status, nothing started.
+. "$MT_ROOT/testsuite/lib.sh"
+
+usage_case() {
+	local name=$1 want_rc=$2 want_msg=$3; shift 3
+	local marker=$MT_TMP/started.$name
+	rm -f "$marker"
+	out=$("$@" 2>&1); rc=$?
+	if [ $rc -ne "$want_rc" ]; then
+		fail "usage/$name" "exit $rc, expected $want_rc: $out"
+	elif ! grep -qF -- "$want_msg" <<< "$out"; then
+		fail "usage/$name" "message lacks \"$want_msg\": $out"
+	elif [ -e "$marker" ]; then
+		fail "usage/$name" "the command ran"
+	else
+		pass "usage/$name"
+	fi
+}
+
+usage_case unknown-option 2 'unknown option "--frobnicate"' \
+	"$mt" --frobnicate touch "$MT_TMP/started.unknown-option"
+usage_case unknown-short 2 'option -Z: unknown' \
+	"$mt" -Z touch "$MT_TMP/started.unknown-short"
+usage_case missing-command 2 'no command given' "$mt"
+usage_case missing-argument 2 'option -m: needs an argument' "$mt" -m
+usage_case no-such-pid 1 '-p 2147483646: no such process' \
+	"$mt" -p 2147483646
+usage_case bad-pid 2 '-p: bad process id "abc"' "$mt" -p abc
+usage_case pid-and-command 2 '-p and a command exclude each other' \
+	"$mt" -p 1 touch "$MT_TMP/started.pid-and-command"
+usage_case bad-output 1 '-o /nonexistent/dir/log' \
+	"$mt" -o /nonexistent/dir/log touch "$MT_TMP/started.bad-output"
+
+out=$("$mt" --help); rc=$?
+if [ $rc -eq 0 ] && grep -q '^usage: memtrace' <<< "$out"; then
+	pass usage/help
+else
+	fail usage/help "exit $rc"
+fi

@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Most users are not root: the filter then needs no_new_privs. The W^X
+# and exit-status cases run as nobody.
+. "$MT_ROOT/testsuite/lib.sh"
+
+if [ "$(id -u)" != 0 ]; then
+	tracee_case user/wx seccomp,info "$T/wx" deny
+	exit 0
+fi
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+if ! as_nobody test -x "$mt"; then
+	skip user/all "nobody cannot reach $mt (directory permissions)"
+	exit 0
+fi
+for mode in $MODES; do
+	dir=$MT_TMP/user.${mode/,/_}; mkdir -p "$dir"; chmod 777 "$dir"
+	# shellcheck disable=SC2046
+	as_nobody env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" \
+		"$mt" $(mode_args "$mode") -o "$dir/log" "$T/wx" deny \
+		> "$dir/expected" 2> "$dir/err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "user/wx [$mode]" "exit $rc: $(tr '\n' ' ' < "$dir/err")"
+	elif ! w=$(mode_check "$mode" "$dir/stats"); then
+		fail "user/wx [$mode]" "$w"
+	elif ! normalise "$dir/log" | diff -q "$dir/expected" - >/dev/null; then
+		fail "user/wx [$mode]" "records differ"
+	else
+		pass "user/wx [$mode]"
+	fi
+	as_nobody "$mt" $(mode_args "$mode") -- sh -c 'exit 42'; rc=$?
+	[ $rc -eq 42 ] && pass "user/status [$mode]" ||
+		fail "user/status [$mode]" "exit $rc, expected 42"
+done

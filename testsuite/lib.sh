@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Shared by the case scripts: result lines, and running a tracee under
+# memtrace in every mode.
+set -u
+T=$MT_ROOT/build/tracees
+mt=$MEMTRACE
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+skip() { echo "SKIP $1: $2"; }
+
+# The four ways memtrace reaches a verdict; each must give the same.
+MODES="seccomp,info seccomp,regs ptrace,info ptrace,regs"
+
+mode_args() {
+	case $1 in
+	seccomp,*) ;;
+	ptrace,*) echo --no-seccomp ;;
+	esac
+}
+
+mode_env() {
+	case $1 in
+	*,regs) echo MEMTRACE_FORCE_REGS=1 ;;
+	*) echo MEMTRACE_FORCE_REGS=0 ;;
+	esac
+}
+
+# Strip what differs between runs from text records.
+normalise() {
+	sed -e 's/ pid=[0-9]* tid=[0-9]*//' "$@"
+}
+
+# tracee_case NAME MODE TRACEE-ARGV... [-- MEMTRACE-ARGS]
+# Runs the tracee under memtrace: the tracee must exit 0 (its own
+# checks passed), and memtrace's records must equal what the tracee
+# printed on stdout.
+tracee_case() {
+	local name=$1 mode=$2; shift 2
+	local targv=() margs=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do targv+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	margs=("$@")
+	local leaf=$name.$mode
+	local dir=$MT_TMP/${leaf//[,\/]/_}
+	mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" \
+		"$mt" $(mode_args "$mode") "${margs[@]}" -o "$dir/log" -- \
+		"${targv[@]}" > "$dir/expected" 2> "$dir/stderr"
+	local rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "$name [$mode]" "exit status $rc: $(head -c 300 "$dir/stderr" | tr '\n' ' ')"
+		return
+	fi
+	if ! want=$(mode_check "$mode" "$dir/stats"); then
+		fail "$name [$mode]" "$want"
+		return
+	fi
+	if ! normalise "$dir/log" | diff -u "$dir/expected" - > "$dir/diff"; then
+		fail "$name [$mode]" "records differ: $(head -c 600 "$dir/diff" | tr '\n' '|')"
+		return
+	fi
+	pass "$name [$mode]"
+}
+
+# The run really used the mode it was asked for.
+mode_check() {
+	local mode=$1 stats=$2
+	case $mode in
+	seccomp,*) grep -qx mode=seccomp "$stats" || { echo "seccomp mode not live"; return 1; } ;;
+	ptrace,*) grep -qx mode=ptrace "$stats" || { echo "not in ptrace mode"; return 1; } ;;
+	esac
+	case $mode in
+	*,regs) grep -qx info=0 "$stats" || { echo "syscall info path used"; return 1; } ;;
+	*,info) grep -qx info=1 "$stats" || { echo "register path used"; return 1; } ;;
+	esac
+	return 0
+}
+
+# Whether this kernel runs i386 programs at all (IA32 emulation can be
+# compiled out or switched off at boot).
+i386_reason=
+can_run_i386() {
+	"$T/i386/wx32" allow > /dev/null 2>&1 && return 0
+	local e
+	e=$("$T/i386/wx32" allow 2>&1 >/dev/null)
+	i386_reason="this kernel does not run i386 programs (${e:-no output}; IA32 emulation disabled) - i386 decoding is covered by the unit tests only"
+	return 1
+}
+
+# wait_bounded PID SECONDS: wait for a background job, killing it (and
+# failing with 124) if it is not done in time.
+wait_bounded() {
+	local pid=$1 secs=$2 i
+	for i in $(seq $((secs * 20))); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		return 124
+	fi
+	wait "$pid"
+}

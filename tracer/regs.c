@@ -176,6 +176,23 @@ static const struct personality *regs_personality(pid_t tid, int pidx_hint,
 	return NULL;
 }
 
+/* Where argument 0 is not in NT_PRSTATUS at the stop (riscv64 since
+ * 6.10 presets a0 = -ENOSYS), read it from its own regset. */
+static void read_arg0_note(pid_t tid, struct stop_call *sc)
+{
+	unsigned char word[8];
+	struct iovec iov = { word, sizeof(word) };
+	const struct personality *p = sc->pers;
+
+	if (!p->arg0_note)
+		return;
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)(uintptr_t)p->arg0_note,
+		   &iov) < 0 || iov.iov_len < p->word)
+		return;
+	struct reg_slot s = { 0, (uint8_t)p->word };
+	sc->rc.args[0] = arch_reg_get(p, word, s);
+}
+
 int stop_read(pid_t tid, int op, int pidx_hint, struct stop_call *sc)
 {
 	memset(sc, 0, offsetof(struct stop_call, regs));
@@ -203,6 +220,7 @@ int stop_read(pid_t tid, int op, int pidx_hint, struct stop_call *sc)
 	if (!sc->layout)
 		return -2;
 	arch_decode_regs(sc->pers, sc->layout, sc->regs, &sc->rc);
+	read_arg0_note(tid, sc);
 	sc->pidx = pidx_of(sc->pers);
 	return 0;
 }
@@ -235,8 +253,16 @@ int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,
 	sc->layout = arch_layout(sc->pers, sc->regs_len);
 	if (!sc->layout)
 		return errno = EINVAL, -1;
-	return host_skip_call(t->tid, sc->pers, sc->layout, sc->regs,
-			      sc->regs_len, retval);
+	if (host_skip_call(t->tid, sc->pers, sc->layout, sc->regs,
+			   sc->regs_len, retval) < 0)
+		return -1;
+	if (sc->pers->ret_at_exit) {
+		/* s390: the result can only be written at the exit stop. */
+		t->pending_ret = true;
+		t->ret = retval;
+		*need_exit = true;
+	}
+	return 0;
 }
 
 int stop_set_return(struct thread *t, int64_t retval)
@@ -286,7 +312,7 @@ int stop_brk_query(struct thread *t, struct stop_call *sc)
 	sc->layout = arch_layout(sc->pers, sc->regs_len);
 	if (!sc->layout)
 		return errno = EINVAL, -1;
-	reg_put(sc->regs, sc->layout->args[0], 0);
+	arch_reg_put(sc->pers, sc->regs, sc->layout->args[0], 0);
 	struct iovec iov = { sc->regs, sc->regs_len };
 	return ptrace(PTRACE_SETREGSET, t->tid, (void *)NT_PRSTATUS, &iov) < 0
 		? -1 : 0;

@@ -1,32 +1,43 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Facts for the checks, read from /proc only when a check asks. Each
- * fact that cannot be read is marked failed, and the checks fail
- * closed on it.
+ * Facts for the checks, read from /proc only when a check asks. A fact
+ * that cannot be read is marked failed, and the checks fail closed on
+ * it. Files are always reached through the tracee's own open fd
+ * (/proc/TID/fd/N), never by reopening a path it named.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checks/elfstack.h"
+#include "checks/force.h"
 #include "tracer/tracer.h"
+
+static uint64_t page_size(void)
+{
+	static uint64_t ps;
+
+	if (!ps)
+		ps = (uint64_t)sysconf(_SC_PAGESIZE);
+	return ps;
+}
 
 static uint64_t page_round_up(uint64_t v)
 {
-	uint64_t ps = (uint64_t)sysconf(_SC_PAGESIZE);
-
-	return (v + ps - 1) & ~(ps - 1);
+	return (v + page_size() - 1) & ~(page_size() - 1);
 }
 
 /* Walk /proc/TID/maps over [addr, addr+len). */
 static int range_prot(pid_t tid, uint64_t addr, uint64_t len,
 		      struct facts *f)
 {
-	char path[64], line[512];
+	char path[64], line[4352];
 	uint64_t end = addr + page_round_up(len), covered = addr;
 	FILE *m;
 
@@ -56,17 +67,300 @@ static int range_prot(pid_t tid, uint64_t addr, uint64_t len,
 	return 0;
 }
 
+/* "flags:\t0100002" in /proc/TID/fdinfo/N; the value is octal. */
+static int fd_flags(pid_t tid, int fd, int *flags)
+{
+	char path[64], line[256];
+	FILE *fi;
+	int found = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", tid, fd);
+	fi = fopen(path, "re");
+	if (!fi)
+		return -1;
+	while (fgets(line, sizeof(line), fi)) {
+		if (!strncmp(line, "flags:", 6)) {
+			*flags = (int)strtol(line + 6, NULL, 8);
+			found = 0;
+			break;
+		}
+	}
+	fclose(fi);
+	return found;
+}
+
+/* Uid and groups of the process, for TPE. */
+static void proc_ids(pid_t tid, const struct policy *p, struct facts *f)
+{
+	char path[64], line[4096];
+	FILE *st;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	st = fopen(path, "re");
+	if (!st)
+		return;
+	while (fgets(line, sizeof(line), st)) {
+		unsigned r, e;
+		if (sscanf(line, "Uid:\t%u\t%u", &r, &e) == 2)
+			f->proc_uid = (uid_t)e;
+		else if (p->tpe_gid_set && sscanf(line, "Gid:\t%u\t%u", &r,
+						  &e) == 2)
+			f->proc_in_tpe_gid |= (gid_t)e == p->tpe_gid;
+		else if (p->tpe_gid_set && !strncmp(line, "Groups:", 7)) {
+			char *s = line + 7, *end;
+			for (;;) {
+				unsigned long g = strtoul(s, &end, 10);
+				if (end == s)
+					break;
+				f->proc_in_tpe_gid |= (gid_t)g == p->tpe_gid;
+				s = end;
+			}
+		}
+	}
+	fclose(st);
+}
+
+/* The path a /proc link names, and whether it is a real file. */
+static void link_path(const char *link, struct facts *f)
+{
+	ssize_t n = readlink(link, f->path, sizeof(f->path) - 1);
+	static const char deleted[] = " (deleted)";
+	size_t dl = sizeof(deleted) - 1;
+
+	if (n < 0) {
+		snprintf(f->path, sizeof(f->path), "?");
+		f->path_real = false;
+		return;
+	}
+	f->path[n] = '\0';
+	bool is_deleted = (size_t)n > dl && !strcmp(f->path + n - dl, deleted);
+	bool is_memfd = !strncmp(f->path, "/memfd:", 7);
+	f->path_real = f->path[0] == '/' && !is_deleted && !is_memfd;
+	if (f->path_real)
+		return;
+	/* A deleted file or a memfd says so, and since rules are
+	 * absolute paths, a description that does not start with '/'
+	 * never matches an allow rule by accident. */
+	char orig[sizeof(f->path)];
+	memcpy(orig, f->path, sizeof(orig));
+	if (is_memfd)
+		snprintf(f->path, sizeof(f->path), "memfd:%.4000s", orig + 7);
+	else if (is_deleted)
+		snprintf(f->path, sizeof(f->path), "deleted:%.*s",
+			 (int)((size_t)n - dl), orig);
+	else
+		snprintf(f->path, sizeof(f->path), "anon:%.4000s", orig);
+}
+
+static void parent_dir(struct facts *f)
+{
+	char dir[sizeof(f->path)];
+
+	f->dir_ok = false;
+	if (!f->path_real)
+		return;
+	memcpy(dir, f->path, sizeof(dir));
+	if (stat(dirname(dir), &f->dir_st) == 0)
+		f->dir_ok = true;
+}
+
+/* Facts about the file behind a /proc link (fd or exe). */
+static void file_facts(pid_t tid, const char *link, const struct policy *p,
+		       unsigned needs, struct facts *f)
+{
+	if (stat(link, &f->st) < 0) {
+		f->fd_exists = errno != ENOENT;
+		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
+		if (!f->fd_exists)
+			f->have |= FACT_FD;	/* known: the fd is gone */
+		return;
+	}
+	f->fd_exists = true;
+	/* The open flags, where the link is an fd. */
+	const char *slash = strrchr(link, '/');
+	if (slash && strstr(link, "/fd/") &&
+	    fd_flags(tid, atoi(slash + 1), &f->fd_flags) < 0)
+		f->failed |= FACT_FD;
+	link_path(link, f);
+	parent_dir(f);
+	proc_ids(tid, p, f);
+	f->have |= FACT_FD;
+}
+
+static int open_link(const char *link)
+{
+	return open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+}
+
+static void elf_facts(const char *link, struct facts *f)
+{
+	int fd = open_link(link);
+
+	if (fd < 0) {
+		snprintf(f->elf_err, sizeof(f->elf_err), "cannot open: %s",
+			 strerror(errno));
+		f->elf_stack = ELF_STACK_ERROR;
+		f->have |= FACT_ELF;
+		return;
+	}
+	f->elf_stack = elf_stack_fd(fd, f->elf_err, sizeof(f->elf_err));
+	close(fd);
+	f->have |= FACT_ELF;
+}
+
+static void hash_facts(const char *link, const struct policy *p,
+		       struct facts *f)
+{
+	const struct force_rule *r = policy_force_find(p, f->path);
+	int fd;
+
+	if (!r) {
+		f->hash_alg = -1;	/* no rule: nothing to compare */
+		f->have |= FACT_HASH;
+		return;
+	}
+	f->hash_alg = r->alg;
+	fd = open_link(link);
+	if (fd < 0 || hash_fd(fd, &f->st, r->alg, f->hash_hex) < 0) {
+		if (fd >= 0)
+			close(fd);
+		f->failed |= FACT_HASH;
+		return;
+	}
+	close(fd);
+	f->have |= FACT_HASH;
+}
+
+static int read_vmsize(pid_t tid, uint64_t *out)
+{
+	char path[64];
+	unsigned long long pages;
+	FILE *s;
+	int ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", tid);
+	s = fopen(path, "re");
+	if (!s)
+		return -1;
+	ok = fscanf(s, "%llu", &pages) == 1;
+	fclose(s);
+	if (!ok)
+		return -1;
+	*out = pages * page_size();
+	return 0;
+}
+
+static int read_pss(pid_t tid, uint64_t *out)
+{
+	char path[64], line[256];
+	unsigned long long kb;
+	FILE *s;
+	int found = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", tid);
+	s = fopen(path, "re");
+	if (!s)
+		return -1;
+	while (fgets(line, sizeof(line), s)) {
+		if (sscanf(line, "Pss: %llu kB", &kb) == 1) {
+			*out = kb * 1024;
+			found = 0;
+			break;
+		}
+	}
+	fclose(s);
+	return found;
+}
+
+/*
+ * The current break: the end of the [heap] mapping (the break rounded
+ * up to a page), or start_brk (field 47 of /proc/PID/stat) while the
+ * heap is empty.
+ */
+static int read_brk(pid_t tid, uint64_t *out)
+{
+	char path[64], line[4352];
+	FILE *m;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
+	m = fopen(path, "re");
+	if (!m)
+		return -1;
+	while (fgets(line, sizeof(line), m)) {
+		uint64_t lo, hi;
+		if (strstr(line, "[heap]") &&
+		    sscanf(line, "%" SCNx64 "-%" SCNx64, &lo, &hi) == 2) {
+			fclose(m);
+			*out = hi;
+			return 0;
+		}
+	}
+	fclose(m);
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	m = fopen(path, "re");
+	if (!m || !fgets(line, sizeof(line), m)) {
+		if (m)
+			fclose(m);
+		return -1;
+	}
+	fclose(m);
+	/* Fields after the command name, which may hold spaces. */
+	char *s = strrchr(line, ')');
+	unsigned long long v = 0;
+	for (int field = 2; s && field < 47; field++)
+		s = strchr(s + 1, ' ');
+	if (!s || sscanf(s + 1, "%llu", &v) != 1)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void mark(struct facts *f, unsigned bit, int rc)
+{
+	if (rc == 0)
+		f->have |= bit;
+	else
+		f->failed |= bit;
+}
+
+void facts_gather_file(pid_t tid, const char *link, const struct policy *p,
+		       unsigned needs, struct facts *f)
+{
+	needs &= ~(f->have | f->failed);
+	if (needs & (FACT_FD | FACT_ELF | FACT_HASH)) {
+		if (!(f->have & FACT_FD))
+			file_facts(tid, link, p, needs, f);
+		if (!f->fd_exists)
+			return;
+	}
+	if ((needs & FACT_ELF) && !(f->failed & FACT_ELF))
+		elf_facts(link, f);
+	if ((needs & FACT_HASH) && !(f->failed & FACT_HASH))
+		hash_facts(link, p, f);
+}
+
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		  unsigned needs, struct facts *f)
 {
-	(void)p;
-	if (needs & FACT_RANGE_PROT) {
-		if (range_prot(tid, c->addr, c->len, f) == 0)
-			f->have |= FACT_RANGE_PROT;
-		else
-			f->failed |= FACT_RANGE_PROT;
+	needs &= ~(f->have | f->failed);
+	if (needs & FACT_RANGE_PROT)
+		mark(f, FACT_RANGE_PROT, range_prot(tid, c->addr, c->len, f));
+	if (needs & FACT_VMSIZE)
+		mark(f, FACT_VMSIZE, read_vmsize(tid, &f->vmsize));
+	if (needs & FACT_PSS)
+		mark(f, FACT_PSS, read_pss(tid, &f->pss));
+	if (needs & FACT_BRK)
+		mark(f, FACT_BRK, read_brk(tid, &f->cur_brk));
+	if (needs & (FACT_FD | FACT_ELF | FACT_HASH)) {
+		char link[64];
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, c->fd);
+		if (c->fd < 0) {
+			f->fd_exists = false;
+			f->have |= FACT_FD;
+			f->failed |= needs & (FACT_ELF | FACT_HASH);
+		} else {
+			facts_gather_file(tid, link, p, needs, f);
+		}
 	}
-	/* Facts no check of this build asks for are reported as failed,
-	 * so a check that wanted them fails closed. */
-	f->failed |= needs & ~(f->have | FACT_RANGE_PROT);
 }

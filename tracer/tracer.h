@@ -124,6 +124,9 @@ int vm_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 /* facts.c */
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		  unsigned needs, struct facts *f);
+/* The same for the file behind a /proc link (an fd, or exe). */
+void facts_gather_file(pid_t tid, const char *link, const struct policy *p,
+		       unsigned needs, struct facts *f);
 
 /* log.c */
 void log_record(pid_t tid, pid_t tgid, const struct mcall *c,

@@ -24,6 +24,7 @@ enum msys {
 	MSYS_MREMAP,
 	MSYS_MPROTECT,
 	MSYS_PKEY_MPROTECT,
+	MSYS_EXEC,		/* not a call: the program and interpreter at exec */
 	MSYS__N
 };
 
@@ -102,7 +103,7 @@ struct verdict {
 	int err;			/* errno the call fails with */
 	enum category cat;
 	const char *check;		/* check name, e.g. "wx" */
-	char msg[256];
+	char msg[512];			/* room for two 128-digit digests */
 	char tip[512];			/* a rule that would allow the call */
 	char path[4096];		/* file involved, "" if none */
 	bool has_path;
@@ -129,9 +130,16 @@ void check_call(const struct mcall *c, const struct facts *f,
  * deny never stops.
  */
 #define FILTER_MAX_CONDS 8
+enum cond_op {
+	COND_BITS,		/* stop if (arg & mask) != 0 */
+	COND_EQ,		/* stop if arg == value */
+	COND_GE,		/* stop if arg >= value (unsigned) */
+};
 struct filter_cond {
 	int arg;		/* register argument index */
-	uint64_t mask;		/* stop if (arg & mask) != 0 */
+	enum cond_op op;
+	uint64_t mask;
+	uint64_t value;
 };
 struct filter_need {
 	bool always;
@@ -146,6 +154,8 @@ void check_filter_needs(enum msys s, const struct policy *p,
 /* Helpers for checks describing their needs. */
 void filter_need_always(struct filter_need *n);
 void filter_need_bits(struct filter_need *n, int arg, uint64_t mask);
+void filter_need_cmp(struct filter_need *n, int arg, enum cond_op op,
+		     uint64_t value);
 
 /* Set a deny verdict for category cat (taking its default action). */
 void verdict_set(struct verdict *v, const struct policy *p,

@@ -27,5 +27,9 @@ bool msys_is_mmap(enum msys s);
 
 extern const struct check check_args;
 extern const struct check check_wx;
+extern const struct check check_mem;
+extern const struct check check_fd;
+extern const struct check check_append;
+extern const struct check check_mremap;
 
 #endif

@@ -11,6 +11,10 @@
 static const struct check *const checks[] = {
 	&check_args,
 	&check_wx,
+	&check_mem,
+	&check_fd,
+	&check_append,
+	&check_mremap,
 };
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
 
@@ -23,6 +27,7 @@ static const char *const msys_names[MSYS__N] = {
 	[MSYS_MREMAP] = "mremap",
 	[MSYS_MPROTECT] = "mprotect",
 	[MSYS_PKEY_MPROTECT] = "pkey_mprotect",
+	[MSYS_EXEC] = "execve",
 };
 
 const char *msys_name(enum msys s)
@@ -40,21 +45,45 @@ void filter_need_always(struct filter_need *n)
 	n->always = true;
 }
 
+static struct filter_cond *new_cond(struct filter_need *n)
+{
+	if (n->ncond == FILTER_MAX_CONDS) {
+		n->always = true;	/* too many to test: stop always */
+		return NULL;
+	}
+	struct filter_cond *c = &n->cond[n->ncond++];
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
 void filter_need_bits(struct filter_need *n, int arg, uint64_t mask)
 {
 	for (int i = 0; i < n->ncond; i++) {
-		if (n->cond[i].arg == arg) {
+		if (n->cond[i].arg == arg && n->cond[i].op == COND_BITS) {
 			n->cond[i].mask |= mask;
 			return;
 		}
 	}
-	if (n->ncond == FILTER_MAX_CONDS) {
-		n->always = true;	/* too many to test: stop always */
-		return;
+	struct filter_cond *c = new_cond(n);
+	if (c) {
+		c->arg = arg;
+		c->mask = mask;
 	}
-	n->cond[n->ncond].arg = arg;
-	n->cond[n->ncond].mask = mask;
-	n->ncond++;
+}
+
+void filter_need_cmp(struct filter_need *n, int arg, enum cond_op op,
+		     uint64_t value)
+{
+	for (int i = 0; i < n->ncond; i++)
+		if (n->cond[i].arg == arg && n->cond[i].op == op &&
+		    n->cond[i].value == value)
+			return;
+	struct filter_cond *c = new_cond(n);
+	if (c) {
+		c->arg = arg;
+		c->op = op;
+		c->value = value;
+	}
 }
 
 void check_filter_needs(enum msys s, const struct policy *p,

@@ -61,7 +61,69 @@ tracee_case() {
 		fail "$name [$mode]" "records differ: $(head -c 600 "$dir/diff" | tr '\n' '|')"
 		return
 	fi
+	# The same run with --json: one valid object per text record.
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") "${margs[@]}" \
+		--json -o "$dir/log.json" -- "${targv[@]}" > /dev/null 2>&1
+	if ! why=$(json_check "$dir/log.json" "$(wc -l < "$dir/log")"); then
+		fail "$name [$mode]" "$why"
+		return
+	fi
 	pass "$name [$mode]"
+}
+
+# json_check FILE N: every line of FILE is a JSON record with Syd's
+# keys (checked by jq), and there are N of them.
+json_check() {
+	local file=$1 want=$2 n
+	n=$(grep -c . "$file")
+	if [ "$n" -ne "$want" ]; then
+		echo "$n JSON records for $want text records"
+		return 1
+	fi
+	[ "$n" -eq 0 ] && return 0
+	if ! jq -e -s 'all(.[]; (.ctx|type)=="string" and (.cap|type)=="string"
+		and (.act|type)=="string" and (.sys|type)=="string"
+		and (.arch|type)=="string" and (.pid|type)=="number"
+		and (.tid|type)=="number" and (.args|length)==6
+		and all(.args[]; type=="number") and (.msg|type)=="string"
+		and (.t|type)=="number"
+		and ((.act|IN("deny","filter","stop","abort","kill","panic","exit")|not)
+		     or ((.errno|type)=="string" and (.tip|type)=="string")))' \
+		"$file" > /dev/null 2>&1; then
+		echo "invalid JSON records: $(head -c 300 "$file")"
+		return 1
+	fi
+}
+
+# tips_case NAME TRACEE-ARGV... -- MEMTRACE-ARGS: every tip in the
+# records of a run, added with -m, allows the calls it was given for:
+# a rerun with all of them writes no denial.
+tips_case() {
+	local name=$1; shift
+	local targv=() margs=() tips=() dir=$MT_TMP/tips.${1//\//_}
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do targv+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	margs=("$@")
+	mkdir -p "$dir"
+	"$mt" "${margs[@]}" --json -o "$dir/first" -- "${targv[@]}" \
+		> /dev/null 2>&1
+	mapfile -t tips < <(jq -r 'select(.tip) | .tip' "$dir/first" | sort -u)
+	if [ ${#tips[@]} -eq 0 ]; then
+		fail "tips/$name" "the first run wrote no tip"
+		return
+	fi
+	local args=()
+	for t in "${tips[@]}"; do args+=(-m "$t"); done
+	"$mt" "${margs[@]}" "${args[@]}" --json -o "$dir/second" -- \
+		"${targv[@]}" > /dev/null 2>&1
+	local left
+	left=$(jq -r 'select(.act != "allow") | .msg' "$dir/second" | head -3)
+	if [ -n "$left" ]; then
+		fail "tips/$name" "with the tips (${tips[*]}) still denied: $left"
+	else
+		pass "tips/$name (${#tips[@]} tips)"
+	fi
 }
 
 # The run really used the mode it was asked for.

@@ -34,6 +34,12 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t act, const char *name,
 		return -ENOENT;
 	if (!c)
 		rc = seccomp_rule_add(ctx, act, nr, 0);
+	else if (c->op != COND_BITS)
+		rc = seccomp_rule_add(ctx, act, nr, 1,
+				      SCMP_CMP((unsigned)c->arg,
+					       c->op == COND_EQ ? SCMP_CMP_EQ
+								: SCMP_CMP_GE,
+					       c->value));
 	else
 		rc = seccomp_rule_add(ctx, act, nr, 1,
 				      SCMP_CMP((unsigned)c->arg,
@@ -59,6 +65,10 @@ static int add_call_rules(scmp_filter_ctx ctx, int idx,
 			rc = add_rule(ctx, act, name, NULL, 0);
 		for (int i = 0; i < need.ncond && !need.always && !verbose &&
 		     rc == 0; i++) {
+			if (need.cond[i].op != COND_BITS) {
+				rc = add_rule(ctx, act, name, &need.cond[i], 0);
+				continue;
+			}
 			/* One rule per bit: any of them set stops. */
 			for (int bit = 0; bit < 64 && rc == 0; bit++) {
 				uint64_t m = 1ULL << bit;
@@ -180,10 +190,16 @@ static void dump_need(FILE *out, const char *pers, const char *name,
 		return;
 	}
 	fprintf(out, "%s %s(%ld): trace if", pers, name, nr);
-	for (int i = 0; i < n->ncond; i++)
-		fprintf(out, "%s %s & %#llx", i ? " or" : "",
-			argname[n->cond[i].arg],
-			(unsigned long long)n->cond[i].mask);
+	for (int i = 0; i < n->ncond; i++) {
+		const struct filter_cond *c = &n->cond[i];
+		if (c->op != COND_BITS)
+			fprintf(out, "%s %s %s %#llx", i ? " or" : "",
+				argname[c->arg], c->op == COND_EQ ? "==" : ">=",
+				(unsigned long long)c->value);
+		else
+			fprintf(out, "%s %s & %#llx", i ? " or" : "",
+				argname[c->arg], (unsigned long long)c->mask);
+	}
 	fputc('\n', out);
 }
 

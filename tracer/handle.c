@@ -80,15 +80,27 @@ static __attribute__((noreturn)) void panic_now(void)
 	abort();
 }
 
-/* ACT_STOP: leave the process in a group-stop, detached, for gdb. */
+static void mark_detach(struct thread *t, void *tgid)
+{
+	if (thread_tgid(t) == *(pid_t *)tgid)
+		t->detached = true;
+}
+
+/*
+ * ACT_STOP: leave the process in a group-stop, detached, for gdb. Each
+ * of its threads is detached at its group-stop (see loop.c), so the
+ * process stays stopped with no tracer. memtrace goes on waiting: were
+ * it to exit, the stopped process's group could be orphaned, and the
+ * kernel sends SIGHUP to an orphaned group with a stopped member.
+ */
 static void stop_for_debugger(struct thread *t)
 {
 	pid_t tgid = thread_tgid(t);
 
-	log_note("process %d is stopped at the denied call; "
+	log_note("process %d is stopped at the denied call and detached; "
 		 "attach with: gdb -p %d", tgid, tgid);
+	thread_foreach(mark_detach, &tgid);
 	kill(tgid, SIGSTOP);
-	t->detached = true;
 }
 
 static void carry_out(struct thread *t, struct stop_call *sc,

@@ -315,7 +315,7 @@ int trace_loop(void)
 		else if (WIFSTOPPED(status))
 			on_stop(pid, status);
 		if (detaching && thread_count() == 0)
-			break;
+			break;	/* -p: every thread is detached */
 	}
 	return 0;
 }

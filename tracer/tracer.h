@@ -43,7 +43,7 @@ struct thread {
 	bool in_syscall;	/* PTRACE_SYSCALL mode: next stop is an exit */
 	bool pending_ret;	/* set this return value at the exit stop */
 	int64_t ret;
-	bool detached;
+	bool detached;		/* detach at its group-stop (ACT_STOP) */
 	struct thread *next;	/* hash chain */
 };
 

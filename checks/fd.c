@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * An executable mapping of a file whose fd is open for writing: the
+ * code could be rewritten through the fd after any check of it. Also
+ * refuses a file mapping of an fd that no longer exists (EBADF).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+
+#include "checks/checks.h"
+
+static bool fd_enabled(const struct policy *p)
+{
+	return true;
+}
+
+static bool exec_file_mapping(const struct mcall *c)
+{
+	return msys_is_mmap(c->sys) && !c->block_unreadable &&
+	       (c->prot & PROT_EXEC) && !(c->flags & MAP_ANONYMOUS);
+}
+
+static void fd_filter(enum msys s, const struct policy *p,
+		      struct filter_need *n)
+{
+	if (s == MSYS_OLD_MMAP)
+		filter_need_always(n);
+	else if (msys_is_mmap(s))
+		filter_need_bits(n, 2, PROT_EXEC);
+}
+
+static unsigned fd_needs(const struct mcall *c, const struct policy *p,
+			 const struct facts *f)
+{
+	return exec_file_mapping(c) ? FACT_FD : 0;
+}
+
+static void fd_run(const struct mcall *c, const struct facts *f,
+		   const struct policy *p, struct verdict *v)
+{
+	if (!exec_file_mapping(c))
+		return;
+	if ((f->have & FACT_FD) && !f->fd_exists) {
+		verdict_set(v, p, CAT_FD, "fd", EBADF, "default/fd:allow",
+			    "fd %d is not open", c->fd);
+		return;
+	}
+	if (f->failed & FACT_FD) {
+		verdict_set(v, p, CAT_FD, "fd", EACCES, "default/fd:allow",
+			    "cannot read the state of fd %d", c->fd);
+		return;
+	}
+	if ((f->fd_flags & O_ACCMODE) == O_RDONLY)
+		return;
+	verdict_set(v, p, CAT_FD, "fd", EACCES, "default/fd:allow",
+		    "executable mapping of a file open for writing");
+	snprintf(v->path, sizeof(v->path), "%s", f->path);
+	v->has_path = true;
+}
+
+const struct check check_fd = {
+	.name = "fd",
+	.enabled = fd_enabled,
+	.filter = fd_filter,
+	.needs = fd_needs,
+	.run = fd_run,
+};

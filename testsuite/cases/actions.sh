@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Syd's actions, on a W^X denial: what the call returns, what is
+# recorded, and what happens to the process and to memtrace.
+. "$MT_ROOT/testsuite/lib.sh"
+
+# run_action MODE ACTION DIR: run "sh -c 'wx deny; sleep 30'" with
+# default/wx:ACTION; sets rc. The sleep shows whether the rest of the
+# tree survived.
+run_action() {
+	local mode=$1 act=$2 dir=$3
+	mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") timeout 20 "$mt" $(mode_args "$mode") \
+		-m "default/wx:$act" -o "$dir/log" -- \
+		sh -c "echo \$\$ > $dir/shpid; $T/wx deny; echo wx=\$? > $dir/wx; exec sleep 30" \
+		> "$dir/out" 2> "$dir/err"
+	rc=$?
+}
+
+records() { grep -c "^memtrace: $2 " "$1/log"; }
+
+# A process that exists and is not a zombie.
+alive() {
+	local st
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+check_warn() {
+	local mode=$1 dir=$MT_TMP/act.warn.${1/,/_}
+	mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -m default/wx:warn \
+		-o "$dir/log" "$T/wx" allow > /dev/null 2> "$dir/err"
+	rc=$?
+	local n; n=$(records "$dir" warn)
+	if [ $rc -eq 0 ] && [ "$n" -eq 7 ] && ! grep -q '= -E' "$dir/log"; then
+		pass "action/warn [$mode]"
+	else
+		fail "action/warn [$mode]" "exit $rc, $n warn records (want 7, calls allowed)"
+	fi
+}
+
+check_filter() {
+	local mode=$1 dir=$MT_TMP/act.filter.${1/,/_}
+	mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -m default/wx:filter \
+		-o "$dir/log" "$T/wx" deny > /dev/null 2> "$dir/err"
+	rc=$?
+	if [ $rc -eq 0 ] && [ ! -s "$dir/log" ]; then
+		pass "action/filter [$mode]"
+	else
+		fail "action/filter [$mode]" "exit $rc (calls must fail EACCES), log: $(head -c 200 "$dir/log")"
+	fi
+}
+
+# The process of the denied call dies of SIG; memtrace with it, since
+# the command is the shell's exec'd child... the shell runs on: its
+# "wx=" line shows the status, and memtrace exits with the shell's.
+check_signal_action() {
+	local mode=$1 act=$2 sig=$3 dir=$MT_TMP/act.$2.${1/,/_}
+	# The sleep is killed by timeout's end or by us; keep it short.
+	mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -m "default/wx:$act" \
+		-o "$dir/log" -- sh -c "$T/wx deny; echo wx=\$?" > "$dir/out" 2> "$dir/err"
+	rc=$?
+	local want="wx=$((128 + sig))" n
+	n=$(records "$dir" "$act")
+	if [ $rc -eq 0 ] && grep -qx "$want" "$dir/out" && [ "$n" -eq 1 ]; then
+		pass "action/$act [$mode]"
+	else
+		fail "action/$act [$mode]" "exit $rc, $(cat "$dir/out"), $n $act records (want $want and 1)"
+	fi
+}
+
+check_exit() {
+	local mode=$1 dir=$MT_TMP/act.exit.${1/,/_}
+	run_action "$mode" exit "$dir"
+	local sh; sh=$(cat "$dir/shpid" 2>/dev/null)
+	if [ $rc -eq 13 ] && [ "$(records "$dir" exit)" -eq 1 ] &&
+	   [ ! -e "$dir/wx" ] && ! alive "$sh"; then
+		pass "action/exit [$mode]"
+	else
+		fail "action/exit [$mode]" "exit $rc (want 13 = EACCES), $(records "$dir" exit) records, shell alive: $(alive "$sh" && echo yes || echo no)"
+	fi
+}
+
+check_panic() {
+	local mode=$1 dir=$MT_TMP/act.panic.${1/,/_}
+	run_action "$mode" panic "$dir"
+	local sh; sh=$(cat "$dir/shpid" 2>/dev/null)
+	if [ $rc -eq 134 ] && [ "$(records "$dir" panic)" -eq 1 ] &&
+	   ! alive "$sh"; then
+		pass "action/panic [$mode]"
+	else
+		fail "action/panic [$mode]" "exit $rc (want 134 = SIGABRT), shell alive: $(alive "$sh" && echo yes || echo no)"
+	fi
+}
+
+# The process is left stopped and detached for a debugger; memtrace
+# waits for it, and exits with its status once it is gone.
+check_stop() {
+	local mode=$1 dir=$MT_TMP/act.stop.${1/,/_} i pid=
+	mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+		-m default/wx:stop -o "$dir/log" "$T/wx" deny > /dev/null 2> "$dir/err" &
+	local mtpid=$!
+	for i in $(seq 100); do
+		pid=$(sed -n 's/.*attach with: gdb -p \([0-9]*\)$/\1/p' "$dir/log" | head -1)
+		[ -n "$pid" ] && [ "$(awk '/^TracerPid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" = 0 ] && break
+		sleep 0.05
+	done
+	sleep 0.2
+	local state tracer
+	state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+	tracer=$(awk '/^TracerPid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+	wait_bounded "$mtpid" 10; rc=$?
+	if [ $rc -eq 137 ] && [ "$state" = T ] && [ "$tracer" = 0 ] &&
+	   [ "$(records "$dir" stop)" -eq 1 ]; then
+		pass "action/stop [$mode]"
+	else
+		fail "action/stop [$mode]" "exit $rc (want 137 after SIGKILL), pid ${pid:-none} state ${state:-gone} tracer ${tracer:-?}"
+	fi
+}
+
+for mode in seccomp,info ptrace,regs seccomp,regs; do
+	check_warn "$mode"
+	check_filter "$mode"
+	check_signal_action "$mode" kill 9
+	check_signal_action "$mode" abort 6
+	check_exit "$mode"
+	check_panic "$mode"
+	check_stop "$mode"
+done

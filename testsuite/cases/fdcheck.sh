@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The fd, append and mremap checks (and their tips), every mode.
+. "$MT_ROOT/testsuite/lib.sh"
+
+for mode in $MODES; do
+	d=$MT_TMP/fm.${mode/,/_}; mkdir -p "$d" "$d.allow"
+	tracee_case fdcheck/deny "$mode" "$T/filemap" deny "$d" -- \
+		-m "append+$d/*.log"
+	tracee_case fdcheck/allow "$mode" "$T/filemap" allow "$d.allow" -- \
+		-m default/fd:allow -m default/mremap:allow
+done
+d=$MT_TMP/fm.tips; mkdir -p "$d"
+tips_case fdcheck "$T/filemap" deny "$d" -- -m "append+$d/*.log"
+tips_case wx "$T/wx" deny

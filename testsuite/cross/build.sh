@@ -1,0 +1,142 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# make cross: a static memtrace, the static cross tracees and the
+# initramfs /init for each target, all under build-cross/ARCH/:
+#
+#   build-cross/ARCH/memtrace     built by the tree's GNUmakefile with
+#                                 CROSS=1 STATIC=1 NO_UNWIND=1
+#   build-cross/ARCH/init         testsuite/cross/init.c
+#   build-cross/ARCH/t/...        testsuite/cross/tracees/*.c
+#
+#   build.sh ARCH...     ARCH: aarch64 riscv64 s390x x86_64 (uname -m)
+#
+# Target libraries (libseccomp, libelf, libcrypto, zlib and what their
+# static archives need) come from Debian's -dev packages of the target
+# architecture, unpacked into build-cross/sysroot-DEBARCH by apt.sh.
+# The cross compilers are host packages; as root, missing ones are
+# installed with apt-get (as tools/deps.sh does for the native build).
+# libunwind is compiled out (NO_UNWIND=1): memtrace does not use it yet.
+#
+# Exit status 3: the archive could not be reached (nothing cached).
+set -eu
+
+die() { echo "cross/build: $*" >&2; exit 1; }
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+BC=build-cross
+MAKE=${MAKE:-make}
+
+# Host packages: install what is missing (root), else say what to run.
+host_need() {	# COMMAND PACKAGE
+	command -v "$1" > /dev/null 2>&1 && return 0
+	if [ "$(id -u)" != 0 ]; then
+		die "missing $1; run as root: apt-get install $2"
+	fi
+	echo "cross/build: installing $2" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "$2" >&2 ||
+		die "apt-get install $2 failed"
+}
+
+debarch() {
+	case $1 in
+	aarch64) echo arm64 ;;
+	riscv64) echo riscv64 ;;
+	s390x) echo s390x ;;
+	x86_64) echo amd64 ;;
+	*) die "unknown target $1 (aarch64 riscv64 s390x x86_64)" ;;
+	esac
+}
+
+TFLAGS="-static -O1 -g0 -Wall -Wextra -Werror -D_GNU_SOURCE"
+
+build_one() {
+	arch=$1
+	da=$(debarch "$arch")
+	trip=$arch-linux-gnu
+	S=$top/$BC/sysroot-$da
+	out=$BC/$arch
+	host_need "$trip-gcc" "gcc-$trip"
+	host_need pkg-config pkg-config
+	host_need dpkg-deb dpkg
+
+	pkgs="libseccomp-dev libelf-dev zlib1g-dev libssl-dev libzstd-dev"
+	extra_ld=
+	case $da in
+	riscv64)
+		# From trixie (no riscv64 in bookworm): its archives want a
+		# glibc of their own release (__isoc23_* and friends), so
+		# libc.a comes from the sysroot, ahead of the cross libc.
+		pkgs="$pkgs liblzma-dev libbz2-dev libc6-dev linux-libc-dev"
+		extra_ld="-L$S/usr/lib/$trip"
+		;;
+	esac
+	# shellcheck disable=SC2086
+	sh testsuite/cross/apt.sh "$da" sysroot $pkgs || exit $?
+
+	pcdir=$S/usr/lib/$trip/pkgconfig:$S/usr/share/pkgconfig
+	libs=$(PKG_CONFIG_LIBDIR=$pcdir PKG_CONFIG_SYSROOT_DIR=$S \
+		pkg-config --static --libs libseccomp libelf libcrypto zlib) ||
+		die "pkg-config found no target libraries in $S"
+	# libelf.a of newer elfutils also decompresses zstd sections; the
+	# .pc files do not always say so. -ldl/-pthread for libcrypto.
+	ldlibs="$libs -lzstd -lz -ldl -pthread"
+
+	echo "cross/build: $arch: memtrace (LDLIBS=$ldlibs)" >&2
+	# CPPFLAGS/LDFLAGS through the environment: the GNUmakefile appends
+	# its own to them (a command-line value would replace them).
+	env -u CFLAGS -u MAKEFLAGS -u MFLAGS \
+		CPPFLAGS="-isystem $S/usr/include/$trip -isystem $S/usr/include" \
+		LDFLAGS="$extra_ld" \
+		PKG_CONFIG_LIBDIR="$pcdir" PKG_CONFIG_SYSROOT_DIR="$S" \
+		$MAKE --no-print-directory -j"${CROSS_JOBS:-2}" \
+		CROSS=1 STATIC=1 NO_UNWIND=1 HOST_ARCH="$arch" CC="$trip-gcc" \
+		B="$out" PKG_CONFIG_LIBDIR="$pcdir" PKG_CONFIG_SYSROOT_DIR="$S" \
+		LDLIBS="$ldlibs" "$out/memtrace" > "$out.log" 2>&1 || {
+		tail -n 40 "$out.log" >&2
+		die "$arch: building memtrace failed (log: $out.log)"
+	}
+
+	mkdir -p "$out/t"
+	grep -E 'error|warning: [^U]' "$out.log" | grep -v 'statically linked' >&2 || true
+	cc="$trip-gcc $TFLAGS $extra_ld"
+	tr=testsuite/cross/tracees
+	# shellcheck disable=SC2086
+	{
+		$cc -o "$out/init" testsuite/cross/init.c &&
+		$cc -o "$out/t/xwx" $tr/xwx.c &&
+		$cc -o "$out/t/xbrk" $tr/xbrk.c
+	} || die "$arch: building init or tracees failed"
+	case $arch in
+	s390x)
+		# shellcheck disable=SC2086
+		$cc -o "$out/t/xoldmmap" $tr/xoldmmap.c ||
+			die "s390x: building xoldmmap failed"
+		;;
+	aarch64)
+		# The arm (EABI) compat personality.
+		host_need arm-linux-gnueabihf-gcc gcc-arm-linux-gnueabihf
+		# shellcheck disable=SC2086
+		arm-linux-gnueabihf-gcc $TFLAGS -o "$out/t/xwx-arm" $tr/xwx.c ||
+			die "aarch64: building the arm tracee failed"
+		;;
+	x86_64)
+		# The i386 tracees come from the main build (make tracees).
+		mkdir -p "$out/t/i386"
+		for t in build/tracees/i386/*; do
+			[ -f "$t" ] && [ -x "$t" ] && cp "$t" "$out/t/i386/"
+		done
+		[ -x "$out/t/i386/wx32" ] ||
+			die "x86_64: build/tracees/i386/wx32 is missing (make tracees)"
+		;;
+	esac
+	file "$out/memtrace" 2>/dev/null | grep -q 'statically linked' ||
+		{ command -v file > /dev/null 2>&1 &&
+		  die "$arch: $out/memtrace is not static"; } || true
+	echo "cross/build: $arch: $out/memtrace, $out/init, $out/t/" >&2
+}
+
+[ $# -gt 0 ] || set -- aarch64 riscv64 s390x x86_64
+for a in "$@"; do
+	build_one "$a"
+done

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Helpers for the cross tracees (built static for each target with its
+ * cross compiler). Like testsuite/tracees/tracee.h: the tracee prints
+ * on stdout the records memtrace must write (pid and tid left out),
+ * checks each call's result, and exits 1 with a message on stderr if a
+ * result is not what it expected. The personality name and the way the
+ * target maps memory (mmap, mmap2, or s390x's old_mmap block) come from
+ * the compiler's own macros.
+ */
+#ifndef MEMTRACE_XTRACEE_H
+#define MEMTRACE_XTRACEE_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+#define PERS "x86_64"
+#elif defined(__aarch64__)
+#define PERS "aarch64"
+#elif defined(__arm__)
+#define PERS "arm"
+#define USE_MMAP2 1		/* EABI: no __NR_mmap, mmap2 in 4096 units */
+#elif defined(__riscv) && __riscv_xlen == 64
+#define PERS "riscv64"
+#elif defined(__s390x__)
+#define PERS "s390x"
+#define USE_OLD_MMAP 1		/* __NR_mmap (90) takes a six-word block */
+#else
+#error "no cross tracee support for this architecture"
+#endif
+
+static int tracee_failed;
+static int tracee_deny;		/* 1: the policy denies W^X */
+
+static inline void tracee_mode(int argc, char **argv)
+{
+	if (argc < 2 || (strcmp(argv[1], "deny") && strcmp(argv[1], "allow"))) {
+		fprintf(stderr, "usage: %s deny|allow\n", argv[0]);
+		exit(2);
+	}
+	tracee_deny = !strcmp(argv[1], "deny");
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+static inline void expect_wx_record(const char *call, const char *msg)
+{
+	if (tracee_deny)
+		printf("memtrace: deny %s %s = -EACCES; wx: %s; "
+		       "tip: -m trace/allow_unsafe_exec_memory:1\n",
+		       PERS, call, msg);
+}
+
+static inline void expect_result(const char *what, long ret, int denied)
+{
+	if (denied && ret != -EACCES) {
+		fprintf(stderr, "FAIL: %s returned %ld, expected -EACCES\n",
+			what, ret);
+		tracee_failed = 1;
+	} else if (!denied && ret < 0 && ret > -4096) {
+		fprintf(stderr, "FAIL: %s returned %ld (%s), expected "
+			"success\n", what, ret, strerror((int)-ret));
+		tracee_failed = 1;
+	}
+}
+
+static inline long ret_of(long r)
+{
+	return r == -1 ? -errno : r;
+}
+
+/* The target's plain mapping call, and how memtrace names it: "mmap(",
+ * "mmap2(" or "old_mmap({" (the closing text is MMAP_END). */
+#if defined(USE_OLD_MMAP)
+#define MMAP_NAME "old_mmap({"
+#define MMAP_END "})"
+static inline long raw_mmap(void *a, size_t l, int prot, int flags, int fd,
+			    long off)
+{
+	unsigned long block[6] = { (unsigned long)a, l, (unsigned long)prot,
+				   (unsigned long)flags, (unsigned long)(long)fd,
+				   (unsigned long)off };
+	return ret_of(syscall(SYS_mmap, block));
+}
+#elif defined(USE_MMAP2)
+#define MMAP_NAME "mmap2("
+#define MMAP_END ")"
+static inline long raw_mmap(void *a, size_t l, int prot, int flags, int fd,
+			    long off)
+{
+	return ret_of(syscall(SYS_mmap2, a, l, prot, flags, fd, off / 4096));
+}
+#else
+#define MMAP_NAME "mmap("
+#define MMAP_END ")"
+static inline long raw_mmap(void *a, size_t l, int prot, int flags, int fd,
+			    long off)
+{
+	return ret_of(syscall(SYS_mmap, a, l, prot, flags, fd, off));
+}
+#endif
+
+static inline long raw_mprotect(void *a, size_t l, int prot)
+{
+	return ret_of(syscall(SYS_mprotect, a, l, prot));
+}
+
+static inline long raw_pkey_mprotect(void *a, size_t l, int prot, int key)
+{
+	return ret_of(syscall(SYS_pkey_mprotect, a, l, prot, key));
+}
+
+static inline int tracee_exit(void)
+{
+	fflush(stdout);
+	return tracee_failed ? 1 : 0;
+}
+
+#endif

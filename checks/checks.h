@@ -27,6 +27,7 @@ bool msys_is_mmap(enum msys s);
 
 extern const struct check check_args;
 extern const struct check check_wx;
+extern const struct check check_exec, check_tpe, check_force, check_stack;
 extern const struct check check_mem;
 extern const struct check check_fd;
 extern const struct check check_append;

@@ -13,6 +13,7 @@ static const struct check *const checks[] = {
 	&check_wx,
 	&check_mem,
 	&check_fd,
+	&check_exec, &check_tpe, &check_force, &check_stack,
 	&check_append,
 	&check_mremap,
 };

@@ -311,6 +311,7 @@ static void wx_cases(const char *label, const char *tracee)
 }
 
 /* Whether this kernel runs the program at all (arm compat, IA32). */
+__attribute__((unused))
 static int runs(const char *path, char *why, size_t len)
 {
 	char *argv[] = { (char *)path, "allow", NULL };
@@ -392,7 +393,7 @@ static void setup(void)
 int main(void)
 {
 	struct utsname u;
-	char why[600];
+	char why[600] __attribute__((unused));
 
 	setup();
 	uname(&u);

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * sandbox/force: a file mapped executable (and the program and its
+ * interpreter at exec) must match the digest of its force rule. The
+ * rule is found by the file's canonical path, the last rule for that
+ * path counts. A mismatch takes the rule's action, or default/force
+ * if it names none; a file no rule names takes default/force. A
+ * digest that cannot be computed fails closed.
+ *
+ * The hashing itself (libcrypto, the cache) is checks/force.c; this is
+ * the check that compares.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "checks/filecheck.h"
+#include "checks/force.h"
+
+static bool force_enabled(const struct policy *p)
+{
+	return p->sandbox_force;
+}
+
+/* The digest only once the path is known and a rule names it. */
+static unsigned force_needs(const struct mcall *c, const struct policy *p,
+			    const struct facts *f)
+{
+	if (!file_exec_call(c))
+		return 0;
+	if (file_known(f) && policy_force_find(p, f->path))
+		return FACT_FD | FACT_HASH;
+	return FACT_FD;
+}
+
+static enum action rule_action(const struct force_rule *r,
+			       const struct policy *p)
+{
+	return r->act != ACT__N ? r->act : p->deflt[CAT_FORCE];
+}
+
+static void force_run(const struct mcall *c, const struct facts *f,
+		      const struct policy *p, struct verdict *v)
+{
+	char tip[sizeof(v->tip)];
+
+	if (!file_exec_call(c))
+		return;
+	if (file_unknown(c, f, p, CAT_FORCE, "force", "sandbox/force:off",
+			 v))
+		return;
+	const struct force_rule *r = policy_force_find(p, f->path);
+	if (!r) {
+		/* No digest was computed: the tip cannot be a force rule. */
+		verdict_set(v, p, CAT_FORCE, "force", EACCES,
+			    "default/force:allow", "no force rule for the "
+			    "file (memtrace --hash prints one)");
+		file_path(f, v);
+		return;
+	}
+	const char *alg = hash_alg_name(r->alg);
+	if (!(f->have & FACT_HASH) || f->hash_alg != r->alg) {
+		verdict_set(v, p, CAT_FORCE, "force", EACCES,
+			    "sandbox/force:off", "cannot compute the %s "
+			    "digest (fail closed)", alg);
+		v->act = fail_closed_action(rule_action(r, p));
+		file_path(f, v);
+		return;
+	}
+	if (!strcmp(f->hash_hex, r->hex))
+		return;
+	if (!rule_safe(f->path) ||
+	    (size_t)snprintf(tip, sizeof(tip), "force+%s:%s:%s", f->path,
+			     alg, f->hash_hex) >= sizeof(tip))
+		snprintf(tip, sizeof(tip), "sandbox/force:off");
+	verdict_set(v, p, CAT_FORCE, "force", EACCES, tip,
+		    "%s digest mismatch: expected %s, got %s", alg, r->hex,
+		    f->hash_hex);
+	v->act = rule_action(r, p);
+	file_path(f, v);
+}
+
+const struct check check_force = {
+	.name = "force",
+	.enabled = force_enabled,
+	.filter = file_filter,
+	.needs = force_needs,
+	.run = force_run,
+};

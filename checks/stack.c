@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Executable stacks: an executable mapping of an ELF file whose
+ * PT_GNU_STACK has PF_X, or that has no PT_GNU_STACK on a machine
+ * where that means an executable stack, is refused (EACCES) unless
+ * trace/allow_unsafe_exec_stack:1. On by default.
+ *
+ * A file that starts with the ELF magic but cannot be read as ELF
+ * (truncated, malformed) fails closed, the record naming the file and
+ * the ELF error. A file that is not ELF at all is allowed by this
+ * check: only an ELF program header can ask the kernel or the dynamic
+ * loader for an executable stack, and both refuse to load anything
+ * else as a program or library (it is what Wine's PE images, JIT
+ * caches and the like look like). The exec, tpe and force checks
+ * still apply to it.
+ */
+#include <errno.h>
+
+#include "checks/elfstack.h"
+#include "checks/filecheck.h"
+
+#define TIP "trace/allow_unsafe_exec_stack:1"
+
+static bool stack_enabled(const struct policy *p)
+{
+	return !p->allow_unsafe_exec_stack;
+}
+
+/* The ELF headers only once the file is known to be there. */
+static unsigned stack_needs(const struct mcall *c, const struct policy *p,
+			    const struct facts *f)
+{
+	if (!file_exec_call(c))
+		return 0;
+	return file_known(f) ? FACT_FD | FACT_ELF : FACT_FD;
+}
+
+static void stack_run(const struct mcall *c, const struct facts *f,
+		      const struct policy *p, struct verdict *v)
+{
+	if (!file_exec_call(c))
+		return;
+	if (file_unknown(c, f, p, CAT_STACK, "stack", TIP, v))
+		return;
+	if (!(f->have & FACT_ELF)) {
+		verdict_set(v, p, CAT_STACK, "stack", EACCES, TIP,
+			    "cannot read the ELF headers (fail closed)");
+		v->act = fail_closed_action(v->act);
+		file_path(f, v);
+		return;
+	}
+	switch ((enum elf_stack)f->elf_stack) {
+	case ELF_STACK_NOEXEC:
+	case ELF_STACK_NOT_ELF:
+		return;
+	case ELF_STACK_EXEC:
+		verdict_set(v, p, CAT_STACK, "stack", EACCES, TIP,
+			    "executable stack requested (PT_GNU_STACK "
+			    "with PF_X)");
+		break;
+	case ELF_STACK_MISSING_EXEC:
+		verdict_set(v, p, CAT_STACK, "stack", EACCES, TIP,
+			    "no PT_GNU_STACK: the stack is executable by "
+			    "default on this machine");
+		break;
+	case ELF_STACK_ERROR:
+	default:
+		verdict_set(v, p, CAT_STACK, "stack", EACCES, TIP,
+			    "malformed ELF file (fail closed): %s",
+			    f->elf_err[0] ? f->elf_err : "unknown error");
+		v->act = fail_closed_action(v->act);
+		break;
+	}
+	file_path(f, v);
+}
+
+const struct check check_stack = {
+	.name = "stack",
+	.enabled = stack_enabled,
+	.filter = file_filter,
+	.needs = stack_needs,
+	.run = stack_run,
+};

@@ -106,6 +106,10 @@ struct personality {
 	 * PTRACE_GET_SYSCALL_INFO to read argument 0.
 	 */
 	uint32_t arg0_note;
+
+	/* Which argument of clone() holds the flags: 0, or 1 where the
+	 * kernel has CLONE_BACKWARDS2 (s390: newsp comes first). */
+	unsigned clone_flags_arg;
 };
 
 /* An architecture: the personalities one kernel of it may run. */

@@ -196,6 +196,11 @@ static const char *const msys_scmp_name[MSYS__N] = {
 	[MSYS_MREMAP] = "mremap",
 	[MSYS_MPROTECT] = "mprotect",
 	[MSYS_PKEY_MPROTECT] = "pkey_mprotect",
+	[MSYS_SECCOMP] = "seccomp",
+	[MSYS_PRCTL] = "prctl",
+	[MSYS_PERSONALITY] = "personality",
+	[MSYS_CLONE] = "clone",
+	[MSYS_CLONE3] = "clone3",
 };
 
 const char *arch_scmp_name(enum msys s)
@@ -273,6 +278,7 @@ void arch_fill_call(const struct personality *p, enum msys s,
 	c->word = p->word;
 	memcpy(c->raw, rc->args, sizeof(c->raw));
 	c->fd = -1;
+	c->clone_flags_arg = p->clone_flags_arg;
 
 	bool uses_block = s == MSYS_OLD_MMAP ||
 			  (s == MSYS_MMAP2 && p->mmap2_block);

@@ -68,6 +68,7 @@ static const struct personality pers_s390x = {
 	.mmap2_unit = 0, .err = ERR_NEG,
 	.layouts = s390x_layouts, .nlayouts = 1,
 	.big_endian = true, .ret_at_exit = true,
+	.clone_flags_arg = 1,	/* CLONE_BACKWARDS2: clone(newsp, flags) */
 };
 
 static const struct personality pers_s390 = {
@@ -77,6 +78,7 @@ static const struct personality pers_s390 = {
 	.mmap2_block = true, .mmap2_unit = 4096, .err = ERR_NEG,
 	.layouts = s390_layouts, .nlayouts = 1,
 	.big_endian = true, .ret_at_exit = true,
+	.clone_flags_arg = 1,	/* CLONE_BACKWARDS2: clone(newsp, flags) */
 };
 
 static const struct personality *const s390x_pers[] = {

@@ -25,10 +25,20 @@ enum msys {
 	MSYS_MPROTECT,
 	MSYS_PKEY_MPROTECT,
 	MSYS_EXEC,		/* not a call: the program and interpreter at exec */
+	/* Calls that could open a way around the tracer (see bypass.c). */
+	MSYS_SECCOMP,
+	MSYS_PRCTL,
+	MSYS_PERSONALITY,
+	MSYS_CLONE,
+	MSYS_CLONE3,
 	MSYS__N
 };
 
 const char *msys_name(enum msys s);
+/* brk, mmap and friends: the calls that change the memory map. */
+bool msys_is_memory(enum msys s);
+/* mmap, mmap2 and old_mmap. */
+bool msys_is_mmap(enum msys s);
 
 /*
  * One decoded call. For the mmap family, addr/len/prot/flags/fd/off
@@ -52,6 +62,11 @@ struct mcall {
 	uint64_t old_len, new_len, new_addr;
 	/* brk */
 	uint64_t brk;
+	/* clone: which raw argument holds the flags (s390: 1) */
+	unsigned clone_flags_arg;
+	/* The thread is traced without a seccomp filter (every call
+	 * stops; a child that escapes tracing escapes everything). */
+	bool ptrace_only;
 };
 
 /* What the tracer found out, asked for by check_needs(). */
@@ -83,6 +98,7 @@ struct facts {
 	bool dir_ok;
 	struct stat dir_st;		/* of its parent directory */
 	uid_t proc_uid;			/* the process's user */
+	unsigned nthreads;		/* threads of the process (0: unknown) */
 	bool proc_in_tpe_gid;		/* member of tpe/gid */
 
 	/* FACT_VMSIZE, FACT_PSS, FACT_BRK: bytes */

@@ -23,9 +23,9 @@ struct check {
 		    const struct policy *p, struct verdict *v);
 };
 
-bool msys_is_mmap(enum msys s);
 
 extern const struct check check_args;
+extern const struct check check_bypass;
 extern const struct check check_wx;
 extern const struct check check_exec, check_tpe, check_force, check_stack;
 extern const struct check check_mem;

@@ -52,6 +52,7 @@ static const char *const category_names[CAT__N] = {
 	[CAT_WX] = "wx", [CAT_FD] = "fd", [CAT_APPEND] = "append",
 	[CAT_MREMAP] = "mremap", [CAT_STACK] = "stack", [CAT_EXEC] = "exec",
 	[CAT_TPE] = "tpe", [CAT_FORCE] = "force", [CAT_MEM] = "mem",
+	[CAT_BYPASS] = "bypass",
 };
 
 const char *action_name(enum action a)
@@ -720,6 +721,7 @@ static const struct key keys[] = {
 	DEFAULT_KEY(CAT_TPE, "tpe"),
 	DEFAULT_KEY(CAT_FORCE, "force"),
 	DEFAULT_KEY(CAT_MEM, "mem"),
+	DEFAULT_KEY(CAT_BYPASS, "bypass"),
 	GLOB_KEY("append", append, ACT_ALLOW),
 	GLOB_KEY("allow/exec", exec, ACT_ALLOW),
 	GLOB_KEY("deny/exec", exec, ACT_DENY),

@@ -44,6 +44,7 @@ enum category {
 	CAT_TPE,	/* trusted path execution */
 	CAT_FORCE,	/* checksum verification */
 	CAT_MEM,	/* memory limits */
+	CAT_BYPASS,	/* calls that would open a way around the tracer */
 	CAT__N
 };
 

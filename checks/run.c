@@ -10,6 +10,7 @@
  * deny gets: argument problems first, then the cheapest checks. */
 static const struct check *const checks[] = {
 	&check_args,
+	&check_bypass,
 	&check_wx,
 	&check_mem,
 	&check_fd,
@@ -29,11 +30,21 @@ static const char *const msys_names[MSYS__N] = {
 	[MSYS_MPROTECT] = "mprotect",
 	[MSYS_PKEY_MPROTECT] = "pkey_mprotect",
 	[MSYS_EXEC] = "execve",
+	[MSYS_SECCOMP] = "seccomp",
+	[MSYS_PRCTL] = "prctl",
+	[MSYS_PERSONALITY] = "personality",
+	[MSYS_CLONE] = "clone",
+	[MSYS_CLONE3] = "clone3",
 };
 
 const char *msys_name(enum msys s)
 {
 	return s < MSYS__N && msys_names[s] ? msys_names[s] : "?";
+}
+
+bool msys_is_memory(enum msys s)
+{
+	return s >= MSYS_BRK && s <= MSYS_PKEY_MPROTECT;
 }
 
 bool msys_is_mmap(enum msys s)

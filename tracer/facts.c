@@ -103,6 +103,8 @@ static void proc_ids(pid_t tid, const struct policy *p, struct facts *f)
 		unsigned r, e;
 		if (sscanf(line, "Uid:\t%u\t%u", &r, &e) == 2)
 			f->proc_uid = (uid_t)e;
+		else if (sscanf(line, "Threads:\t%u", &r) == 1)
+			f->nthreads = r;
 		else if (p->tpe_gid_set && sscanf(line, "Gid:\t%u\t%u", &r,
 						  &e) == 2)
 			f->proc_in_tpe_gid |= (gid_t)e == p->tpe_gid;

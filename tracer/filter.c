@@ -61,10 +61,13 @@ static int add_call_rules(scmp_filter_ctx ctx, int idx,
 		if (nums->nr[s] < 0 || !name)
 			continue;
 		check_filter_needs((enum msys)s, pol, &need);
-		if (verbose || need.always)
+		/* -v stops every memory call, since it records them all. */
+		if (verbose && msys_is_memory((enum msys)s))
+			need.always = true;
+		if (need.always)
 			rc = add_rule(ctx, act, name, NULL, 0);
-		for (int i = 0; i < need.ncond && !need.always && !verbose &&
-		     rc == 0; i++) {
+		for (int i = 0; i < need.ncond && !need.always && rc == 0;
+		     i++) {
 			if (need.cond[i].op != COND_BITS) {
 				rc = add_rule(ctx, act, name, &need.cond[i], 0);
 				continue;
@@ -174,14 +177,16 @@ void filter_probe(void)
 	getpriority((__priority_which_t)PROBE_WHICH, 0);
 }
 
-static void dump_need(FILE *out, const char *pers, const char *name,
+static void dump_need(FILE *out, const char *pers, enum msys s,
 		      long nr, const struct filter_need *n, bool verbose)
 {
 	static const char *const argname[6] = {
 		"arg0", "arg1", "arg2", "arg3", "arg4", "arg5"
 	};
 
-	if (verbose || n->always) {
+	const char *name = msys_name(s);
+
+	if ((verbose && msys_is_memory(s)) || n->always) {
 		fprintf(out, "%s %s(%ld): trace always\n", pers, name, nr);
 		return;
 	}
@@ -212,7 +217,7 @@ int filter_dump(const struct policy *pol, bool verbose, FILE *out)
 			if (T.nums[i].nr[s] < 0)
 				continue;
 			check_filter_needs((enum msys)s, pol, &need);
-			dump_need(out, p->name, msys_name((enum msys)s),
+			dump_need(out, p->name, (enum msys)s,
 				  T.nums[i].nr[s], &need, verbose);
 		}
 	}

@@ -40,14 +40,26 @@ static void gather(struct thread *t, const struct mcall *c, struct facts *f)
 	}
 }
 
-/* The failure value of a denied call: -errno, except brk, which fails
- * by leaving the break where it is (see deny_brk). */
+/*
+ * The failure value of a denied call: -errno, except brk, which fails
+ * by leaving the break where it is and returning it. The call becomes
+ * the query brk(0); where argument 0 cannot be rewritten through the
+ * registers (riscv64 keeps it in orig_a0), the call is skipped and
+ * returns the break read from the process's maps instead.
+ */
 static int deny(struct thread *t, struct stop_call *sc,
 		const struct mcall *c, int err, bool *need_exit)
 {
-	if (c->sys == MSYS_BRK)
+	if (c->sys != MSYS_BRK)
+		return stop_deny(t, sc, -(int64_t)err, need_exit);
+	if (T.use_set_info || !sc->pers->arg0_note)
 		return stop_brk_query(t, sc);
-	return stop_deny(t, sc, -(int64_t)err, need_exit);
+	struct facts f;
+	memset(&f, 0, sizeof(f));
+	facts_gather(t->tid, c, T.pol, FACT_BRK, &f);
+	if (!(f.have & FACT_BRK))
+		return errno = EIO, -1;
+	return stop_deny(t, sc, (int64_t)f.cur_brk, need_exit);
 }
 
 static void fail_unknown(struct thread *t)
@@ -137,6 +149,52 @@ static void carry_out(struct thread *t, struct stop_call *sc,
 		stop_for_debugger(t);
 }
 
+/*
+ * i386 old_mmap: the kernel would read the six words again after the
+ * check, and another thread may have changed them by then. Make it an
+ * mmap2 with the checked values in registers instead. The offset must
+ * be page-aligned, as the kernel's old_mmap requires.
+ */
+static void old_mmap_to_mmap2(struct thread *t, struct stop_call *sc,
+			      const struct mcall *c)
+{
+	const struct personality *p = sc->pers;
+	long nr2 = T.nums[sc->pidx].nr[MSYS_MMAP2];
+	bool dummy;
+
+	if (c->off % p->mmap2_unit) {
+		stop_deny(t, sc, -EINVAL, &dummy);
+		return;
+	}
+	uint64_t args[6] = { c->addr, c->len, c->prot, c->flags,
+			     (uint32_t)c->fd, c->off / p->mmap2_unit };
+	if (stop_rewrite(t, sc, nr2, args) < 0 && errno != ESRCH) {
+		warnx_("%d: cannot rewrite old_mmap: %s; killing the process",
+		       t->tid, strerror(errno));
+		kill(thread_tgid(t), SIGKILL);
+	}
+}
+
+/* An allowed call: make sure what runs is what was checked. */
+static void after_allow(struct thread *t, struct stop_call *sc,
+			const struct mcall *c, const struct facts *f)
+{
+	const struct personality *p = sc->pers;
+
+	if (c->sys == MSYS_OLD_MMAP && !c->block_unreadable &&
+	    p->mmap2_unit && !p->mmap2_block &&
+	    T.nums[sc->pidx].nr[MSYS_MMAP2] >= 0) {
+		old_mmap_to_mmap2(t, sc, c);
+		/* The registers now hold the checked values; only the
+		 * fd can still change under it. */
+		struct mcall as2 = *c;
+		as2.sys = MSYS_MMAP2;
+		verify_plan(t, &as2, f, p);
+		return;
+	}
+	verify_plan(t, c, f, p);
+}
+
 void handle_call(struct thread *t, struct stop_call *sc, bool *need_exit,
 		 bool *handled)
 {
@@ -155,10 +213,22 @@ void handle_call(struct thread *t, struct stop_call *sc, bool *need_exit,
 		return;
 	T.stops_checked++;
 	decode(t, sc, s, &c);
+	c.ptrace_only = !t->seccomp;
 	gather(t, &c, &f);
 	check_call(&c, &f, T.pol, &v);
-	if (action_records(v.act) || T.opt.verbose)
+	/* --stop-on-deny: a denial that leaves the process running
+	 * (deny, abort) stops it for a debugger instead; filter (no
+	 * record wanted), kill, exit and panic keep their meaning. */
+	if (T.opt.stop_on_deny && (v.act == ACT_DENY || v.act == ACT_ABORT))
+		v.act = ACT_STOP;
+	if (T.opt.learn)
+		learn_call(t->tid, thread_tgid(t), &c, &f, &v);
+	if (T.opt.summary)
+		summary_call(t->tid, thread_tgid(t), &c, &f, &v);
+	if (action_records(v.act) || (T.opt.verbose && msys_is_memory(s)))
 		log_record(t->tid, thread_tgid(t), &c, &v,
 			   action_denies(v.act));
 	carry_out(t, sc, &c, &v, need_exit);
+	if (!action_denies(v.act))
+		after_allow(t, sc, &c, &f);
 }

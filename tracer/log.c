@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Records: one per non-allow verdict (every stop with -v), as text or
- * as JSON lines, to stderr or -o FILE.
+ * as JSON lines, to stderr or -o FILE. With -k each carries the
+ * backtrace of the stopped thread: indented lines after a text record,
+ * "bt" (and "bt_end" where the trace ended early) in JSON.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -166,8 +168,18 @@ void format_call(const struct mcall *c, char *buf, size_t len)
 		if (c->sys == MSYS_PKEY_MPROTECT)
 			sb_add(&b, ", %d", (int)c->raw[3]);
 		break;
-	default:
+	default: {
+		/* Calls checked for bypasses: their raw arguments. */
+		static const int nargs[MSYS__N] = {
+			[MSYS_SECCOMP] = 3, [MSYS_PRCTL] = 5,
+			[MSYS_PERSONALITY] = 1, [MSYS_CLONE] = 5,
+			[MSYS_CLONE3] = 2,
+		};
+		for (int i = 0; c->sys < MSYS__N && i < nargs[c->sys]; i++)
+			sb_add(&b, "%s%#llx", i ? ", " : "",
+			       (unsigned long long)c->raw[i]);
 		break;
+	}
 	}
 	sb_add(&b, ")");
 }
@@ -201,8 +213,49 @@ static const char *errno_name(int e)
 	return n ? n : "E?";
 }
 
+static void json_bt(FILE *f, const struct backtrace *bt)
+{
+	fprintf(f, ",\"bt\":[");
+	for (int i = 0; i < bt->n; i++) {
+		const struct bt_frame *fr = &bt->frames[i];
+		fprintf(f, "%s{\"ip\":\"0x%llx\",\"module\":", i ? "," : "",
+			(unsigned long long)fr->ip);
+		if (fr->module[0])
+			json_str(f, fr->module);
+		else
+			fputs("null", f);
+		fprintf(f, ",\"func\":");
+		if (fr->func[0])
+			json_str(f, fr->func);
+		else
+			fputs("null", f);
+		fprintf(f, ",\"off\":%llu}", (unsigned long long)fr->off);
+	}
+	fputc(']', f);
+	if (bt->end[0]) {
+		fprintf(f, ",\"bt_end\":");
+		json_str(f, bt->end);
+	}
+}
+
+/* glibc's backtrace_symbols form: MODULE(FUNC+0xOFF) [0xIP], and
+ * MODULE(+0xOFF) with the offset in the file where no symbol is known. */
+static void text_bt(FILE *f, const struct backtrace *bt)
+{
+	for (int i = 0; i < bt->n; i++) {
+		const struct bt_frame *fr = &bt->frames[i];
+		fprintf(f, "    #%-2d %s(%s+0x%llx) [0x%llx]\n", i,
+			fr->module[0] ? fr->module : "??", fr->func,
+			(unsigned long long)fr->off,
+			(unsigned long long)fr->ip);
+	}
+	if (bt->end[0])
+		fprintf(f, "    -- %s\n", bt->end);
+}
+
 static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
-		     const struct verdict *v, bool denied)
+		     const struct verdict *v, bool denied,
+		     const struct backtrace *bt)
 {
 	FILE *f = out();
 	struct timespec ts;
@@ -229,12 +282,15 @@ static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
 		fprintf(f, ",\"tip\":");
 		json_str(f, v->tip);
 	}
+	if (bt)
+		json_bt(f, bt);
 	fprintf(f, ",\"t\":%lld}\n", (long long)ts.tv_sec);
 	fflush(f);
 }
 
 static void log_text(pid_t tid, pid_t tgid, const struct mcall *c,
-		     const struct verdict *v, bool denied)
+		     const struct verdict *v, bool denied,
+		     const struct backtrace *bt)
 {
 	char call[512];
 	FILE *f = out();
@@ -253,16 +309,34 @@ static void log_text(pid_t tid, pid_t tgid, const struct mcall *c,
 	if (v->tip[0])
 		fprintf(f, "; tip: -m %s", v->tip);
 	fputc('\n', f);
+	if (bt)
+		text_bt(f, bt);
 	fflush(f);
 }
 
+/* Called while the thread is stopped at the call (or at its exec). */
 void log_record(pid_t tid, pid_t tgid, const struct mcall *c,
 		const struct verdict *v, bool denied)
 {
+	struct backtrace bt, *btp = NULL;
+
+	if (c->sys == MSYS_EXEC) {
+		/* The program check's records (tracer/program.c). */
+		if (T.opt.summary)
+			summary_exec_verdict(v);
+		if (T.opt.learn)
+			learn_exec_record(tid, tgid, c, v);
+	}
+	if (T.opt.stack) {
+		stack_capture(tid, c->pers, T.opt.stack_depth, &bt);
+		btp = &bt;
+	}
 	if (T.opt.json)
-		log_json(tid, tgid, c, v, denied);
+		log_json(tid, tgid, c, v, denied, btp);
 	else
-		log_text(tid, tgid, c, v, denied);
+		log_text(tid, tgid, c, v, denied, btp);
+	if (btp)
+		stack_free(btp);
 }
 
 void log_note(const char *fmt, ...)

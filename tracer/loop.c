@@ -20,11 +20,16 @@
 
 static bool detaching;
 
+bool wants_exit_stop(const struct thread *t)
+{
+	return t->pending_ret || t->restore_arg0 || t->verify.on;
+}
+
 static void resume(struct thread *t, int sig)
 {
 	enum __ptrace_request req = PTRACE_SYSCALL;
 
-	if (t->seccomp && !t->pending_ret)
+	if (t->seccomp && !wants_exit_stop(t))
 		req = PTRACE_CONT;
 	if (ptrace(req, t->tid, NULL, (void *)(long)sig) < 0 &&
 	    errno != ESRCH)
@@ -72,6 +77,14 @@ static void on_syscall_stop(struct thread *t)
 			if (stop_set_return(t, t->ret) < 0 && errno != ESRCH)
 				warnx_("%d: cannot set the return value: %s",
 				       t->tid, strerror(errno));
+		}
+		if (t->verify.on)
+			verify_at_exit(t);
+		if (t->restore_arg0) {
+			t->restore_arg0 = false;
+			if (stop_restore_arg0(t) < 0 && errno != ESRCH)
+				warnx_("%d: cannot restore the brk argument: "
+				       "%s", t->tid, strerror(errno));
 		}
 		resume(t, 0);
 		return;
@@ -152,6 +165,12 @@ static void on_new_task(struct thread *parent, int event)
 			snprintf(path, sizeof(path), "/proc/%d/task/%d", pg,
 				 child);
 			c->tgid = stat(path, &st) == 0 ? pg : 0;
+			/* A thread shares its process's table; a process
+			 * made with CLONE_FILES shares its parent's. */
+			if (c->tgid == pg)
+				c->files_shared = parent->files_shared;
+			else if (files_shared_between(pg, child))
+				c->files_shared = parent->files_shared = true;
 		} else {
 			c->tgid = child;
 		}
@@ -175,6 +194,9 @@ static void on_exec(struct thread *t)
 	}
 	t->tgid = t->tid;
 	t->pending_ret = false;
+	t->restore_arg0 = false;
+	t->verify.on = false;
+	t->files_shared = false;	/* execve unshares the fd table */
 	if (t->tid == T.root && !T.seccomp_live && t->seccomp) {
 		/* The first exec of the command without a probe: the
 		 * filter is not there; trace every call instead. */
@@ -184,6 +206,10 @@ static void on_exec(struct thread *t)
 	}
 	/* The execve's own exit stop follows in PTRACE_SYSCALL mode. */
 	t->in_syscall = !t->seccomp;
+	stack_flush();		/* a new address space: nothing cached holds */
+	if (T.opt.summary)
+		summary_exec(t->tid, t->tgid);
+	program_check(t);
 	resume(t, 0);
 }
 
@@ -218,7 +244,7 @@ static void on_stop(pid_t pid, int status)
 
 	if (!t)
 		t = new_thread(pid);	/* reported before its parent's event */
-	if (detaching && !t->pending_ret && event != PTRACE_EVENT_EXEC) {
+	if (detaching && !wants_exit_stop(t) && event != PTRACE_EVENT_EXEC) {
 		int deliver = 0;
 		if (sig != (SIGTRAP | 0x80) && !event && sig != SIGTRAP)
 			deliver = sig;

@@ -51,6 +51,13 @@ static void usage(FILE *f)
 "  -o FILE          write records to FILE instead of stderr\n"
 "  -v               a record for every stopped call\n"
 "  --json           records as JSON lines\n"
+"  -k, --stack      a backtrace of the calling thread in each record\n"
+"  --stack-depth N  at most N frames (default 32, at most 256)\n"
+"  -c, --summary    at exit: counts per call and check, memory peaks\n"
+"  --stop-on-deny   deny and abort become stop: the process is left\n"
+"                   stopped at the denied call for a debugger\n"
+"  --learn FILE     run with every check warning, write a profile\n"
+"                   under which the run passes to FILE\n"
 "  -p PID           attach to a running process (ptrace-only)\n"
 "  --no-seccomp     stop on every call with PTRACE_SYSCALL\n"
 "  --dump-policy    print the effective policy as rules and exit\n"
@@ -68,15 +75,22 @@ static void version(void)
 	for (size_t i = 0; i < arch_host->npers; i++)
 		printf(" %s", arch_host->pers[i]->name);
 	printf(")\n");
+	printf("backtraces: %s\n", stack_support());
 }
 
-enum { OPT_JSON = 256, OPT_NO_SECCOMP, OPT_DUMP_POLICY, OPT_DUMP_FILTER };
+enum { OPT_JSON = 256, OPT_NO_SECCOMP, OPT_DUMP_POLICY, OPT_DUMP_FILTER,
+       OPT_STACK_DEPTH, OPT_STOP_ON_DENY, OPT_LEARN };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "dump-policy", no_argument, NULL, OPT_DUMP_POLICY },
 	{ "dump-filter", no_argument, NULL, OPT_DUMP_FILTER },
+	{ "stack", no_argument, NULL, 'k' },
+	{ "stack-depth", required_argument, NULL, OPT_STACK_DEPTH },
+	{ "summary", no_argument, NULL, 'c' },
+	{ "stop-on-deny", no_argument, NULL, OPT_STOP_ON_DENY },
+	{ "learn", required_argument, NULL, OPT_LEARN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -109,7 +123,7 @@ static int parse_args(int argc, char **argv)
 	bool dump_policy = false;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+m:P:o:vp:hV", long_opts,
+	while ((c = getopt_long(argc, argv, "+m:P:o:vp:hVkc", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -129,11 +143,32 @@ static int parse_args(int argc, char **argv)
 		case OPT_NO_SECCOMP: T.opt.no_seccomp = true; break;
 		case OPT_DUMP_POLICY: dump_policy = true; break;
 		case OPT_DUMP_FILTER: T.opt.dump_filter = true; break;
+		case 'k': T.opt.stack = true; break;
+		case OPT_STACK_DEPTH: {
+			char *end;
+			long d;
+			errno = 0;
+			d = strtol(optarg, &end, 10);
+			if (errno || *end || d < 1 || d > STACK_DEPTH_MAX) {
+				fprintf(stderr, "memtrace: --stack-depth: "
+					"\"%s\" is not a number from 1 to "
+					"%d\n", optarg, STACK_DEPTH_MAX);
+				exit(2);
+			}
+			T.opt.stack_depth = (int)d;
+			break;
+		}
+		case 'c': T.opt.summary = true; break;
+		case OPT_STOP_ON_DENY: T.opt.stop_on_deny = true; break;
+		case OPT_LEARN: T.opt.learn = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': version(); exit(0);
 		case '?':
 		default:
-			if (optopt)
+			if (optopt >= 256)
+				fprintf(stderr, "memtrace: option %s: needs "
+					"an argument\n", argv[optind - 1]);
+			else if (optopt)
 				fprintf(stderr, "memtrace: option -%c: %s\n",
 					optopt, strchr("mPop", optopt)
 					? "needs an argument" : "unknown");
@@ -222,6 +257,7 @@ int main(int argc, char **argv)
 {
 	policy_init(&policy);
 	T.pol = &policy;
+	T.opt.stack_depth = STACK_DEPTH_DEFAULT;
 	int first = parse_args(argc, argv);
 
 	setup_tracer();
@@ -239,12 +275,22 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (T.opt.learn && T.opt.attach) {
+		fprintf(stderr, "memtrace: --learn needs a command to run "
+			"from its start, not -p\n");
+		return 2;
+	}
+	if (T.opt.learn && learn_setup(&policy, T.opt.learn, argv + first) < 0)
+		return 2;
 	if (T.opt.outfile) {
 		T.log = fopen(T.opt.outfile, "we");
 		if (!T.log)
 			die("-o %s: %s", T.opt.outfile, strerror(errno));
 	}
 	setup_signals();
+	summary_start();
+	atexit(summary_finish);
+	atexit(learn_finish);
 	if (T.opt.attach) {
 		T.opt.no_seccomp = true;
 		attach_process(T.opt.attach);
@@ -252,6 +298,8 @@ int main(int argc, char **argv)
 		spawn_command(argv + first);
 	}
 	trace_loop();
+	learn_finish();
+	summary_finish();
 	write_stats();
 	if (T.log)
 		fflush(T.log);

@@ -277,11 +277,11 @@ static void fail_verdict(struct verdict *v, const char *what,
 			 const char *path)
 {
 	memset(v, 0, sizeof(*v));
-	v->act = fail_closed_action_exec(T.pol);
+	v->act = ACT_KILL;
 	v->err = EACCES;
 	v->cat = CAT_EXEC;
-	v->check = "exec";
-	snprintf(v->msg, sizeof(v->msg), "%s (fail closed)", what);
+	v->check = "program";
+	snprintf(v->msg, sizeof(v->msg), "%.400s (fail closed)", what);
 	if (path && path[0]) {
 		snprintf(v->path, sizeof(v->path), "%s", path);
 		v->has_path = true;
@@ -335,14 +335,16 @@ void program_check(struct thread *t)
 	struct verdict v;
 	char link[96];
 
-	read_exe(t->tid, &x);
 	memset(&c, 0, sizeof(c));
 	c.sys = MSYS_EXEC;
-	c.pers = exe_pers(&x);
-	c.word = x.is64 ? 8 : 4;
 	c.prot = PROT_READ | PROT_EXEC;
 	c.flags = MAP_PRIVATE;
 	c.fd = -1;
+	if (!check_needs(&c, T.pol))
+		return;		/* no enabled check looks at files */
+	read_exe(t->tid, &x);
+	c.pers = exe_pers(&x);
+	c.word = x.is64 ? 8 : 4;
 
 	snprintf(link, sizeof(link), "/proc/%d/exe", t->tid);
 	struct source se = { .link = link };
@@ -357,9 +359,9 @@ void program_check(struct thread *t)
 	if (read_at_base(t->tid, x.is64, &base) < 0 || !base ||
 	    find_mapping(t->tid, base, &m) < 0 || m.off != 0 ||
 	    m.path[0] != '/') {
-		char what[sizeof(x.interp) + 64];
+		char what[400];
 		snprintf(what, sizeof(what), "cannot find the mapping of "
-			 "the interpreter %.4000s", x.interp);
+			 "the interpreter %.300s", x.interp);
 		fail_verdict(&v, what, x.interp);
 		carry_out(t, &c, &v, "program");
 		return;
@@ -374,5 +376,5 @@ void program_check(struct thread *t)
 	}
 	gather(t->tid, &si, &c, &fi);
 	check_call(&c, &fi, T.pol, &v);
-	carry_out(t, &c, &v, "interpreter");
+	carry_out(t, &c, &v, "interpreter of the program,");
 }

@@ -176,26 +176,42 @@ static const struct personality *regs_personality(pid_t tid, int pidx_hint,
 	return NULL;
 }
 
-/* Where argument 0 is not in NT_PRSTATUS at the stop (riscv64 since
- * 6.10 presets a0 = -ENOSYS), read it from its own regset. */
-static void read_arg0_note(pid_t tid, struct stop_call *sc)
+/*
+ * Where argument 0 is not in NT_PRSTATUS at the stop (riscv64 since
+ * 6.10 presets a0 = -ENOSYS), read it from its own regset; kernels
+ * without that regset (6.10 to 6.13, 6.12 stable among them) still
+ * give it through syscall info. With neither, the call cannot be
+ * decoded: -2, and the caller fails closed.
+ */
+static int read_arg0_note(pid_t tid, struct stop_call *sc)
 {
 	unsigned char word[8];
 	struct iovec iov = { word, sizeof(word) };
 	const struct personality *p = sc->pers;
 
 	if (!p->arg0_note)
-		return;
+		return 0;
 	if (ptrace(PTRACE_GETREGSET, tid, (void *)(uintptr_t)p->arg0_note,
-		   &iov) < 0 || iov.iov_len < p->word)
-		return;
-	struct reg_slot s = { 0, (uint8_t)p->word };
-	sc->rc.args[0] = arch_reg_get(p, word, s);
+		   &iov) == 0 && iov.iov_len >= p->word) {
+		struct reg_slot s = { 0, (uint8_t)p->word };
+		sc->rc.args[0] = arch_reg_get(p, word, s);
+		return 0;
+	}
+	struct mt_si si;
+	if (T.kf.get_info && get_info(tid, &si) > 0 &&
+	    (si.op == SI_ENTRY || si.op == SI_SECCOMP)) {
+		sc->rc.args[0] = si.op == SI_ENTRY ? si.entry.args[0]
+						   : si.seccomp.args[0];
+		return 0;
+	}
+	return -2;
 }
 
 int stop_read(pid_t tid, int op, int pidx_hint, struct stop_call *sc)
 {
 	memset(sc, 0, offsetof(struct stop_call, regs));
+	sc->regs_len = 0;	/* after regs[]: not cleared above */
+	sc->layout = NULL;
 	sc->have_regs = false;
 	sc->op = op;
 	if (T.use_info) {
@@ -220,7 +236,8 @@ int stop_read(pid_t tid, int op, int pidx_hint, struct stop_call *sc)
 	if (!sc->layout)
 		return -2;
 	arch_decode_regs(sc->pers, sc->layout, sc->regs, &sc->rc);
-	read_arg0_note(tid, sc);
+	if (read_arg0_note(tid, sc) < 0)
+		return -2;
 	sc->pidx = pidx_of(sc->pers);
 	return 0;
 }
@@ -295,6 +312,21 @@ int stop_set_return(struct thread *t, int64_t retval)
  */
 int stop_brk_query(struct thread *t, struct stop_call *sc)
 {
+	/* Where the argument register outlives the call (x86: glibc's
+	 * brk wrapper compares the result with the rdi/ebx it passed),
+	 * it must be put back at the exit stop. Where it is also the
+	 * return register, the result overwrites it anyway. */
+	const struct regset_layout *l = sc->layout ? sc->layout :
+		arch_layout(sc->pers, sc->regs_len);
+	bool shared = l && l->args[0].off == l->ret.off;
+	if (!l && sc->pers->nlayouts)
+		shared = sc->pers->layouts[0].args[0].off ==
+			 sc->pers->layouts[0].ret.off;
+	if (!shared) {
+		t->restore_arg0 = true;
+		t->arg0 = sc->rc.args[0];
+	}
+
 	if (T.use_set_info) {
 		struct mt_si si;
 		if (get_info(t->tid, &si) <= 0)
@@ -313,6 +345,87 @@ int stop_brk_query(struct thread *t, struct stop_call *sc)
 	if (!sc->layout)
 		return errno = EINVAL, -1;
 	arch_reg_put(sc->pers, sc->regs, sc->layout->args[0], 0);
+	struct iovec iov = { sc->regs, sc->regs_len };
+	return ptrace(PTRACE_SETREGSET, t->tid, (void *)NT_PRSTATUS, &iov) < 0
+		? -1 : 0;
+}
+
+/* The brk rewrite, undone at the exit stop: arg0 as the caller left it. */
+int stop_restore_arg0(struct thread *t)
+{
+	struct stop_call sc;
+
+	memset(&sc, 0, sizeof(sc));
+	if (getregs(t->tid, &sc) < 0)
+		return -1;
+	const struct personality *p = regs_personality(t->tid, -1,
+						       sc.regs_len, -1);
+	const struct regset_layout *l = p ? arch_layout(p, sc.regs_len)
+					  : NULL;
+	if (!l)
+		return errno = EINVAL, -1;
+	arch_reg_put(p, sc.regs, l->args[0], t->arg0);
+	struct iovec iov = { sc.regs, sc.regs_len };
+	return ptrace(PTRACE_SETREGSET, t->tid, (void *)NT_PRSTATUS, &iov) < 0
+		? -1 : 0;
+}
+
+int stop_return_value(pid_t tid, int64_t *rv)
+{
+	if (T.use_info) {
+		struct mt_si si;
+		if (get_info(tid, &si) <= 0 || si.op != SI_EXIT)
+			return errno = EINVAL, -1;
+		*rv = si.exit.rval;
+		return 0;
+	}
+	struct stop_call sc;
+	memset(&sc, 0, sizeof(sc));
+	if (getregs(tid, &sc) < 0)
+		return -1;
+	const struct personality *p = regs_personality(tid, -1, sc.regs_len,
+						       -1);
+	const struct regset_layout *l = p ? arch_layout(p, sc.regs_len)
+					  : NULL;
+	if (!l)
+		return errno = EINVAL, -1;
+	*rv = arch_reg_get_signed(p, sc.regs, l->ret);
+	if (p->word == 4)
+		*rv = (int32_t)*rv;
+	return 0;
+}
+
+/*
+ * Replace the call at an entry or seccomp stop by another with the
+ * given number and arguments (i386 old_mmap -> mmap2, so the kernel
+ * uses the values that were checked, not the block in memory).
+ */
+int stop_rewrite(struct thread *t, struct stop_call *sc, long nr,
+		 const uint64_t args[6])
+{
+	if (T.use_set_info) {
+		struct mt_si si;
+		if (get_info(t->tid, &si) <= 0)
+			return -1;
+		if (si.op == SI_ENTRY) {
+			si.entry.nr = (uint64_t)nr;
+			memcpy(si.entry.args, args, sizeof(si.entry.args));
+		} else if (si.op == SI_SECCOMP) {
+			si.seccomp.nr = (uint64_t)nr;
+			memcpy(si.seccomp.args, args, sizeof(si.seccomp.args));
+		} else {
+			return errno = EINVAL, -1;
+		}
+		return set_info(t->tid, &si) < 0 ? -1 : 0;
+	}
+	if (!sc->have_regs && getregs(t->tid, sc) < 0)
+		return -1;
+	sc->layout = arch_layout(sc->pers, sc->regs_len);
+	if (!sc->layout)
+		return errno = EINVAL, -1;
+	arch_reg_put(sc->pers, sc->regs, sc->layout->nr, (uint64_t)nr);
+	for (int i = 0; i < 6; i++)
+		arch_reg_put(sc->pers, sc->regs, sc->layout->args[i], args[i]);
 	struct iovec iov = { sc->regs, sc->regs_len };
 	return ptrace(PTRACE_SETREGSET, t->tid, (void *)NT_PRSTATUS, &iov) < 0
 		? -1 : 0;

@@ -33,6 +33,11 @@ struct options {
 	bool dump_filter;	/* --dump-filter */
 	pid_t attach;		/* -p PID */
 	const char *outfile;	/* -o FILE */
+	bool stack;		/* -k, --stack: backtraces in records */
+	int stack_depth;	/* --stack-depth N (default 32) */
+	bool summary;		/* -c, --summary */
+	const char *learn;	/* --learn FILE */
+	bool stop_on_deny;	/* --stop-on-deny: deny and abort become stop */
 };
 
 /* How a thread is resumed and what its next syscall stop means. */
@@ -43,6 +48,16 @@ struct thread {
 	bool in_syscall;	/* PTRACE_SYSCALL mode: next stop is an exit */
 	bool pending_ret;	/* set this return value at the exit stop */
 	int64_t ret;
+	bool restore_arg0;	/* put arg0 back at the exit stop (brk) */
+	uint64_t arg0;
+	bool files_shared;	/* its fd table is shared (CLONE_FILES) */
+	struct {		/* check the mapping at the exit stop */
+		bool on, file, prot;
+		dev_t dev;
+		ino_t ino;
+		uint64_t want_prot;
+		enum msys sys;
+	} verify;
 	bool detached;		/* detach at its group-stop (ACT_STOP) */
 	struct thread *next;	/* hash chain */
 };
@@ -117,6 +132,21 @@ int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,
 	      bool *need_exit);
 int stop_set_return(struct thread *t, int64_t retval);
 int stop_brk_query(struct thread *t, struct stop_call *sc);
+int stop_restore_arg0(struct thread *t);
+/* The result of the call at an exit stop. */
+int stop_return_value(pid_t tid, int64_t *rv);
+/* Rewrite the call at an entry or seccomp stop. */
+int stop_rewrite(struct thread *t, struct stop_call *sc, long nr,
+		 const uint64_t args[6]);
+
+/* verify.c */
+bool files_shared_between(pid_t a, pid_t b);
+void verify_plan(struct thread *t, const struct mcall *c,
+		 const struct facts *f, const struct personality *p);
+void verify_at_exit(struct thread *t);
+
+/* Whether the thread must be resumed to its syscall-exit stop. */
+bool wants_exit_stop(const struct thread *t);
 
 /* vm.c */
 int vm_read(pid_t tid, uint64_t addr, void *buf, size_t len);
@@ -133,6 +163,67 @@ void log_record(pid_t tid, pid_t tgid, const struct mcall *c,
 		const struct verdict *v, bool denied);
 void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void format_call(const struct mcall *c, char *buf, size_t len);
+
+/* program.c: the file checks on the new program and its interpreter,
+ * at PTRACE_EVENT_EXEC; a refused program is killed. */
+void program_check(struct thread *t);
+
+/* hashcmd.c: memtrace --hash[=ALG] FILE...; the exit status. */
+int hash_command(const char *alg, int argc, char **argv);
+
+/* stack.c: backtraces of a stopped thread (-k). */
+#define STACK_DEPTH_DEFAULT 32
+#define STACK_DEPTH_MAX 256
+struct bt_frame {
+	uint64_t ip;
+	char module[512];	/* "" if no mapping holds the IP */
+	char func[256];		/* "" if no symbol was found */
+	uint64_t off;		/* from func if known, else from the module */
+};
+struct backtrace {
+	int n;
+	struct bt_frame *frames;	/* n frames, innermost first */
+	char end[256];		/* why the trace ended early, "" if it did not */
+};
+/* Unwind tid (stopped) of personality pers; never fails, never hangs:
+ * what could not be unwound is said in bt->end. stack_free after. */
+void stack_capture(pid_t tid, const char *pers, int depth,
+		   struct backtrace *bt);
+void stack_free(struct backtrace *bt);
+/* Forget what libunwind cached (exec, map changes). */
+void stack_flush(void);
+/* The IP-only trace: the module of ip from a /proc/PID/maps text, and
+ * why no more was unwound. Pure, for the unit tests. */
+void stack_ip_only(const char *maps, uint64_t ip, const char *why,
+		   struct backtrace *bt);
+/* "yes (libunwind-ptrace)" or "no (built without libunwind)" */
+const char *stack_support(void);
+
+/* summary.c: -c, --summary. */
+void summary_start(void);
+/* A decided memory call, its facts (VmSize and the break are read in
+ * here when -c is on and the checks did not need them). */
+void summary_call(pid_t tid, pid_t tgid, const struct mcall *c,
+		  struct facts *f, const struct verdict *v);
+void summary_exec(pid_t tid, pid_t tgid);	/* PTRACE_EVENT_EXEC */
+void summary_exec_verdict(const struct verdict *v);	/* its record */
+void summary_finish(void);	/* print once, to the log */
+/* The size a call asks for, page-rounded, as the mem check counts it
+ * (brk: growth over f->cur_brk, needs FACT_BRK). */
+uint64_t call_request(const struct mcall *c, const struct facts *f);
+
+/* learn.c: --learn FILE. */
+/* Turn the policy into the learning run's: every check on, warn.
+ * argv: the command, for the profile's header. */
+int learn_setup(struct policy *pol, const char *file, char *const argv[]);
+/* A decided memory call (PSS and VmSize are read into f). */
+void learn_call(pid_t tid, pid_t tgid, const struct mcall *c,
+		struct facts *f, const struct verdict *v);
+void learn_exec_record(pid_t tid, pid_t tgid, const struct mcall *c,
+		       const struct verdict *v);
+void learn_finish(void);	/* write FILE, once */
+/* A learned memory limit: peak + 25%, rounded up to a MiB. */
+uint64_t learn_limit(uint64_t peak);
 
 /* handle.c: one memory call at a stop. */
 void handle_call(struct thread *t, struct stop_call *sc, bool *need_exit,

@@ -36,7 +36,7 @@ offline() { echo "cross/apt: $*" >&2; exit 3; }
 arch=$1 cmd=$2
 shift 2
 top=$(cd "$(dirname "$0")/../.." && pwd)
-BC=${BC:-$top/build-cross}
+BC=$top/${CROSS_BUILD_DIR:-build-cross}
 D=$BC/apt/$arch
 debs=$BC/debs/$arch
 sysroot=$BC/sysroot-$arch

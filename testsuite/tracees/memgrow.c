@@ -178,7 +178,7 @@ static void grow_mremap(void)
 	}
 	fill(p, size, 0x5a);
 	while (got < total) {
-		char *q = mremap(p, size, size + MIB, MREMAP_MAYMOVE);
+		char *q = mremap(p, size, size + MIB, MREMAP_MAYMOVE, NULL);
 		if (q == MAP_FAILED) {
 			err = errno;
 			break;
@@ -194,12 +194,12 @@ static void grow_mremap(void)
 	if (touch && (p[0] != 0x5a || p[size - 1] != 0x5a))
 		bad("mremap: the mapping lost its contents");
 	p[size - 1] = 1;
-	char *q = mremap(p, size, MIB, 0);
+	char *q = mremap(p, size, MIB, 0, NULL);
 	if (q == MAP_FAILED) {
 		bad("mremap: cannot shrink: %s", strerror(errno));
 		return;
 	}
-	q = mremap(q, MIB, 2 * MIB, MREMAP_MAYMOVE);
+	q = mremap(q, MIB, 2 * MIB, MREMAP_MAYMOVE, NULL);
 	if (q == MAP_FAILED)
 		bad("mremap: cannot grow again after shrinking: %s",
 		    strerror(errno));
@@ -221,8 +221,9 @@ static void grow_dontunmap(void)
 	}
 	while (got < total) {
 		fill(p, MIB, 0x5a);
+		/* The kernel checks new_address with DONTUNMAP: pass 0. */
 		char *q = mremap(p, MIB, MIB,
-				 MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+				 MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
 		if (q == MAP_FAILED) {
 			err = errno;
 			break;
@@ -237,7 +238,8 @@ static void grow_dontunmap(void)
 			bad("dontunmap: mapping %lu lost its contents", j);
 		munmap(v[j], MIB);
 	}
-	char *q = mremap(p, MIB, MIB, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+	char *q = mremap(p, MIB, MIB, MREMAP_MAYMOVE | MREMAP_DONTUNMAP,
+			 NULL);
 	if (q == MAP_FAILED)
 		bad("dontunmap: cannot move again after unmapping: %s",
 		    strerror(errno));

@@ -102,7 +102,7 @@ static void test_names(void)
 	UNIT_CASE("policy/category/names") {
 		static const char *const want[CAT__N] = {
 			"wx", "fd", "append", "mremap", "stack", "exec",
-			"tpe", "force", "mem",
+			"tpe", "force", "mem", "bypass",
 		};
 
 		for (int i = 0; i < CAT__N; i++)

@@ -48,22 +48,22 @@ static inline long sys4(long n, long a, long b, long c, long d)
 	return r;
 }
 
-/* Six arguments: ebp is the frame pointer, so pass arg 6 through
- * memory and swap it in around the call. */
+/* Six arguments: ebp is the frame pointer, so pass arg 6 and the
+ * number through memory (eax points at them; an "m" operand could be
+ * esp-relative, and the push moves esp) and swap ebp around the call. */
 static inline long sys6(long n, long a, long b, long c, long d, long e,
 			long f)
 {
 	long r;
-	long args6[2] = { f, 0 };
+	long args6[2] = { f, n };
 	__asm__ volatile(
 		"push %%ebp\n\t"
 		"mov 0(%%eax), %%ebp\n\t"
-		"mov %[nr], %%eax\n\t"
+		"mov 4(%%eax), %%eax\n\t"
 		"int $0x80\n\t"
 		"pop %%ebp"
 		: "=a"(r)
-		: "a"(args6), [nr] "m"(n), "b"(a), "c"(b), "d"(c), "S"(d),
-		  "D"(e)
+		: "a"(args6), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
 		: "memory");
 	return r;
 }

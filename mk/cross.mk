@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# make cross: static memtrace, cross tracees and the initramfs /init for
+# every target, under build-cross/ARCH/ (testsuite/cross/build.sh).
+# make check-cross: boot Debian's kernel of each target under
+# qemu-system with that initramfs and read the results from the console
+# (testsuite/cross/run-qemu.sh). Target libraries and kernels come from
+# Debian's archive through a private apt under build-cross/apt/
+# (testsuite/cross/apt.sh); see doc/cross.md.
+#
+#   make cross                          aarch64 riscv64 s390x x86_64
+#   make check-cross CROSS_ARCHES=s390x only s390x
+#   make check-cross CROSS_TIMEOUT=600  seconds per boot (default 300)
+#   make clean-cross                    remove build-cross/ (and its cache)
+
+CROSS_ARCHES ?= s390x aarch64 riscv64 x86_64
+
+.PHONY: cross check-cross clean-cross
+
+# x86_64 carries the i386 tracees of the main build (T32_BINS); one
+# that does not build does not stop the others (build.sh needs wx32).
+cross:
+	+@$(MAKE) --no-print-directory -k $(T32_BINS) || true
+	+@MAKE="$(MAKE)" sh testsuite/cross/build.sh $(CROSS_ARCHES)
+
+check-cross:
+	+@$(MAKE) --no-print-directory -k $(T32_BINS) || true
+	+@MAKE="$(MAKE)" CROSS_TIMEOUT="$(CROSS_TIMEOUT)" \
+		bash testsuite/cross/run-qemu.sh $(CROSS_ARCHES)
+
+clean-cross:
+	rm -rf build-cross

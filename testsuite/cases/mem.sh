@@ -1,0 +1,396 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The memory sandbox: mem/vm_max (VmSize) and mem/max (PSS) on every way
+# of growing, every action, every mode; tips that allow the call; the
+# filter: which calls stop, counted.
+. "$MT_ROOT/testsuite/lib.sh"
+
+G=$T/memgrow
+LIMIT=8M
+LIMIT_B=8388608
+TOTAL=16M		# twice the limit
+TOTAL_B=16777216
+base=$MT_TMP/mem
+mkdir -p "$base"
+
+# mg NAME MODE MEMTRACE-ARGS... -- TRACEE-ARGV...
+# Runs memtrace in MODE; leaves the run's files in $dir (out: the
+# tracee's stdout, log: the records, stats) and its status in $rc.
+mg() {
+	local name=$1 mode=$2; shift 2
+	local margs=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do margs+=("$1"); shift; done
+	shift
+	dir=$base/${name//\//_}.${mode/,/_}
+	mkdir -p "$dir"
+	# The outer 2>/dev/null silences bash's "Killed" and "Aborted".
+	# shellcheck disable=SC2046
+	{ env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" \
+		"$mt" $(mode_args "$mode") "${margs[@]}" -o "$dir/log" -- \
+		"$@" > "$dir/out" 2> "$dir/err"; } 2> /dev/null
+	rc=$?
+}
+
+# What a run said, for a failure message.
+said() {
+	printf 'exit %s; tracee: %s; records: %s' "$rc" \
+		"$(cat "$dir/out" "$dir/err" | head -c 300 | tr '\n' '|')" \
+		"$(head -c 400 "$dir/log" | tr '\n' '|')"
+}
+
+json_str_re='"([^"\\]|\\.)*"'
+
+# check_records KEY WHAT SYS: every record of $dir/log is a JSON mem
+# denial of the limit KEY (mem/max or mem/vm_max) at $LIMIT_B, failing
+# with ENOMEM, whose numbers add up (current + requested >= limit) and
+# whose tip names a larger limit; at least one is for SYS.
+check_records() {
+	local key=$1 what=$2 sys=$3
+	local re="^\\{\"ctx\":\"access\",\"cap\":\"mem\",\"act\":\"deny\",\"sys\":\"(brk|mmap|mremap)\",\"arch\":\"x86_64\",\"pid\":[0-9]+,\"tid\":[0-9]+,\"args\":\\[[0-9,]+\\],\"errno\":\"ENOMEM\",\"msg\":\"$what ([0-9]+) \\+ ([0-9]+) requested >= ${key//\//\\/} $LIMIT_B\",\"tip\":\"${key//\//\\/}:([0-9]+)([KMGT]?)\",\"t\":[0-9]+\\}$"
+	local n=0 line
+	[ -s "$dir/log" ] || { echo "no record"; return 1; }
+	while IFS= read -r line; do
+		if ! [[ $line =~ $re ]]; then
+			echo "unexpected record: $line"
+			return 1
+		fi
+		local cur=${BASH_REMATCH[2]} req=${BASH_REMATCH[3]}
+		local tv=${BASH_REMATCH[4]} unit=${BASH_REMATCH[5]}
+		case $unit in
+		K) tv=$((tv << 10)) ;; M) tv=$((tv << 20)) ;;
+		G) tv=$((tv << 30)) ;; T) tv=$((tv << 40)) ;;
+		esac
+		if [ $((cur + req)) -lt $LIMIT_B ] || [ "$tv" -le $((cur + req)) ]; then
+			echo "numbers do not add up: $line"
+			return 1
+		fi
+		[ "${BASH_REMATCH[1]}" = "$sys" ] && n=$((n + 1))
+	done < "$dir/log"
+	[ $n -gt 0 ] || { echo "no $sys record among the denials"; return 1; }
+	return 0
+}
+
+# The sys a growth kind is refused at first.
+sys_of() {
+	case $1 in
+	sbrk|malloc-small) echo brk ;;
+	mmap|malloc-large) echo mmap ;;
+	mremap|dontunmap) echo mremap ;;
+	esac
+}
+
+# A denied brk must fail the way glibc's brk wrapper understands (it
+# compares the result with the argument register after the call). The
+# cases growing through glibc's brk need that; say so once, plainly.
+brk_ok=1
+mg mem/glibc-sbrk-refused seccomp,info -m sandbox/mem:on \
+	-m mem/vm_max:$LIMIT -- "$G" sbrk deny $TOTAL
+if [ $rc -eq 0 ] && grep -q '^memgrow sbrk: ENOMEM after' "$dir/out"; then
+	pass "mem/glibc-sbrk-refused"
+else
+	brk_ok=0
+	fail "mem/glibc-sbrk-refused" "a refused brk did not fail cleanly through glibc's sbrk, which compares the result with the argument register it passed (the tracer must leave that register as it was): $(said)"
+fi
+brk_reason="blocked by the failure of mem/glibc-sbrk-refused: glibc's brk wrapper cannot see a refused brk"
+
+# Growth under each limit, each way: refused with ENOMEM before twice
+# the limit, cleanly (the tracee checks what it had and grows again
+# after giving memory back). mem/vm_max in every mode; mem/max (the
+# pages touched, so that PSS grows with VmSize) in both decode paths.
+for mode in $MODES; do
+	for kind in sbrk mmap mremap dontunmap malloc-large malloc-small; do
+		for lim in vm_max:VmSize max:PSS; do
+			key=mem/${lim%%:*} what=${lim#*:} touch=
+			if [ "$key" = mem/max ]; then
+				case $mode in seccomp,regs|ptrace,info) continue ;; esac
+				touch=touch
+			fi
+			name=mem/$kind/${lim%%:*}
+			case $kind in sbrk|malloc-*)
+				if [ $brk_ok = 0 ]; then
+					skip "$name [$mode]" "$brk_reason"
+					continue
+				fi
+			esac
+			mg "$name" "$mode" --json -m sandbox/mem:on \
+				-m "$key:$LIMIT" -- "$G" "$kind" deny $TOTAL $touch
+			if [ $rc -ne 0 ]; then
+				fail "$name [$mode]" "$(said)"
+			elif ! w=$(mode_check "$mode" "$dir/stats"); then
+				fail "$name [$mode]" "$w"
+			elif ! w=$(check_records "$key" "$what" "$(sys_of "$kind")"); then
+				fail "$name [$mode]" "$w"
+			else
+				pass "$name [$mode]"
+			fi
+		done
+	done
+done
+
+# PSS counts what is resident, not what is reserved: twice the limit
+# never touched passes mem/max (VmSize reaches it, so PSS is read).
+for kind in mmap mremap dontunmap; do
+	mg "mem/$kind/max-untouched" seccomp,info -m sandbox/mem:on \
+		-m mem/max:$LIMIT -- "$G" "$kind" allow $TOTAL
+	if [ $rc -eq 0 ] && [ ! -s "$dir/log" ]; then
+		pass "mem/$kind/max-untouched"
+	else
+		fail "mem/$kind/max-untouched" "$(said)"
+	fi
+done
+
+# Under a limit out of reach nothing is refused, and the sandbox on
+# without any limit is off.
+for rules in "sandbox/mem:on mem/vm_max:1T mem/max:1T" "sandbox/mem:on"; do
+	args=()
+	for r in $rules; do args+=(-m "$r"); done
+	for kind in mmap mremap sbrk; do
+		mg "mem/$kind/allowed-${#args[@]}" ptrace,info "${args[@]}" -- \
+			"$G" "$kind" allow $TOTAL touch
+		if [ $rc -eq 0 ] && [ ! -s "$dir/log" ]; then
+			pass "mem/$kind/allowed ($rules)"
+		else
+			fail "mem/$kind/allowed ($rules)" "$(said)"
+		fi
+	done
+done
+
+# The tip is a rule that, added with -m, allows the same call.
+for lim in vm_max max; do
+	mg "mem/tip-$lim" seccomp,info -m sandbox/mem:on -m "mem/$lim:$LIMIT" \
+		-- "$G" once deny $TOTAL touch
+	tip=$(sed -n 's/.*; tip: -m \(mem\/[a-z_]*:[0-9]*[KMGT]\{0,1\}\)$/\1/p' "$dir/log")
+	if [ $rc -ne 0 ] || [ -z "$tip" ]; then
+		fail "mem/tip-$lim" "no tip: $(said)"
+		continue
+	fi
+	mg "mem/tip-$lim-rerun" seccomp,info -m sandbox/mem:on \
+		-m "mem/$lim:$LIMIT" -m "$tip" -- "$G" once allow $TOTAL touch
+	if [ $rc -eq 0 ] && [ ! -s "$dir/log" ] &&
+	   grep -q '^memgrow once: ok$' "$dir/out"; then
+		pass "mem/tip-$lim ($tip allows the call)"
+	else
+		fail "mem/tip-$lim" "-m $tip did not allow the call: $(said)"
+	fi
+done
+
+# Each action, on one mmap of twice the limit, every mode.
+call_re="x86_64 mmap\\(NULL, $TOTAL_B, PROT_READ\\|PROT_WRITE, MAP_PRIVATE\\|MAP_ANONYMOUS, -1, 0\\)"
+mem_re="mem: VmSize [0-9]+ \\+ $TOTAL_B requested >= mem/vm_max $LIMIT_B; tip: -m mem/vm_max:[0-9]+M"
+# record ACT DENIED: the log holds exactly that one record.
+record() {
+	local res=
+	[ "$2" = 1 ] && res=' = -ENOMEM'
+	[ "$(grep -c '^memtrace: [a-z]* pid=' "$dir/log")" = 1 ] &&
+		grep -Eq "^memtrace: $1 pid=[0-9]+ tid=[0-9]+ $call_re$res; $mem_re$" "$dir/log"
+}
+tracee_pid() {
+	sed -n 's/^memgrow once: pid \([0-9]*\),.*/\1/p' "$dir/out"
+}
+# A pid that is gone (or a zombie nobody reaped yet).
+gone() {
+	local st
+	st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null)
+	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
+}
+act_args() {
+	echo -m sandbox/mem:on -m mem/vm_max:$LIMIT -m default/mem:$1
+}
+# deny in every mode; the other actions in two that between them cover
+# both modes and both decode paths.
+DIAG="seccomp,info ptrace,regs"
+
+for mode in $MODES; do
+	# shellcheck disable=SC2046
+	mg mem/act-deny "$mode" $(act_args deny) -- "$G" once deny $TOTAL
+	if [ $rc -eq 0 ] && record deny 1; then
+		pass "mem/act-deny [$mode]"
+	else
+		fail "mem/act-deny [$mode]" "$(said)"
+	fi
+done
+
+for mode in $DIAG; do
+	# shellcheck disable=SC2046
+	mg mem/act-warn "$mode" $(act_args warn) -- "$G" once allow $TOTAL
+	if [ $rc -eq 0 ] && record warn 0 && grep -q '^memgrow once: ok$' "$dir/out"; then
+		pass "mem/act-warn [$mode]"
+	else
+		fail "mem/act-warn [$mode]" "$(said)"
+	fi
+
+	mg mem/act-filter "$mode" $(act_args filter) -- "$G" once deny $TOTAL
+	if [ $rc -eq 0 ] && [ ! -s "$dir/log" ] &&
+	   grep -q '^memgrow once: Cannot allocate memory$' "$dir/out"; then
+		pass "mem/act-filter [$mode]"
+	else
+		fail "mem/act-filter [$mode]" "$(said)"
+	fi
+
+	mg mem/act-kill "$mode" $(act_args kill) -- "$G" once deny $TOTAL
+	if [ $rc -eq 137 ] && record kill 1 && ! grep -q '^memgrow once: [CO]' "$dir/out"; then
+		pass "mem/act-kill [$mode]"
+	else
+		fail "mem/act-kill [$mode]" "$(said)"
+	fi
+
+	mg mem/act-abort "$mode" $(act_args abort) -- "$G" once deny $TOTAL
+	if [ $rc -eq 134 ] && record abort 1; then
+		pass "mem/act-abort [$mode]"
+	else
+		fail "mem/act-abort [$mode]" "$(said)"
+	fi
+
+	mg mem/act-exit "$mode" $(act_args exit) -- "$G" once deny $TOTAL
+	if [ $rc -eq 12 ] && record exit 1; then
+		pass "mem/act-exit [$mode]"
+	else
+		fail "mem/act-exit [$mode]" "$(said)"
+	fi
+
+	mg mem/act-panic "$mode" $(act_args panic) -- "$G" once deny $TOTAL
+	p=$(tracee_pid)
+	for _ in $(seq 100); do [ -n "$p" ] && gone "$p" && break; sleep 0.05; done
+	if [ $rc -eq 134 ] && record panic 1 && [ -n "$p" ] && gone "$p"; then
+		pass "mem/act-panic [$mode]"
+	else
+		fail "mem/act-panic [$mode]" "tracee ${p:-?} $( [ -n "$p" ] && gone "$p" && echo gone || echo alive); $(said)"
+	fi
+done
+
+# stop: the process is left stopped and detached, memtrace names it.
+for mode in $DIAG; do
+	dir=$base/act-stop.${mode/,/_}; mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") $(act_args stop) \
+		-o "$dir/log" -- "$G" once deny $TOTAL > "$dir/out" 2> "$dir/err" &
+	mpid=$!
+	p=
+	for _ in $(seq 200); do
+		p=$(sed -n 's/.*attach with: gdb -p \([0-9]*\)$/\1/p' "$dir/log" 2>/dev/null)
+		[ -n "$p" ] && break
+		sleep 0.05
+	done
+	st= tracer=
+	for _ in $(seq 100); do
+		[ -n "$p" ] || break
+		st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\).*/\1/p' "/proc/$p/stat" 2>/dev/null)
+		tracer=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$p/status" 2>/dev/null)
+		[ "$st" = T ] && [ "$tracer" = 0 ] && break
+		sleep 0.05
+	done
+	ok=0
+	[ -n "$p" ] && [ "$p" = "$(tracee_pid)" ] && [ "$st" = T ] &&
+		[ "$tracer" = 0 ] && record stop 1 && ok=1
+	[ -n "$p" ] && kill -9 "$p" 2>/dev/null
+	{ wait_bounded $mpid 10; } 2> /dev/null; rc=$?
+	if [ $ok = 1 ] && [ $rc -ne 124 ]; then
+		pass "mem/act-stop [$mode]"
+	else
+		fail "mem/act-stop [$mode]" "pid ${p:-none}, state ${st:-?}, tracer ${tracer:-?}; $(said)"
+	fi
+done
+
+# The filter, from --dump-filter: with the sandbox on, every call that
+# can grow stops whatever its arguments; mprotect does not stop for it.
+out=$("$mt" --dump-filter -m sandbox/mem:on -m mem/vm_max:$LIMIT)
+ok=1
+for want in "x86_64 brk(12): trace always" "x86_64 mmap(9): trace always" \
+	    "x86_64 mremap(25): trace always" "i386 brk(45): trace always" \
+	    "i386 mmap2(192): trace always" "i386 old_mmap(90): trace always" \
+	    "i386 mremap(163): trace always" "x86_64 mprotect(10): trace if arg2 & 0x4" \
+	    "i386 mprotect(125): trace if arg2 & 0x4"; do
+	grep -qxF "$want" <<< "$out" || { ok=0; fail mem/dump-filter "no line \"$want\": $(tr '\n' '|' <<< "$out")"; }
+done
+[ $ok = 1 ] && pass mem/dump-filter
+# The default policy and the switch without a limit: brk never stops,
+# an anonymous mmap only with PROT_EXEC, old_mmap always; -v: all.
+for rules in "" "-m sandbox/mem:on"; do
+	# shellcheck disable=SC2086
+	out=$("$mt" --dump-filter $rules)
+	if grep -qxF "x86_64 brk(12): allow" <<< "$out" &&
+	   grep -qxF "i386 brk(45): allow" <<< "$out" &&
+	   grep -qx "x86_64 mmap(9): trace if arg2 & 0x4" <<< "$out" &&
+	   grep -qx "x86_64 mprotect(10): trace if arg2 & 0x4" <<< "$out" &&
+	   grep -qxF "i386 old_mmap(90): trace always" <<< "$out"; then
+		pass "mem/dump-filter-default ${rules:-(no rules)}"
+	else
+		fail "mem/dump-filter-default ${rules:-(no rules)}" "$(tr '\n' '|' <<< "$out")"
+	fi
+done
+out=$("$mt" --dump-filter -v | grep -E '^[a-z0-9_]+ (brk|mmap|mmap2|old_mmap|mremap|mprotect|pkey_mprotect)\(')
+if [ "$(grep -c ': trace always$' <<< "$out")" = 16 ] &&
+   [ "$(grep -c . <<< "$out")" = 16 ]; then
+	pass mem/dump-filter-verbose
+else
+	fail mem/dump-filter-verbose "$(tr '\n' '|' <<< "$out")"
+fi
+
+# Stops, counted. The difference between a run of N calls and a run of
+# none is the loop's own calls: each must stop exactly once with the
+# sandbox on, never under the default policy.
+# count NAME CALLS MEMTRACE-ARGS -- ARGV-WITH-N / ARGV-WITH-0
+count() {
+	local name=$1 calls=$2; shift 2
+	local margs=()
+	while [ "$1" != -- ]; do margs+=("$1"); shift; done
+	shift
+	local n_argv=() z_argv=()
+	while [ "$1" != / ]; do n_argv+=("$1"); shift; done
+	shift
+	z_argv=("$@")
+	local s1 s0 r1
+	mg "$name" seccomp,info "${margs[@]}" -- "${n_argv[@]}"
+	r1=$rc
+	grep -qx mode=seccomp "$dir/stats" || r1=seccomp-off
+	s1=$(sed -n 's/^seccomp_stops=//p' "$dir/stats")
+	mg "$name.0" seccomp,info "${margs[@]}" -- "${z_argv[@]}"
+	s0=$(sed -n 's/^seccomp_stops=//p' "$dir/stats")
+	if [ "$r1" != 0 ] || [ $rc -ne 0 ] || [ -z "$s1" ] || [ -z "$s0" ]; then
+		fail "$name" "exit $r1/$rc: $(said)"
+	elif [ $((s1 - s0)) -eq "$calls" ]; then
+		pass "$name ($s1 - $s0 stops for $calls calls)"
+	else
+		fail "$name" "$s1 - $s0 stops for $calls calls"
+	fi
+}
+on=(-m sandbox/mem:on -m mem/vm_max:1T)
+count mem/stops-anon-mmap-default 0 -- "$T/anonloop" 10000 / "$T/anonloop" 0
+count mem/stops-anon-mmap-sandbox 2000 "${on[@]}" -- \
+	"$T/anonloop" 2000 / "$T/anonloop" 0
+count mem/stops-anon-mmap-no-limit 0 -m sandbox/mem:on -- \
+	"$T/anonloop" 10000 / "$T/anonloop" 0
+# 16M in 64K sbrk steps: 256 brk calls, and one to give it back;
+# never stopping by default.
+count mem/stops-brk-sandbox 257 "${on[@]}" -- \
+	"$G" sbrk allow 16M / "$G" sbrk allow 0
+count mem/stops-brk-default 0 -- "$G" sbrk allow 16M / "$G" sbrk allow 0
+# 1M grown to 16M by 1M steps: 15 mremap calls.
+count mem/stops-mremap-sandbox 15 "${on[@]}" -- \
+	"$G" mremap allow 16M / "$G" mremap allow 1M
+count mem/stops-mmap-chunks-sandbox 16 "${on[@]}" -- \
+	"$G" mmap allow 16M / "$G" mmap allow 0
+
+# i386: old_mmap and brk under the limit.
+if can_run_i386; then
+	for mode in $MODES; do
+		mg mem/i386-deny "$mode" -m sandbox/mem:on -m mem/vm_max:$LIMIT \
+			-- "$T/i386/memgrow32" deny
+		if [ $rc -eq 0 ] && grep -q "^memtrace: deny pid=[0-9]* tid=[0-9]* i386 old_mmap({NULL, 1048576, .* = -ENOMEM; mem: VmSize [0-9]* + 1048576 requested >= mem/vm_max $LIMIT_B; tip: -m mem/vm_max:[0-9]*M\$" "$dir/log" &&
+		   grep -q "^memtrace: deny pid=[0-9]* tid=[0-9]* i386 brk(0x[0-9a-f]*) = break unchanged; mem: VmSize [0-9]* + 65536 requested >= mem/vm_max $LIMIT_B; tip: -m mem/vm_max:[0-9]*M\$" "$dir/log" &&
+		   grep -q '^memgrow32 old_mmap: ENOMEM after [0-9]* bytes$' "$dir/out" &&
+		   grep -q '^memgrow32 brk: refused after [0-9]* bytes$' "$dir/out"; then
+			pass "mem/i386-deny [$mode]"
+		else
+			fail "mem/i386-deny [$mode]" "$(said)"
+		fi
+		mg mem/i386-allow "$mode" -m sandbox/mem:on -m mem/vm_max:1G \
+			-- "$T/i386/memgrow32" allow
+		if [ $rc -eq 0 ] && [ ! -s "$dir/log" ]; then
+			pass "mem/i386-allow [$mode]"
+		else
+			fail "mem/i386-allow [$mode]" "$(said)"
+		fi
+	done
+else
+	skip "mem/i386 [all modes]" "$i386_reason"
+fi

@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Adversarial tracees: what was checked is what gets mapped, and no
+# call opens a way around the tracer.
+. "$MT_ROOT/testsuite/lib.sh"
+
+# fd swap: the tracee exits 3 if an executable mapping of the denied
+# file survives; memtrace either wins every race (the tracee ends 0)
+# or kills it with a "file changed" record (137).
+race_case() {
+	local mode=$1 dir=$MT_TMP/race.${1/,/_}
+	mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/log" \
+		"$T/race" "$dir" 4000 > "$dir/out" 2> "$dir/err"
+	local rc=$?
+	if [ $rc -eq 3 ] || grep -q LEAK "$dir/out"; then
+		fail "race/fd-swap [$mode]" "an executable mapping of the denied file survived: $(cat "$dir/out")"
+	elif [ $rc -eq 137 ] && grep -q 'file changed between check and mapping' "$dir/log"; then
+		pass "race/fd-swap [$mode] (swap caught, process killed)"
+	elif [ $rc -eq 0 ]; then
+		pass "race/fd-swap [$mode] ($(cat "$dir/out"))"
+	else
+		fail "race/fd-swap [$mode]" "exit $rc: $(tr '\n' ' ' < "$dir/err")"
+	fi
+}
+for mode in $MODES; do
+	race_case "$mode"
+done
+
+# Escapes: each way around the tracer fails, with its record.
+escape_case() {
+	local mode=$1 dir=$MT_TMP/escape.${1/,/_} kind=${1%%,*}
+	mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/log" \
+		"$T/escape" "$kind" > "$dir/out" 2> "$dir/err"
+	local rc=$? want=3
+	[ "$kind" = ptrace ] && want=4	# and the clone(CLONE_UNTRACED)
+	local n; n=$(grep -c '; bypass: ' "$dir/log")
+	if [ $rc -eq 0 ] && [ "$n" -eq $((want - 1)) ] &&
+	   grep -q 'wx: writable and executable mapping' "$dir/log"; then
+		pass "escape [$mode]"
+	else
+		fail "escape [$mode]" "exit $rc, $n bypass records: $(tr '\n' ' ' < "$dir/err")"
+	fi
+}
+for mode in $MODES; do
+	escape_case "$mode"
+done
+
+# The old_mmap block race needs a 32-bit tracee.
+if ! can_run_i386; then
+	skip "race/old_mmap-block [all modes]" "$i386_reason"
+fi

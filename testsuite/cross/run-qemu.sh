@@ -1,0 +1,203 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# make check-cross: for each target, build (build.sh), fetch Debian's
+# kernel of that architecture (apt.sh), pack an initramfs with the
+# static /init (init.c), memtrace and tracees, boot it under
+# qemu-system with a timeout, and read the result lines the guest
+# printed on its console:
+#
+#   PASS <arch>/<case>   FAIL <arch>/<case>: reason   SKIP <case>: reason
+#
+# then close with "N passed, N failed[, N skipped]", exiting non-zero
+# on any failure. A boot that prints no "CROSS-DONE" line (timeout,
+# panic, crash) is a failure with the log's tail. Without the archive
+# (nothing cached and no network) the cases are reported skipped, and
+# the run exits 0.
+#
+#   run-qemu.sh [ARCH...]     ARCH: aarch64 riscv64 s390x x86_64
+#
+# Environment: CROSS_TIMEOUT (seconds per boot, default 300),
+# CROSS_PARALLEL (boots at once, default 2), CROSS_KEEP_LOGS=1.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+BC=${CROSS_BUILD_DIR:-build-cross}
+TIMEOUT=${CROSS_TIMEOUT:-300}
+PARALLEL=${CROSS_PARALLEL:-2}
+[ $# -gt 0 ] || set -- s390x aarch64 riscv64 x86_64
+
+die() { echo "cross/run: $*" >&2; exit 1; }
+
+host_need() {	# COMMAND PACKAGE
+	command -v "$1" > /dev/null 2>&1 && return 0
+	[ "$(id -u)" = 0 ] || die "missing $1; run as root: apt-get install $2"
+	echo "cross/run: installing $2" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "$2" >&2 || die "apt-get install $2 failed"
+}
+
+debarch() {
+	case $1 in
+	aarch64) echo arm64 ;; riscv64) echo riscv64 ;;
+	s390x) echo s390x ;; x86_64) echo amd64 ;;
+	*) die "unknown target $1" ;;
+	esac
+}
+
+# The case groups each guest runs, for SKIP lines when it cannot boot.
+groups() {
+	echo "wx [all modes]"
+	case $1 in
+	s390x) echo "old_mmap [all modes]" ;;
+	aarch64) echo "arm/wx [all modes]" ;;
+	x86_64) echo "i386/wx32 [all modes]" ;;
+	esac
+	echo "mem/brk"
+}
+
+results=$(mktemp -d /tmp/memtrace-cross.XXXXXX)
+trap 'rm -rf "$results"' EXIT
+
+skip_arch() {	# ARCH REASON
+	local g
+	groups "$1" | while IFS= read -r g; do
+		echo "SKIP $1/$g: $2"
+	done > "$results/$1.res"
+}
+
+# Extract the kernel image of a .deb into build-cross/kernel-DEBARCH/.
+kernel_image() {	# DEBARCH DEB
+	local kd=$BC/kernel-$1 stamp
+	stamp=$kd/.from-$(basename "$2")
+	if [ ! -f "$stamp" ]; then
+		rm -rf "$kd"
+		mkdir -p "$kd"
+		dpkg-deb --fsys-tarfile "$2" | tar -x -C "$kd" ./boot ||
+			die "extracting the kernel from $2 failed"
+		touch "$stamp"
+	fi
+	local k
+	for k in "$kd"/boot/vmlinuz-* "$kd"/boot/vmlinux-*; do
+		[ -f "$k" ] && { echo "$k"; return 0; }
+	done
+	die "no /boot/vmlinu[xz]-* in $2"
+}
+
+# Pack build-cross/ARCH/{init,memtrace,t/} into a gzip'd newc cpio.
+initramfs() {	# ARCH
+	local a=$1 st=$BC/$1/initramfs
+	rm -rf "$st"
+	mkdir -p "$st/bin" "$st/t" "$st/dev" "$st/proc" "$st/sys" "$st/tmp"
+	cp "$BC/$a/init" "$st/init"
+	cp "$BC/$a/memtrace" "$st/bin/memtrace"
+	cp -r "$BC/$a/t/." "$st/t/"
+	# The kernel opens /dev/console for init before devtmpfs is up.
+	mknod -m 600 "$st/dev/console" c 5 1 2>/dev/null || true
+	(cd "$st" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) |
+		gzip -1 > "$BC/$a/initramfs.cpio.gz"
+}
+
+qemu_pkg() {
+	case $1 in
+	s390x|riscv64) echo qemu-system-misc ;;
+	aarch64) echo qemu-system-arm ;;
+	x86_64) echo qemu-system-x86 ;;
+	esac
+}
+
+# Prepare ARCH: build, kernel, initramfs. Writes $results/ARCH.res
+# (SKIP lines) and returns 1 if it cannot boot; else prints the kernel.
+prepare() {	# ARCH
+	local a=$1 da rc=0 deb
+	da=$(debarch "$a")
+	sh testsuite/cross/build.sh "$a" > "$results/$a.build" 2>&1 || rc=$?
+	if [ $rc -eq 3 ]; then
+		skip_arch "$a" "no access to the Debian archive (target libraries for $da not cached): $(tail -n 1 "$results/$a.build")"
+		return 1
+	elif [ $rc -ne 0 ]; then
+		grep -v '^[^ :]*-gcc \|^ar \|^rm ' "$results/$a.build" | tail -n 25 >&2
+		echo "FAIL $a/build: testsuite/cross/build.sh $a exited $rc: $(tail -n 1 "$results/$a.build")" > "$results/$a.res"
+		return 1
+	fi
+	rc=0
+	deb=$(sh testsuite/cross/apt.sh "$da" kernel 2> "$results/$a.kernel") || rc=$?
+	if [ $rc -eq 3 ]; then
+		skip_arch "$a" "no access to the Debian archive (kernel for $da not cached): $(tail -n 1 "$results/$a.kernel")"
+		return 1
+	elif [ $rc -ne 0 ]; then
+		cat "$results/$a.kernel" >&2
+		echo "FAIL $a/kernel: fetching linux-image-$da failed" > "$results/$a.res"
+		return 1
+	fi
+	kernel_image "$da" "$deb"
+}
+
+# Boot ARCH and turn its console log into $results/ARCH.res.
+boot() {	# ARCH KERNEL
+	local a=$1 k=$2 log=$BC/$1/console.log rc=0 t0 t1
+	initramfs "$a"
+	local cmd con
+	case $a in
+	s390x) cmd=(qemu-system-s390x -M s390-ccw-virtio -cpu max) ; con=ttysclp0 ;;
+	aarch64) cmd=(qemu-system-aarch64 -M virt -cpu max) ; con=ttyAMA0 ;;
+	riscv64) cmd=(qemu-system-riscv64 -M virt) ; con=ttyS0 ;;
+	x86_64) cmd=(qemu-system-x86_64 -cpu max) ; con=ttyS0 ;;
+	esac
+	cmd+=(-nographic -nic none -m 512 -no-reboot -smp 1
+	      -kernel "$k" -initrd "$BC/$a/initramfs.cpio.gz"
+	      -append "console=$con rdinit=/init panic=-1 quiet loglevel=1")
+	t0=$(date +%s)
+	timeout -k 10 "$TIMEOUT" "${cmd[@]}" < /dev/null > "$log" 2>&1 || rc=$?
+	t1=$(date +%s)
+	# No CRs, no terminal escapes (firmware clears the screen).
+	sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[A-Za-z]//g' \
+		"$log" > "$log.txt"
+	grep -E '^(PASS|FAIL|SKIP) ' "$log.txt" > "$results/$a.res" || true
+	if ! grep -q "^CROSS-DONE $a " "$log.txt"; then
+		local why="no CROSS-DONE line"
+		[ $rc -eq 124 ] && why="timed out after ${TIMEOUT}s"
+		[ $rc -ne 0 ] && [ $rc -ne 124 ] && why="qemu exited $rc"
+		echo "FAIL $a/boot: $why; console log tail: $(tail -n 8 "$log.txt" | cut -c1-160 | tr '\n' '|')" >> "$results/$a.res"
+	fi
+	echo "$a: $(grep -m1 -o 'CROSS-START.*' "$log.txt" || echo 'no start line'); boot took $((t1 - t0))s (log: $log)" > "$results/$a.info"
+}
+
+host_need cpio cpio
+host_need gzip gzip
+host_need timeout coreutils
+
+running=0
+for a in "$@"; do
+	host_need "qemu-system-$a" "$(qemu_pkg "$a")"
+	if k=$(prepare "$a"); then
+		boot "$a" "$k" &
+		running=$((running + 1))
+		if [ "$running" -ge "$PARALLEL" ]; then
+			wait -n || true
+			running=$((running - 1))
+		fi
+	fi
+done
+wait
+
+passed=0 failed=0 skipped=0
+for a in "$@"; do
+	[ -f "$results/$a.info" ] && echo "# $(cat "$results/$a.info")"
+	while IFS= read -r line; do
+		case $line in
+		PASS\ *) passed=$((passed + 1)) ;;
+		FAIL\ *) failed=$((failed + 1)) ;;
+		SKIP\ *) skipped=$((skipped + 1)) ;;
+		*) continue ;;
+		esac
+		echo "$line"
+	done < "$results/$a.res"
+done
+echo
+if [ $skipped -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ $failed -eq 0 ]

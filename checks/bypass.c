@@ -64,8 +64,12 @@ static void bypass_run(const struct mcall *c, const struct facts *f,
 		if (!p->allow_unsafe_exec_memory &&
 		    (uint32_t)c->raw[0] != PERSONALITY_QUERY &&
 		    (c->raw[0] & READ_IMPLIES_EXEC))
-			refuse(v, p, EPERM, "READ_IMPLIES_EXEC would make "
-			       "every readable mapping executable");
+			/* The tip is W^X's: with W^X on, the flag would
+			 * be refused again at the next exec. */
+			verdict_set(v, p, CAT_BYPASS, "bypass", EPERM,
+				    "trace/allow_unsafe_exec_memory:1",
+				    "READ_IMPLIES_EXEC would make every "
+				    "readable mapping executable");
 		break;
 	case MSYS_CLONE:
 		if (c->ptrace_only &&

@@ -210,6 +210,7 @@ static void on_exec(struct thread *t)
 	if (T.opt.summary)
 		summary_exec(t->tid, t->tgid);
 	program_check(t);
+	personality_check(t);
 	resume(t, 0);
 }
 

@@ -144,6 +144,7 @@ bool files_shared_between(pid_t a, pid_t b);
 void verify_plan(struct thread *t, const struct mcall *c,
 		 const struct facts *f, const struct personality *p);
 void verify_at_exit(struct thread *t);
+void personality_check(struct thread *t);
 
 /* Whether the thread must be resumed to its syscall-exit stop. */
 bool wants_exit_stop(const struct thread *t);

@@ -140,3 +140,33 @@ void verify_at_exit(struct thread *t)
 		 why);
 	kill(tgid, SIGKILL);
 }
+
+/*
+ * After an exec, the kernel may have set READ_IMPLIES_EXEC (an i386
+ * program without PT_GNU_STACK, for one), or the process may carry it
+ * from before: every readable mapping would then be executable, behind
+ * W^X's back. Such a process is killed, since its exec is done.
+ */
+void personality_check(struct thread *t)
+{
+	char path[64];
+	unsigned long persona = 0;
+	FILE *f;
+
+	if (T.pol->allow_unsafe_exec_memory)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/personality", t->tid);
+	f = fopen(path, "re");
+	if (!f)
+		return;		/* gone: nothing to enforce */
+	int ok = fscanf(f, "%lx", &persona) == 1;
+	fclose(f);
+	if (!ok || !(persona & 0x0400000UL))
+		return;
+	pid_t tgid = thread_tgid(t);
+	log_note("kill pid=%d tid=%d execve: READ_IMPLIES_EXEC is set "
+		 "(personality %#lx), every readable mapping would be "
+		 "executable; killed; tip: -m trace/allow_unsafe_exec_memory:1",
+		 tgid, t->tid, persona);
+	kill(tgid, SIGKILL);
+}

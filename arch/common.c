@@ -201,6 +201,7 @@ static const char *const msys_scmp_name[MSYS__N] = {
 	[MSYS_PERSONALITY] = "personality",
 	[MSYS_CLONE] = "clone",
 	[MSYS_CLONE3] = "clone3",
+	[MSYS_SHMAT] = "shmat",
 };
 
 const char *arch_scmp_name(enum msys s)

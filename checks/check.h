@@ -31,6 +31,7 @@ enum msys {
 	MSYS_PERSONALITY,
 	MSYS_CLONE,
 	MSYS_CLONE3,
+	MSYS_SHMAT,		/* SysV shared memory, SHM_EXEC: W^X */
 	MSYS__N
 };
 

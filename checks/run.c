@@ -35,6 +35,7 @@ static const char *const msys_names[MSYS__N] = {
 	[MSYS_PERSONALITY] = "personality",
 	[MSYS_CLONE] = "clone",
 	[MSYS_CLONE3] = "clone3",
+	[MSYS_SHMAT] = "shmat",
 };
 
 const char *msys_name(enum msys s)

@@ -10,6 +10,7 @@
 #include "checks/checks.h"
 
 #define TIP "trace/allow_unsafe_exec_memory:1"
+#define SHM_EXEC_FLAG 0100000	/* shmat: map the segment executable */
 
 static bool wx_enabled(const struct policy *p)
 {
@@ -21,6 +22,8 @@ static void wx_filter(enum msys s, const struct policy *p,
 {
 	if (s == MSYS_OLD_MMAP)
 		filter_need_always(n);	/* arguments are in memory */
+	else if (s == MSYS_SHMAT)
+		filter_need_bits(n, 2, SHM_EXEC_FLAG);
 	else if (msys_is_mmap(s) || s == MSYS_MPROTECT ||
 		 s == MSYS_PKEY_MPROTECT)
 		filter_need_bits(n, 2, PROT_EXEC);
@@ -92,6 +95,10 @@ static void wx_run(const struct mcall *c, const struct facts *f,
 		wx_mmap(c, p, v);
 	else if (mprotect_family(c->sys))
 		wx_mprotect(c, f, p, v);
+	else if (c->sys == MSYS_SHMAT && (c->raw[2] & SHM_EXEC_FLAG))
+		/* A segment can be attached writable elsewhere. */
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "executable shared memory segment");
 }
 
 const struct check check_wx = {

@@ -67,25 +67,37 @@ static int range_prot(pid_t tid, uint64_t addr, uint64_t len,
 	return 0;
 }
 
-/* "flags:\t0100002" in /proc/TID/fdinfo/N; the value is octal. */
-static int fd_flags(pid_t tid, int fd, int *flags)
+/*
+ * "flags:\t0100002" (octal) and "ino:\t1234" in /proc/TID/fdinfo/N,
+ * read in one go so both describe the same open file. ino is 0 where
+ * the kernel does not report it (before 5.14).
+ */
+static int fd_info(pid_t tid, int fd, int *flags, unsigned long *ino)
 {
-	char path[64], line[256];
-	FILE *fi;
+	char path[64], buf[1024];
 	int found = -1;
 
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", tid, fd);
-	fi = fopen(path, "re");
-	if (!fi)
+	int d = open(path, O_RDONLY | O_CLOEXEC);
+	if (d < 0)
 		return -1;
-	while (fgets(line, sizeof(line), fi)) {
+	ssize_t n = read(d, buf, sizeof(buf) - 1);
+	close(d);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	*ino = 0;
+	for (char *line = buf; line && *line; ) {
 		if (!strncmp(line, "flags:", 6)) {
 			*flags = (int)strtol(line + 6, NULL, 8);
 			found = 0;
-			break;
+		} else if (!strncmp(line, "ino:", 4)) {
+			*ino = strtoul(line + 4, NULL, 10);
 		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
 	}
-	fclose(fi);
 	return found;
 }
 
@@ -166,37 +178,76 @@ static void parent_dir(struct facts *f)
 		f->dir_ok = true;
 }
 
-/* Facts about the file behind a /proc link (fd or exe). */
+static int open_link(const char *link)
+{
+	int fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	/* A file memtrace may not read can still be stat'ed and named. */
+	return fd >= 0 ? fd : open(link, O_PATH | O_CLOEXEC);
+}
+
+/*
+ * Facts about the file behind a /proc link (fd or exe). The link is
+ * opened once and everything is read from that open file, so the stat,
+ * the path and the flags cannot describe different files even if the
+ * tracee swaps the fd meanwhile; the fdinfo read after the open must
+ * name the same inode, or the facts fail (and the checks fail closed).
+ */
 static void file_facts(pid_t tid, const char *link, const struct policy *p,
 		       unsigned needs, struct facts *f)
 {
-	if (stat(link, &f->st) < 0) {
+	char self[64];
+	int ofd = open_link(link);
+
+	if (ofd < 0 || fstat(ofd, &f->st) < 0) {
 		f->fd_exists = errno != ENOENT;
 		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
 		if (!f->fd_exists)
 			f->have |= FACT_FD;	/* known: the fd is gone */
+		if (ofd >= 0)
+			close(ofd);
 		return;
 	}
 	f->fd_exists = true;
-	/* The open flags, where the link is an fd. */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", ofd);
+	link_path(self, f);
+	close(ofd);
+
 	const char *slash = strrchr(link, '/');
-	if (slash && strstr(link, "/fd/") &&
-	    fd_flags(tid, atoi(slash + 1), &f->fd_flags) < 0)
-		f->failed |= FACT_FD;
-	link_path(link, f);
+	if (slash && strstr(link, "/fd/")) {
+		unsigned long ino = 0;
+		if (fd_info(tid, atoi(slash + 1), &f->fd_flags, &ino) < 0 ||
+		    (ino && ino != (unsigned long)f->st.st_ino)) {
+			f->failed |= FACT_FD;	/* gone, or swapped */
+			return;
+		}
+	}
 	parent_dir(f);
 	proc_ids(tid, p, f);
 	f->have |= FACT_FD;
 }
 
-static int open_link(const char *link)
+/* Reopen the file the FD facts describe; -1 if the link now names
+ * another file (the tracee swapped it). */
+static int reopen_same(const char *link, const struct facts *f)
 {
-	return open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	int fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || st.st_dev != f->st.st_dev ||
+	    st.st_ino != f->st.st_ino) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
 }
 
 static void elf_facts(const char *link, struct facts *f)
 {
-	int fd = open_link(link);
+	int fd = reopen_same(link, f);
 
 	if (fd < 0) {
 		snprintf(f->elf_err, sizeof(f->elf_err), "cannot open: %s",
@@ -222,7 +273,7 @@ static void hash_facts(const char *link, const struct policy *p,
 		return;
 	}
 	f->hash_alg = r->alg;
-	fd = open_link(link);
+	fd = reopen_same(link, f);
 	if (fd < 0 || hash_fd(fd, &f->st, r->alg, f->hash_hex) < 0) {
 		if (fd >= 0)
 			close(fd);

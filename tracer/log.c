@@ -173,7 +173,7 @@ void format_call(const struct mcall *c, char *buf, size_t len)
 		static const int nargs[MSYS__N] = {
 			[MSYS_SECCOMP] = 3, [MSYS_PRCTL] = 5,
 			[MSYS_PERSONALITY] = 1, [MSYS_CLONE] = 5,
-			[MSYS_CLONE3] = 2,
+			[MSYS_CLONE3] = 2, [MSYS_SHMAT] = 3,
 		};
 		for (int i = 0; c->sys < MSYS__N && i < nargs[c->sys]; i++)
 			sb_add(&b, "%s%#llx", i ? ", " : "",

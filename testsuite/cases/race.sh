@@ -38,7 +38,8 @@ escape_case() {
 	[ "$kind" = ptrace ] && want=4	# and the clone(CLONE_UNTRACED)
 	local n; n=$(grep -c '; bypass: ' "$dir/log")
 	if [ $rc -eq 0 ] && [ "$n" -eq $((want - 1)) ] &&
-	   grep -q 'wx: writable and executable mapping' "$dir/log"; then
+	   grep -q 'wx: writable and executable mapping' "$dir/log" &&
+	   grep -q 'shmat(.*wx: executable shared memory segment' "$dir/log"; then
 		pass "escape [$mode]"
 	else
 		fail "escape [$mode]" "exit $rc, $n bypass records: $(tr '\n' ' ' < "$dir/err")"

@@ -11,7 +11,10 @@
  *   /t/xwx, /t/xbrk      cross tracees of the native personality
  *   /t/xoldmmap          s390x: old_mmap with a block of 64-bit words
  *   /t/xwx-arm           aarch64: the arm (EABI) personality
- *   /t/i386/wx32         x86_64: the i386 personality (make tracees)
+ *   /t/i386/...          x86_64: the i386 personality (make tracees):
+ *                        wx32, mapfile32, memgrow32, race32
+ *   /t/lib/libexecstack.so  x86_64: a PT_GNU_STACK RWX library for
+ *                        mapfile32 (mk/testlibs.mk's, built by build.sh)
  *
  * A case runs a tracee under memtrace the way testsuite/lib.sh's
  * tracee_case does: in each of the four modes (seccomp or ptrace-only,
@@ -21,6 +24,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -241,19 +245,21 @@ static const char *const modes[] = {
 };
 
 /*
- * tracee_case: NAME [MODE], tracee argv, extra memtrace args (NULL-
- * terminated lists).
+ * Run memtrace in MODE (seccomp or ptrace-only, syscall info or
+ * registers) on the tracee: memtrace [--no-seccomp] MARGS -o /tmp/log
+ * -- TARGV, stdout to /tmp/expected, stderr to /tmp/stderr, stats to
+ * /tmp/stats. Returns the wait status, or -1 after reporting FULL as
+ * failed (no status).
  */
-static void tracee_case(const char *name, const char *mode,
-			const char *const targv[], const char *const margs[])
+static int mode_run(const char *full, const char *mode,
+		    const char *const targv[], const char *const margs[])
 {
-	char full[256], why[1600];
+	char why[1600];
 	char *argv[32], *envp[4];
 	int n = 0;
 	int ptrace_only = !strncmp(mode, "ptrace", 6);
 	int regs = strstr(mode, ",regs") != NULL;
 
-	snprintf(full, sizeof(full), "%s [%s]", name, mode);
 	argv[n++] = MT;
 	if (ptrace_only)
 		argv[n++] = "--no-seccomp";
@@ -279,25 +285,58 @@ static void tracee_case(const char *name, const char *mode,
 			 oneline(slurp("/tmp/stderr"), 300));
 		fail(full, why);
 		dump_case();
-		return;
 	}
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		snprintf(why, sizeof(why), "%s: %s", status_text(st),
-			 oneline(slurp("/tmp/stderr"), 300));
-		fail(full, why);
-		dump_case();
-		return;
-	}
+	return st;
+}
+
+/* MEMTRACE_STATS shows the mode asked for; else FULL fails. */
+static int mode_ok(const char *full, const char *mode)
+{
+	char why[600];
 	char *stats = slurp("/tmp/stats");
-	const char *want_mode = ptrace_only ? "mode=ptrace" : "mode=seccomp";
-	const char *want_info = regs ? "info=0" : "info=1";
-	if (!has_line(stats, want_mode) || !has_line(stats, want_info)) {
-		snprintf(why, sizeof(why), "stats lack %s / %s: %s", want_mode,
-			 want_info, oneline(stats, 200));
-		fail(full, why);
-		dump_case();
+	const char *want_mode = strncmp(mode, "ptrace", 6) ? "mode=seccomp"
+							   : "mode=ptrace";
+	const char *want_info = strstr(mode, ",regs") ? "info=0" : "info=1";
+
+	if (has_line(stats, want_mode) && has_line(stats, want_info))
+		return 1;
+	snprintf(why, sizeof(why), "stats lack %s / %s: %s", want_mode,
+		 want_info, oneline(stats, 200));
+	fail(full, why);
+	dump_case();
+	return 0;
+}
+
+/* FULL fails with the exit status and the start of stderr. */
+static void fail_status(const char *full, int st)
+{
+	char why[600];
+
+	snprintf(why, sizeof(why), "%s: %s", status_text(st),
+		 oneline(slurp("/tmp/stderr"), 300));
+	fail(full, why);
+	dump_case();
+}
+
+/*
+ * tracee_case: NAME [MODE], tracee argv, extra memtrace args (NULL-
+ * terminated lists).
+ */
+static void tracee_case(const char *name, const char *mode,
+			const char *const targv[], const char *const margs[])
+{
+	char full[256], why[1600];
+
+	snprintf(full, sizeof(full), "%s [%s]", name, mode);
+	int st = mode_run(full, mode, targv, margs);
+	if (st == -1)
+		return;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fail_status(full, st);
 		return;
 	}
+	if (!mode_ok(full, mode))
+		return;
 	char *log = slurp("/tmp/log");
 	char *exp = slurp("/tmp/expected");
 	normalise(log);
@@ -363,6 +402,258 @@ static int runs(const char *path, char *why, size_t len)
 	}
 	return 1;
 }
+
+#if defined(__x86_64__)
+/* Whether TEXT has a line matching the basic regular expression RE. */
+static int has_match(const char *text, const char *re)
+{
+	regex_t rx;
+
+	if (regcomp(&rx, re, REG_NOSUB | REG_NEWLINE))
+		return 0;
+	int m = regexec(&rx, text, 0, NULL, 0) == 0;
+	regfree(&rx);
+	return m;
+}
+
+/*
+ * The i386 file check (testsuite/cases/files.sh): mapfile32 maps a
+ * PT_GNU_STACK RWX library executable with mmap2 and old_mmap; denied
+ * by default with the records the tracee prints, allowed with
+ * trace/allow_unsafe_exec_stack:1.
+ */
+#define EXECSTACK_LIB "/t/lib/libexecstack.so"
+static void mapfile32_cases(void)
+{
+	static const char *const allow[] = {
+		"-m", "trace/allow_unsafe_exec_stack:1", NULL
+	};
+	const char *d[] = { "/t/i386/mapfile32", "deny", EXECSTACK_LIB, NULL };
+	const char *a[] = { "/t/i386/mapfile32", "allow", EXECSTACK_LIB, NULL };
+
+	if (access(d[0], X_OK) || access(EXECSTACK_LIB, R_OK)) {
+		skip("i386/mapfile32 [all modes]", "/t/i386/mapfile32 or "
+		     EXECSTACK_LIB " is not in the initramfs");
+		return;
+	}
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		tracee_case("i386/mapfile32", modes[m], d, NULL);
+		tracee_case("i386/mapfile32-allow", modes[m], a, allow);
+	}
+}
+
+/*
+ * The i386 memory sandbox (testsuite/cases/mem.sh): memgrow32 grows by
+ * old_mmap and by brk; under mem/vm_max:8M both are refused with their
+ * records, under mem/vm_max:1G neither is and nothing is recorded.
+ */
+#define LIMIT_B "8388608"
+static void memgrow32_cases(void)
+{
+	static const char *const deny_args[] = {
+		"-m", "sandbox/mem:on", "-m", "mem/vm_max:8M", NULL
+	};
+	static const char *const allow_args[] = {
+		"-m", "sandbox/mem:on", "-m", "mem/vm_max:1G", NULL
+	};
+	static const char *const deny_re[] = {
+		"^memtrace: deny pid=[0-9]* tid=[0-9]* i386 old_mmap({NULL, "
+		"1048576, .* = -ENOMEM; mem: VmSize [0-9]* + 1048576 requested "
+		">= mem/vm_max " LIMIT_B "; tip: -m mem/vm_max:[0-9]*M$",
+		"^memtrace: deny pid=[0-9]* tid=[0-9]* i386 brk(0x[0-9a-f]*) = "
+		"break unchanged; mem: VmSize [0-9]* + 65536 requested >= "
+		"mem/vm_max " LIMIT_B "; tip: -m mem/vm_max:[0-9]*M$",
+		NULL
+	};
+	static const char *const out_re[] = {
+		"^memgrow32 old_mmap: ENOMEM after [0-9]* bytes$",
+		"^memgrow32 brk: refused after [0-9]* bytes$",
+		NULL
+	};
+	const char *d[] = { "/t/i386/memgrow32", "deny", NULL };
+	const char *a[] = { "/t/i386/memgrow32", "allow", NULL };
+	char full[128], why[1200];
+
+	if (access(d[0], X_OK)) {
+		skip("i386/memgrow32 [all modes]",
+		     "/t/i386/memgrow32 is not in the initramfs");
+		return;
+	}
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		snprintf(full, sizeof(full), "i386/memgrow32/deny [%s]",
+			 modes[m]);
+		int st = mode_run(full, modes[m], d, deny_args);
+		if (st != -1) {
+			const char *miss = NULL;
+			char *log = slurp("/tmp/log");
+			char *out = slurp("/tmp/expected");
+			for (int i = 0; !miss && deny_re[i]; i++)
+				if (!has_match(log, deny_re[i]))
+					miss = i ? "no brk record" :
+						   "no old_mmap record";
+			for (int i = 0; !miss && out_re[i]; i++)
+				if (!has_match(out, out_re[i]))
+					miss = i ? "brk was not refused" :
+						   "old_mmap was not refused";
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+				fail_status(full, st);
+			} else if (miss) {
+				snprintf(why, sizeof(why), "%s; tracee: %s; "
+					 "records: ", miss, oneline(out, 300));
+				snprintf(why + strlen(why),
+					 sizeof(why) - strlen(why), "%s",
+					 oneline(log, 400));
+				fail(full, why);
+				dump_case();
+			} else if (mode_ok(full, modes[m])) {
+				pass(full);
+			}
+		}
+		snprintf(full, sizeof(full), "i386/memgrow32/allow [%s]",
+			 modes[m]);
+		st = mode_run(full, modes[m], a, allow_args);
+		if (st == -1)
+			continue;
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			fail_status(full, st);
+		} else if (*slurp("/tmp/log")) {
+			snprintf(why, sizeof(why), "records under "
+				 "mem/vm_max:1G: %s",
+				 oneline(slurp("/tmp/log"), 400));
+			fail(full, why);
+			dump_case();
+		} else if (mode_ok(full, modes[m])) {
+			pass(full);
+		}
+	}
+}
+
+/* Lines of TEXT, and how many of them contain all of A and B. */
+static int count_lines(const char *text, const char *a, const char *b,
+		       int *with)
+{
+	int lines = 0;
+
+	*with = 0;
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+		char l[1024];
+		snprintf(l, sizeof(l), "%.*s", (int)(n < 1023 ? n : 1023), text);
+		lines++;
+		if (strstr(l, a) && strstr(l, b))
+			(*with)++;
+		text += n + (nl ? 1 : 0);
+	}
+	return lines;
+}
+
+/*
+ * The old_mmap block race: race32 flips the block's prot between
+ * PROT_READ and RWX from a second thread while calling old_mmap on it.
+ * memtrace maps what it checked (old_mmap becomes mmap2), so the tracee
+ * finds no RWX mapping (exit 0), and there is one wx record naming
+ * old_mmap per EACCES the tracee counted. race32/detector: with
+ * trace/allow_unsafe_exec_memory:1 the RWX mappings are real, and the
+ * tracee must say so (exit 3): its check can fail.
+ */
+static void race32_cases(void)
+{
+	static const char *const allow[] = {
+		"-m", "trace/allow_unsafe_exec_memory:1", NULL
+	};
+	const char *d[] = { "/t/i386/race32", "deny", NULL };
+	const char *a[] = { "/t/i386/race32", "allow", NULL };
+	char full[128], why[1200];
+
+	if (access(d[0], X_OK)) {
+		skip("i386/race32 [all modes]",
+		     "/t/i386/race32 is not in the initramfs");
+		return;
+	}
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		snprintf(full, sizeof(full), "i386/race32 [%s]", modes[m]);
+		int st = mode_run(full, modes[m], d, NULL);
+		if (st == -1)
+			continue;
+		char *out = slurp("/tmp/expected");
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 3) {
+			snprintf(why, sizeof(why), "a writable and executable "
+				 "mapping appeared: %s", oneline(out, 400));
+			fail(full, why);
+			dump_case();
+			continue;
+		}
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			fail_status(full, st);
+			continue;
+		}
+		if (!mode_ok(full, modes[m]))
+			continue;
+		long calls = -1, denied = -1, allowed = -1;
+		const char *c = strstr(out, "race32: ");
+		if (!c || sscanf(c, "race32: %ld calls, %ld denied, %ld allowed",
+				 &calls, &denied, &allowed) != 3) {
+			snprintf(why, sizeof(why), "no counts from the "
+				 "tracee: %s", oneline(out, 300));
+			fail(full, why);
+			dump_case();
+			continue;
+		}
+		int wx;
+		int lines = count_lines(slurp("/tmp/log"), " i386 old_mmap(",
+					"= -EACCES; wx: writable and executable "
+					"mapping;", &wx);
+		if (lines != wx || wx != denied) {
+			snprintf(why, sizeof(why), "%ld EACCES but %d wx "
+				 "old_mmap records (%d records in all): %s",
+				 denied, wx, lines,
+				 oneline(slurp("/tmp/log"), 300));
+			fail(full, why);
+			dump_case();
+			continue;
+		}
+		snprintf(full, sizeof(full), "i386/race32 [%s] (%ld calls: "
+			 "%ld denied, %ld allowed)", modes[m], calls, denied,
+			 allowed);
+		pass(full);
+	}
+
+	/* The detector: seccomp mode, syscall info. */
+	const char *name = "i386/race32/detector";
+	int st = mode_run(name, modes[0], a, allow);
+	if (st == -1)
+		return;
+	char *out = slurp("/tmp/expected");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 3) {
+		snprintf(why, sizeof(why), "with trace/allow_unsafe_exec_"
+			 "memory:1 the tracee found no RWX mapping (%s): %s",
+			 status_text(st), oneline(out, 300));
+		fail(name, why);
+		dump_case();
+	} else if (!strstr(out, "race32: rwx mapping: ")) {
+		snprintf(why, sizeof(why), "exit 3 without a maps line: %s",
+			 oneline(out, 300));
+		fail(name, why);
+		dump_case();
+	} else if (*slurp("/tmp/log")) {
+		snprintf(why, sizeof(why), "records under trace/allow_unsafe_"
+			 "exec_memory:1: %s", oneline(slurp("/tmp/log"), 300));
+		fail(name, why);
+		dump_case();
+	} else {
+		long rwx = 0;
+		const char *r = strstr(out, " rwx mappings\n");
+		while (r && r > out && r[-1] >= '0' && r[-1] <= '9')
+			r--;
+		if (r)
+			rwx = strtol(r, NULL, 10);
+		snprintf(why, sizeof(why), "%s (the tracee found %ld RWX "
+			 "mappings)", name, rwx);
+		pass(why);
+	}
+}
+#endif
 
 /*
  * mem/brk: only meaningful once memtrace enforces sandbox/mem. A brk
@@ -467,12 +758,14 @@ int main(void)
 #if defined(__x86_64__)
 	if (runs("/t/i386/wx32", why, sizeof(why))) {
 		wx_cases("i386/wx32", "/t/i386/wx32");
-		/* The same tracee with its sys6() fixed (build.sh), while
-		 * testsuite/tracees/i386/sys32.h has the bug. */
-		if (!access("/t/i386-fixed/wx32", X_OK))
-			wx_cases("i386/wx32+sys6fix", "/t/i386-fixed/wx32");
+		mapfile32_cases();
+		memgrow32_cases();
+		race32_cases();
 	} else {
 		skip("i386/wx32 [all modes]", why);
+		skip("i386/mapfile32 [all modes]", why);
+		skip("i386/memgrow32 [all modes]", why);
+		skip("i386/race32 [all modes]", why);
 	}
 #endif
 	mem_case();

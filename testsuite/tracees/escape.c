@@ -4,7 +4,8 @@
  *   listener: a seccomp filter with a user-notification listener;
  *   personality: READ_IMPLIES_EXEC;
  *   traceme: PTRACE_TRACEME while traced;
- *   untraced: a clone(CLONE_UNTRACED) child mapping W^X memory.
+ *   untraced: a clone(CLONE_UNTRACED) child mapping W^X memory;
+ *   shm: SysV shared memory attached with SHM_EXEC.
  * Usage: escape seccomp|ptrace (which mode memtrace runs in). Prints
  * the records memtrace must write; exits 1 on a result it did not
  * expect.
@@ -17,6 +18,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/shm.h>
 #include <sys/wait.h>
 
 #include "tracee.h"
@@ -107,6 +109,17 @@ static void untraced(void)
 	}
 }
 
+/* SysV shared memory attached executable: another attach can write. */
+static void shm(void)
+{
+	int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	void *a = shmat(id, NULL, SHM_EXEC);
+	check("shmat(SHM_EXEC)", a == (void *)-1 ? -errno : 0, -EACCES);
+	a = shmat(id, NULL, SHM_RDONLY);
+	check("shmat(SHM_RDONLY)", a == (void *)-1 ? -errno : 0, 0);
+	shmctl(id, IPC_RMID, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -118,5 +131,6 @@ int main(int argc, char **argv)
 	traceme();
 	untraced();
 	listener();
+	shm();
 	return tracee_failed;
 }

@@ -19,9 +19,12 @@
  * is thus only written where the run needed it, and the profile is
  * checked call by call against the same facts the run saw.
  *
- * Memory: at every call that asks for memory, VmSize and PSS (read
+ * Memory: at every call that asks for memory, VmSize and Rss (read
  * here, from smaps_rollup) plus the size asked for; mem/vm_max and
- * mem/max are the largest of these + 25%, rounded up to a MiB.
+ * mem/max are the largest of these + 25%, rounded up to a MiB. mem/max
+ * limits PSS, which is at most Rss but shrinks and grows with the
+ * number of other processes sharing the pages: a limit learned from
+ * PSS could refuse the same run on a quieter machine.
  *
  * The program and interpreter checks at exec (tracer/program.c) come
  * in through their records; their facts are read again from
@@ -319,41 +322,44 @@ static void satisfy(const struct source *s, pid_t tgid, struct facts *f,
 	(void)tgid;
 }
 
-static uint64_t read_pss(pid_t tid, bool *ok)
+/* Rss and Pss from smaps_rollup, bytes; 0 if both were read. */
+static int read_rss_pss(pid_t tid, uint64_t *rss, uint64_t *pss)
 {
 	char path[64], line[256];
 	unsigned long long kb;
+	int found = 0;
 	FILE *s;
 
-	*ok = false;
 	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", tid);
 	if (!(s = fopen(path, "re")))
-		return 0;
-	while (fgets(line, sizeof(line), s)) {
-		if (sscanf(line, "Pss: %llu kB", &kb) == 1) {
-			*ok = true;
-			break;
+		return -1;
+	while (found != 3 && fgets(line, sizeof(line), s)) {
+		if (sscanf(line, "Rss: %llu kB", &kb) == 1) {
+			*rss = (uint64_t)kb * 1024;
+			found |= 1;
+		} else if (sscanf(line, "Pss: %llu kB", &kb) == 1) {
+			*pss = (uint64_t)kb * 1024;
+			found |= 2;
 		}
 	}
 	fclose(s);
-	return *ok ? (uint64_t)kb * 1024 : 0;
+	return found == 3 ? 0 : -1;
 }
 
 static void peaks(pid_t tid, pid_t tgid, const struct mcall *c,
 		  struct facts *f)
 {
-	uint64_t req = call_request(c, f);
+	uint64_t req = call_request(c, f), rss = 0, pss = 0;
 	char who[640];
-	bool ok;
 
 	if (!req)
 		return;
 	if (!(f->have & (FACT_VMSIZE)) && !(f->failed & FACT_VMSIZE))
 		facts_gather(tid, c, T.pol, FACT_VMSIZE, f);
-	if (!(f->have & FACT_PSS) && !(f->failed & FACT_PSS)) {
-		f->pss = read_pss(tid, &ok);
-		f->have |= ok ? FACT_PSS : 0;
-		f->failed |= ok ? 0 : FACT_PSS;
+	bool ok = read_rss_pss(tid, &rss, &pss) == 0;
+	if (ok && !(f->have & FACT_PSS)) {
+		f->pss = pss;	/* for the summary too */
+		f->have |= FACT_PSS;
 	}
 	if ((f->have & FACT_VMSIZE) && !(f->failed & FACT_VMSIZE) &&
 	    f->vmsize + req > L.vm_peak) {
@@ -363,13 +369,17 @@ static void peaks(pid_t tid, pid_t tgid, const struct mcall *c,
 		snprintf(L.vm_why, sizeof(L.vm_why), "%s (VmSize %" PRIu64
 			 " + %" PRIu64 ")", who, f->vmsize, req);
 	}
-	if ((f->have & FACT_PSS) && !(f->failed & FACT_PSS) &&
-	    f->pss + req > L.pss_peak) {
-		L.pss_peak = f->pss + req;
+	/* mem/max limits PSS, but PSS depends on how many other
+	 * processes share the pages, which the next run may not: the
+	 * limit is learned from Rss, which bounds PSS from above and
+	 * depends on the process alone. */
+	if (ok && rss + req > L.pss_peak) {
+		L.pss_peak = rss + req;
 		L.have_pss = true;
 		describe(tgid, c, NULL, who, sizeof(who));
-		snprintf(L.pss_why, sizeof(L.pss_why), "%s (PSS %" PRIu64
-			 " + %" PRIu64 ")", who, f->pss, req);
+		snprintf(L.pss_why, sizeof(L.pss_why), "%s (Rss %" PRIu64
+			 ", PSS %" PRIu64 ", + %" PRIu64 ")", who, rss, pss,
+			 req);
 	}
 }
 
@@ -512,9 +522,11 @@ static void write_profile(FILE *f)
 	fprintf(f, "\n# The sandboxes, on so that the profile enforces.\n"
 		"sandbox/exec:on\nsandbox/tpe:on\nsandbox/force:on\n"
 		"sandbox/mem:on\n");
-	fprintf(f, "\n# Memory limits: the largest VmSize and PSS seen at a "
+	fprintf(f, "\n# Memory limits: the largest VmSize and Rss seen at a "
 		"call, plus what\n# the call asked for, + %d%%, rounded up to "
-		"a MiB.\n", MARGIN_PCT);
+		"a MiB. mem/max limits PSS;\n# Rss bounds it from above and, "
+		"unlike PSS, does not depend on other processes.\n",
+		MARGIN_PCT);
 	if (L.have_vm)
 		fprintf(f, "# VmSize peak %" PRIu64 " bytes at %s\n"
 			"mem/vm_max:%" PRIu64 "M\n", L.vm_peak, L.vm_why,
@@ -522,7 +534,8 @@ static void write_profile(FILE *f)
 	else
 		fprintf(f, "# (no call asked for memory: no VmSize limit)\n");
 	if (L.have_pss)
-		fprintf(f, "# PSS peak %" PRIu64 " bytes at %s\n"
+		fprintf(f, "# Rss (an upper bound of PSS) peak %" PRIu64
+			" bytes at %s\n"
 			"mem/max:%" PRIu64 "M\n", L.pss_peak, L.pss_why,
 			learn_limit(L.pss_peak) / MIB);
 	else

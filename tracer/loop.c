@@ -144,6 +144,10 @@ static void on_seccomp_stop(struct thread *t)
 		return;
 	}
 	handle_call(t, r == -2 ? NULL : &sc, &need_exit, &handled);
+	/* Inside the call now: without syscall info to tell, the next
+	 * syscall stop is this call's exit. */
+	if (wants_exit_stop(t))
+		t->in_syscall = true;
 	if (!handled)
 		resume(t, 0);
 }

@@ -177,7 +177,7 @@ for mode in $MODES; do
 		map "$D/other/libok.so" EACCES deny "force: no force rule for the file (memtrace --hash prints one); path $D/other/libok.so; tip: -m default/force:allow" \
 		-- "${PIN[@]}" -m "force+$D/lib/libok.so:sha256:$OK" \
 		-m "force+$D/lib/libok2.so:sha256:$BAD" \
-		-m "force+$D/lib/libmod.so:$OK:deny"
+		-m "force+$D/lib/libmod.so:sha256:$OK:deny"
 	# default/force:allow: unpinned files pass, a rule's own action holds.
 	fcase files/force-rule-action "$mode" 0 - "$M" \
 		map "$D/other/libok.so" ok - - \
@@ -228,31 +228,40 @@ for act in $ACTIONS; do
 done
 
 # stop: the process is left stopped and detached, memtrace says how to
-# attach a debugger and exits like a shell reporting a stopped job.
+# attach a debugger and waits for it; killed, it exits 137 like memtrace.
 stop_case() {	# CHECK MODE FILE TAIL MEMTRACE-ARGS...
 	local check=$1 mode=$2 file=$3 tail=$4; shift 4
-	local name=files/action-$check-stop
-	if ! fcase "$name/records" "$mode" 147 - "$M" \
-		map "$file" die stop "$tail" -- "$@"; then
-		return
+	local name="files/action-$check-stop [$mode]"
+	local dir=$D/run/stop-$check.${mode/,/_} i pid= state= tracer=
+	mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") "$@" \
+		-o "$dir/log" -- "$M" map "$file" die stop "$tail" \
+		> "$dir/out" 2> "$dir/err" &
+	local mtpid=$!
+	for i in $(seq 100); do
+		pid=$(sed -n 's/^memtrace: process \([0-9]*\) is stopped.*gdb -p \1$/\1/p' "$dir/log" 2>/dev/null | head -1)
+		[ -n "$pid" ] && [ "$(sed -n 's/^TracerPid:\t//p' "/proc/$pid/status" 2>/dev/null)" = 0 ] && break
+		sleep 0.05
+	done
+	sleep 0.2
+	if [ -n "$pid" ]; then
+		state=$(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+		tracer=$(sed -n 's/^TracerPid:\t//p' "/proc/$pid/status" 2>/dev/null)
+		kill -9 "$pid" 2>/dev/null
 	fi
-	local log=$D/run/${name//\//_}_records.${mode/,/_}/log
-	local pid
-	pid=$(sed -n 's/^memtrace: process \([0-9]*\) is stopped.*gdb -p \([0-9]*\)$/\1 \2/p' "$log")
-	set -- $pid
-	if [ $# -ne 2 ] || [ "$1" != "$2" ]; then
-		fail "$name [$mode]" "no gdb line for the process in the log"
-		return
-	fi
-	pid=$1
-	local state tracer
-	state=$(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
-	tracer=$(sed -n 's/^TracerPid:\t//p' "/proc/$pid/status" 2>/dev/null)
-	kill -9 "$pid" 2>/dev/null
-	if [ "$state" != T ] || [ "$tracer" != 0 ]; then
-		fail "$name [$mode]" "process $pid: state '$state', tracer '$tracer' (expected stopped, untraced)"
+	wait_bounded "$mtpid" 10; local rc=$?
+	if [ -z "$pid" ]; then
+		fail "$name" "no 'attach with: gdb -p PID' line for the process (exit $rc)"
+	elif [ "$state" != T ] || [ "$tracer" != 0 ]; then
+		fail "$name" "process $pid: state '$state', tracer '$tracer' (expected stopped, untraced)"
+	elif [ $rc -ne 137 ]; then
+		fail "$name" "exit $rc (want 137 after SIGKILL)"
+	elif ! norm_log "$dir/log" | grep -v '^memtrace: process [0-9]* is stopped' |
+	     diff -u "$dir/out" - > "$dir/diff"; then
+		fail "$name" "records differ: $(head -c 600 "$dir/diff" | tr '\n' '|')"
 	else
-		pass "$name [$mode]"
+		pass "$name"
 	fi
 }
 stop_case exec "${modes[0]}" "$D/other/libok.so" \

@@ -6,7 +6,9 @@
 #   build-cross/ARCH/memtrace     built by the tree's GNUmakefile with
 #                                 CROSS=1 STATIC=1 NO_UNWIND=1
 #   build-cross/ARCH/init         testsuite/cross/init.c
-#   build-cross/ARCH/t/...        testsuite/cross/tracees/*.c
+#   build-cross/ARCH/t/...        testsuite/cross/tracees/*.c; x86_64
+#                                 also t/i386/ (make tracees) and
+#                                 t/lib/libexecstack.so (mapfile32's)
 #
 #   build.sh ARCH...     ARCH: aarch64 riscv64 s390x x86_64 (uname -m)
 #
@@ -102,6 +104,8 @@ build_one() {
 		die "$arch: building memtrace failed (log: $out.log)"
 	}
 
+	# A fresh t/: the initramfs takes all of it.
+	rm -rf "$out/t" "$out/i386-fixed"
 	mkdir -p "$out/t"
 	grep -E ': (fatal )?error|: warning:' "$out.log" |
 		grep -v 'statically linked applications' >&2 || true
@@ -134,28 +138,13 @@ build_one() {
 		done
 		[ -x "$out/t/i386/wx32" ] ||
 			die "x86_64: build/tracees/i386/wx32 is missing (make tracees)"
-		# testsuite/tracees/i386/sys32.h's sys6() reads the syscall
-		# number through an %esp-relative operand after pushing %ebp,
-		# so six-argument calls (mmap2) run with a wrong number. While
-		# it does, also build the i386 tracees with that fixed (arg 6
-		# and the number both through the args6 block), so memtrace's
-		# i386 path is still exercised. Gone once the header is fixed.
-		fx=$out/i386-fixed
-		rm -rf "$fx" "$out/t/i386-fixed"
-		if grep -q '"mov %\[nr\], %%eax' testsuite/tracees/i386/sys32.h; then
-			mkdir -p "$fx" "$out/t/i386-fixed"
-			cp testsuite/tracees/i386/wx32.c "$fx/"
-			sed -e 's/long args6\[2\] = { f, 0 };/long args6[2] = { f, n };/' \
-			    -e 's/"mov %\[nr\], %%eax/"mov 4(%%eax), %%eax/' \
-				testsuite/tracees/i386/sys32.h > "$fx/sys32.h"
-			for c in "$fx"/*.c; do
-				gcc -m32 -nostdlib -static -ffreestanding -fno-pie \
-					-no-pie -fno-stack-protector \
-					-fno-asynchronous-unwind-tables -O1 -Wall \
-					-Wextra -Werror -o "$out/t/i386-fixed/$(basename "$c" .c)" "$c" ||
-					die "x86_64: building the fixed i386 tracee $c failed"
-			done
-		fi
+		# mapfile32's library: PT_GNU_STACK RWX, as mk/testlibs.mk
+		# builds libexecstack.so for testsuite/cases/files.sh.
+		mkdir -p "$out/t/lib"
+		"$trip-gcc" -O1 -fPIC -shared -Wall -Wextra -Werror \
+			-Wl,-z,execstack -o "$out/t/lib/libexecstack.so" \
+			testsuite/tracees/lib/ok.c ||
+			die "x86_64: building libexecstack.so failed"
 		;;
 	esac
 	file "$out/memtrace" 2>/dev/null | grep -q 'statically linked' ||

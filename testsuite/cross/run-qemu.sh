@@ -51,7 +51,9 @@ groups() {
 	case $1 in
 	s390x) echo "old_mmap [all modes]" ;;
 	aarch64) echo "arm/wx [all modes]" ;;
-	x86_64) echo "i386/wx32 [all modes]" ;;
+	x86_64) printf '%s\n' "i386/wx32 [all modes]" \
+		"i386/mapfile32 [all modes]" "i386/memgrow32 [all modes]" \
+		"i386/race32 [all modes]" ;;
 	esac
 	echo "mem/brk"
 }

@@ -18,10 +18,14 @@
  *                  the RWX mappings are real and the tracee must find
  *                  them (exit 3): the detector works
  *
+ * Each call also checks that old_mmap left every register but %eax as
+ * it was (the i386 system call ABI; a rewritten call must keep it too).
+ *
  * Prints "race32: N calls, D denied, A allowed" and, if RWX mappings
  * were found, the first few as "race32: rwx mapping: <the maps line>"
  * and "race32: R rwx mappings". Exits 1 on an
- * unexpected result (another error than EACCES, no second thread).
+ * unexpected result (another error than EACCES, a changed register,
+ * no second thread).
  * The results are unmapped only after the maps were read.
  */
 #include "sys32.h"
@@ -50,7 +54,7 @@ static volatile int started, stop, done;
 static volatile unsigned long flips;
 static unsigned long results[CALLS];
 static char stack[65536] __attribute__((aligned(16)));
-static char maps[65536];
+static char maps[524288];	/* up to CALLS unmerged mappings */
 
 /*
  * clone_thread(flags, stack_top, fn): raw clone (nr 120; i386 order:
@@ -92,12 +96,89 @@ __asm__(".text\n"
 	"\thlt\n"
 	".size clone_thread, .-clone_thread\n");
 
+/*
+ * old_mmap on the block, with known values in every register the call
+ * does not take: int $0x80 returns in %eax only and keeps %ebx, %ecx,
+ * %edx, %esi, %edi and %ebp, whatever a tracer made of the call.
+ * regs_after gets them as the call left them.
+ */
+static const unsigned long regs_before[6] = {
+	0 /* %ebx: the block */, 0x11111111, 0x22222222, 0x33333333,
+	0x44444444, 0x55555555
+};
+unsigned long regs_after[6];
+static const char *const reg_names[6] = {
+	"%ebx", "%ecx", "%edx", "%esi", "%edi", "%ebp"
+};
+
+static long old_mmap_checked(void)
+{
+	long r, b = (long)block;
+
+	__asm__ volatile(
+		"push %%ebp\n\t"
+		"mov $0x11111111, %%ecx\n\t"
+		"mov $0x22222222, %%edx\n\t"
+		"mov $0x33333333, %%esi\n\t"
+		"mov $0x44444444, %%edi\n\t"
+		"mov $0x55555555, %%ebp\n\t"
+		"int $0x80\n\t"
+		"mov %%ebx, regs_after\n\t"
+		"mov %%ecx, regs_after+4\n\t"
+		"mov %%edx, regs_after+8\n\t"
+		"mov %%esi, regs_after+12\n\t"
+		"mov %%edi, regs_after+16\n\t"
+		"mov %%ebp, regs_after+20\n\t"
+		"pop %%ebp"
+		: "=a"(r), "+b"(b)
+		: "a"(NR_old_mmap)
+		: "ecx", "edx", "esi", "edi", "memory");
+	return r;
+}
+
+/* Once: which registers old_mmap changed. */
+static void check_regs(void)
+{
+	static int said;
+
+	for (int i = 0; i < 6; i++) {
+		unsigned long want = i ? regs_before[i] : (unsigned long)block;
+		if (regs_after[i] == want || said)
+			continue;
+		struct line l = { .n = 0 };
+		l_str(&l, "FAIL: old_mmap returned with ");
+		l_str(&l, reg_names[i]);
+		l_str(&l, " = ");
+		l_hex(&l, regs_after[i]);
+		l_str(&l, ", was ");
+		l_hex(&l, want);
+		l_str(&l, " (int $0x80 keeps all but %eax)\n");
+		out(2, l.b);
+		failed = 1;
+	}
+	if (failed)
+		said = 1;
+}
+
+/*
+ * Each value stays a little while: back to back, the two stores leave
+ * RWX in the block for one instruction only, which an emulator that
+ * switches threads between blocks of code (qemu TCG) never shows.
+ */
+static void dwell(void)
+{
+	for (volatile int k = 0; k < 32; k++)
+		;
+}
+
 static void __attribute__((used)) flipper(void)
 {
 	started = 1;
 	while (!stop) {
 		block[2] = PROT_READ | PROT_WRITE | PROT_EXEC;
+		dwell();
 		block[2] = PROT_READ;
+		dwell();
 		flips++;
 	}
 	done = 1;
@@ -158,7 +239,6 @@ int tracee_main(void)
 
 	(void)expect;
 	(void)expect_record;
-	(void)l_hex;
 	(void)sys4;
 	(void)sys6;
 	if (tid < 0) {
@@ -168,7 +248,8 @@ int tracee_main(void)
 	while (!started)
 		sys1(NR_sched_yield, 0);
 	for (int i = 0; i < CALLS; i++) {
-		long r = sys1(NR_old_mmap, (long)block);
+		long r = old_mmap_checked();
+		check_regs();
 		if (r == -EACCES) {
 			denied++;
 		} else if (r < 0 && r > -4096) {

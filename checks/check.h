@@ -92,6 +92,7 @@ struct facts {
 
 	/* FACT_FD */
 	bool fd_exists;
+	bool range_file;		/* mprotect: a file backs the range */
 	int fd_flags;			/* open flags from fdinfo (O_*) */
 	char path[4096];		/* canonical path or a description */
 	bool path_real;			/* path names a file (not deleted) */

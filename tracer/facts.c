@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "checks/elfstack.h"
@@ -393,6 +394,68 @@ void facts_gather_file(pid_t tid, const char *link, const struct policy *p,
 		hash_facts(link, p, f);
 }
 
+/*
+ * mprotect adding PROT_EXEC: the file behind the range, so that
+ * map-then-mprotect cannot get around the file checks. The first file
+ * mapping in the range is reached through /proc/TID/map_files (which
+ * needs CAP_SYS_ADMIN on older kernels); failing that, through the path
+ * in maps, if that file still has the mapping's device and inode.
+ */
+static void range_file_facts(pid_t tid, const struct mcall *c,
+			     const struct policy *p, unsigned needs,
+			     struct facts *f)
+{
+	char path[64], line[4352], file[4200], link[96];
+	uint64_t end = c->addr + page_round_up(c->len);
+	unsigned maj = 0, min = 0;
+	unsigned long ino = 0;
+	uint64_t lo = 0, hi = 0;
+	bool found = false;
+	FILE *m;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
+	m = fopen(path, "re");
+	if (!m) {
+		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
+		return;
+	}
+	while (!found && fgets(line, sizeof(line), m)) {
+		char perms[8];
+		uint64_t off;
+		file[0] = '\0';
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64
+			   " %x:%x %lu %4199[^\n]", &lo, &hi, perms, &off, &maj,
+			   &min, &ino, file) < 7)
+			continue;
+		found = hi > c->addr && lo < end && ino != 0 &&
+			file[0] == '/';
+	}
+	fclose(m);
+	f->range_file = found;
+	if (!found) {
+		/* Anonymous memory: W^X decides, the file checks pass. */
+		f->fd_exists = false;
+		f->have |= FACT_FD;
+		return;
+	}
+	snprintf(link, sizeof(link), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
+		 tid, lo, hi);
+	facts_gather_file(tid, link, p, needs, f);
+	if ((f->have & FACT_FD) && f->fd_exists)
+		return;
+	/* No map_files: the path, if it is still the mapped file. */
+	struct stat st;
+	if (stat(file, &st) < 0 || st.st_ino != ino ||
+	    major(st.st_dev) != maj || minor(st.st_dev) != min) {
+		f->have &= ~FACT_FD;
+		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
+		return;
+	}
+	f->have &= ~FACT_FD;
+	f->failed &= ~(FACT_FD | FACT_ELF | FACT_HASH);
+	facts_gather_file(tid, file, p, needs, f);
+}
+
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		  unsigned needs, struct facts *f)
 {
@@ -405,6 +468,11 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		mark(f, FACT_PSS, read_pss(tid, &f->pss));
 	if (needs & FACT_BRK)
 		mark(f, FACT_BRK, read_brk(tid, &f->cur_brk));
+	if ((needs & (FACT_FD | FACT_ELF | FACT_HASH)) &&
+	    (c->sys == MSYS_MPROTECT || c->sys == MSYS_PKEY_MPROTECT)) {
+		range_file_facts(tid, c, p, needs, f);
+		return;
+	}
 	if (needs & (FACT_FD | FACT_ELF | FACT_HASH)) {
 		char link[64];
 		snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, c->fd);

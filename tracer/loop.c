@@ -22,7 +22,7 @@ static bool detaching;
 
 bool wants_exit_stop(const struct thread *t)
 {
-	return t->pending_ret || t->restore_arg0 || t->verify.on;
+	return t->pending_ret || t->restore_args || t->verify.on;
 }
 
 static void resume(struct thread *t, int sig)
@@ -80,11 +80,12 @@ static void on_syscall_stop(struct thread *t)
 		}
 		if (t->verify.on)
 			verify_at_exit(t);
-		if (t->restore_arg0) {
-			t->restore_arg0 = false;
-			if (stop_restore_arg0(t) < 0 && errno != ESRCH)
-				warnx_("%d: cannot restore the brk argument: "
-				       "%s", t->tid, strerror(errno));
+		if (t->restore_args) {
+			t->restore_args = false;
+			if (stop_restore_args(t) < 0 && errno != ESRCH)
+				warnx_("%d: cannot restore the arguments of "
+				       "a rewritten call: %s", t->tid,
+				       strerror(errno));
 		}
 		resume(t, 0);
 		return;
@@ -198,7 +199,7 @@ static void on_exec(struct thread *t)
 	}
 	t->tgid = t->tid;
 	t->pending_ret = false;
-	t->restore_arg0 = false;
+	t->restore_args = false;
 	t->verify.on = false;
 	t->files_shared = false;	/* execve unshares the fd table */
 	if (t->tid == T.root && !T.seccomp_live && t->seccomp) {

@@ -306,68 +306,59 @@ int stop_set_return(struct thread *t, int64_t retval)
 }
 
 /*
- * Deny brk the way the kernel fails it: the break stays where it is and
- * the call returns it. Rewriting the argument to 0 turns the call into
- * the query brk(0), which returns exactly that.
+ * A call rewritten at its entry (brk -> brk(0), i386 old_mmap -> mmap2)
+ * must give the caller its registers back: int $0x80 and syscall keep
+ * every register but the result's, and code relies on it (glibc's brk
+ * wrapper compares the result with the rdi/ebx it passed; gcc keeps
+ * locals in ecx across int $0x80). The argument registers are saved at
+ * full width before the rewrite and put back at the exit stop, except
+ * one that is also the result register.
  */
-int stop_brk_query(struct thread *t, struct stop_call *sc)
+static int save_args(struct thread *t, struct stop_call *sc)
 {
-	/* Where the argument register outlives the call (x86: glibc's
-	 * brk wrapper compares the result with the rdi/ebx it passed),
-	 * it must be put back at the exit stop. Where it is also the
-	 * return register, the result overwrites it anyway. */
-	const struct regset_layout *l = sc->layout ? sc->layout :
-		arch_layout(sc->pers, sc->regs_len);
-	bool shared = l && l->args[0].off == l->ret.off;
-	if (!l && sc->pers->nlayouts)
-		shared = sc->pers->layouts[0].args[0].off ==
-			 sc->pers->layouts[0].ret.off;
-	if (!shared) {
-		t->restore_arg0 = true;
-		t->arg0 = sc->rc.args[0];
-	}
-
-	if (T.use_set_info) {
-		struct mt_si si;
-		if (get_info(t->tid, &si) <= 0)
-			return -1;
-		if (si.op == SI_ENTRY)
-			si.entry.args[0] = 0;
-		else if (si.op == SI_SECCOMP)
-			si.seccomp.args[0] = 0;
-		else
-			return errno = EINVAL, -1;
-		return set_info(t->tid, &si) < 0 ? -1 : 0;
-	}
 	if (!sc->have_regs && getregs(t->tid, sc) < 0)
 		return -1;
-	sc->layout = arch_layout(sc->pers, sc->regs_len);
-	if (!sc->layout)
+	const struct regset_layout *l = arch_layout(sc->pers, sc->regs_len);
+	if (!l)
 		return errno = EINVAL, -1;
-	arch_reg_put(sc->pers, sc->regs, sc->layout->args[0], 0);
-	struct iovec iov = { sc->regs, sc->regs_len };
-	return ptrace(PTRACE_SETREGSET, t->tid, (void *)NT_PRSTATUS, &iov) < 0
-		? -1 : 0;
+	for (int i = 0; i < 6; i++)
+		t->saved_args[i] = arch_reg_get(sc->pers, sc->regs, l->args[i]);
+	t->saved_pers = sc->pers;
+	t->restore_args = true;
+	return 0;
 }
 
-/* The brk rewrite, undone at the exit stop: arg0 as the caller left it. */
-int stop_restore_arg0(struct thread *t)
+int stop_restore_args(struct thread *t)
 {
 	struct stop_call sc;
 
 	memset(&sc, 0, sizeof(sc));
 	if (getregs(t->tid, &sc) < 0)
 		return -1;
-	const struct personality *p = regs_personality(t->tid, -1,
-						       sc.regs_len, -1);
-	const struct regset_layout *l = p ? arch_layout(p, sc.regs_len)
-					  : NULL;
+	const struct personality *p = t->saved_pers;
+	const struct regset_layout *l = p ? arch_layout(p, sc.regs_len) : NULL;
 	if (!l)
 		return errno = EINVAL, -1;
-	arch_reg_put(p, sc.regs, l->args[0], t->arg0);
+	for (int i = 0; i < 6; i++)
+		if (l->args[i].off != l->ret.off)
+			arch_reg_put(p, sc.regs, l->args[i], t->saved_args[i]);
 	struct iovec iov = { sc.regs, sc.regs_len };
 	return ptrace(PTRACE_SETREGSET, t->tid, (void *)NT_PRSTATUS, &iov) < 0
 		? -1 : 0;
+}
+
+/*
+ * Deny brk the way the kernel fails it: the break stays where it is and
+ * the call returns it. Rewriting the argument to 0 turns the call into
+ * the query brk(0), which returns exactly that.
+ */
+int stop_brk_query(struct thread *t, struct stop_call *sc)
+{
+	uint64_t args[6];
+
+	memcpy(args, sc->rc.args, sizeof(args));
+	args[0] = 0;
+	return stop_rewrite(t, sc, sc->rc.nr, args);
 }
 
 int stop_return_value(pid_t tid, int64_t *rv)
@@ -403,6 +394,8 @@ int stop_return_value(pid_t tid, int64_t *rv)
 int stop_rewrite(struct thread *t, struct stop_call *sc, long nr,
 		 const uint64_t args[6])
 {
+	if (save_args(t, sc) < 0)
+		return -1;
 	if (T.use_set_info) {
 		struct mt_si si;
 		if (get_info(t->tid, &si) <= 0)

@@ -48,8 +48,9 @@ struct thread {
 	bool in_syscall;	/* PTRACE_SYSCALL mode: next stop is an exit */
 	bool pending_ret;	/* set this return value at the exit stop */
 	int64_t ret;
-	bool restore_arg0;	/* put arg0 back at the exit stop (brk) */
-	uint64_t arg0;
+	bool restore_args;	/* put the arguments back at the exit stop */
+	uint64_t saved_args[6];	/* full width, as the regset held them */
+	const struct personality *saved_pers;
 	bool files_shared;	/* its fd table is shared (CLONE_FILES) */
 	struct {		/* check the mapping at the exit stop */
 		bool on, file, prot;
@@ -132,7 +133,7 @@ int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,
 	      bool *need_exit);
 int stop_set_return(struct thread *t, int64_t retval);
 int stop_brk_query(struct thread *t, struct stop_call *sc);
-int stop_restore_arg0(struct thread *t);
+int stop_restore_args(struct thread *t);
 /* The result of the call at an exit stop. */
 int stop_return_value(pid_t tid, int64_t *rv);
 /* Rewrite the call at an entry or seccomp stop. */

@@ -44,7 +44,7 @@ if [ "$QUICK" = 1 ]; then
 	N_ANON=2000 N_FILE=2000 N_MALLOC=5000 N_EXEC=10 N_CFILES=2 N_PY=1
 	[ -n "$REPS" ] || REPS=3
 else
-	N_ANON=100000 N_FILE=50000 N_MALLOC=100000 N_EXEC=300 N_CFILES=20
+	N_ANON=100000 N_FILE=50000 N_MALLOC=100000 N_EXEC=200 N_CFILES=14
 	N_PY=5
 fi
 [ -n "$REPS" ] || REPS=5
@@ -402,14 +402,14 @@ na_list() {
 				if (c in cna) { printf "%-9s %-10s %s\n", w, c, cna[c]; continue }
 				if (!((w, c) in seen)) { printf "%-9s %-10s %s\n", w, c, "n/a (not run)"; continue }
 				ps = perstop(w, c); pf = perstop(w, floor_of(c))
-				sr = (ps != "" && pf != "" && pf > 0 && c != "native") ? ps / pf : ""
+				sr = (ps != "" && pf != "" && ps > 0 && pf > 0 && c != "native") ? ps / pf : ""
 				st = med(w, c, "stops")
 				printf "%-9s %-10s %8.3f %8.3f %8s %8s %9s %9s %8s %8s %9s\n",
 					w, c, med(w, c, "wall"), med(w, c, "cpu"),
 					fmt(med(w, c, "wn"), "%.2f"), fmt(med(w, c, "cn"), "%.2f"),
 					fmt(med(w, c, "wf"), "%.2f"), fmt(med(w, c, "cf"), "%.2f"),
 					(c == "native" ? "-" : fmt(st, "%d")),
-					(c == "native" ? "-" : fmt(ps, "%.1f")),
+					(c == "native" ? "-" : ps != "" && ps < 0 ? "noise" : fmt(ps, "%.1f")),
 					(c == "native" || c ~ /^floor/ ? "-" : fmt(sr, "%.2f"))
 			}
 			if (i < nw) print ""
@@ -435,7 +435,8 @@ na_list() {
 	echo "  the floor of mt/mem and strace, floor that of the others."
 	echo "stops: traced calls (memtrace: seccomp + syscall stops; strace:"
 	echo "  calls it reported). us/stop: (wall - native wall) / stops, from"
-	echo "  the medians, where stops >= 1000; stop/flr: that over the floor's."
+	echo "  the medians, where stops >= 1000 (noise: below native's wall);"
+	echo "  stop/flr: that over the floor's. Under load, cpu ratios are steadier."
 	for k in "${!RECORDS[@]}"; do
 		echo "note: memtrace wrote ${RECORDS[$k]} record(s) for $k"
 	done

@@ -71,6 +71,12 @@ fcase() {
 	pass "$name [$mode]"
 }
 
+# The variants of a case run once each, the modes taken in turn (the
+# main cases run in every mode): a mode per call, round robin.
+modes=($MODES)
+turn=0
+next_mode() { mode=${modes[$((turn % 4))]}; turn=$((turn + 1)); }
+
 rec() {	# ACT TAIL-AFTER-CALL for an expected-record file
 	printf 'memtrace: %s x86_64 execve(); %s\n' "$1" "$2"
 }
@@ -108,29 +114,35 @@ for mode in $MODES; do
 		map "$D/tpe/nobody/libok.so" ok - - \
 		map "$D/tpe/root/libok.so" ok - - \
 		-- -m sandbox/tpe:on
-	fcase files/tpe-root-owned "$mode" 0 - "$M" \
-		map "$D/tpe/nobody/libok.so" EACCES deny "$(tpe_rec nobody 'is owned by uid 65534, not root (tpe/root_owned)' tpe/root_owned:false)" \
-		map "$D/tpe/root/libok.so" ok - - \
-		-- -m sandbox/tpe:on -m tpe/root_owned:1
-	fcase files/tpe-user-owned "$mode" 0 - "$M" \
-		map "$D/tpe/nobody/libok.so" EACCES deny "$(tpe_rec nobody "is owned by uid 65534, not root or the user $(id -u) (tpe/user_owned)" tpe/user_owned:false)" \
-		map "$D/tpe/root/libok.so" ok - - \
-		-- -m sandbox/tpe:on -m tpe/user_owned:1
-	# tpe/gid: only members are checked; tpe/negate: only the others.
-	g=$(id -g)
-	fcase files/tpe-gid-member "$mode" 0 - "$M" \
-		map "$D/tpe/ww/libok.so" EACCES deny "$(tpe_rec ww 'is world-writable (mode 0777)' sandbox/tpe:off)" \
-		-- -m sandbox/tpe:on -m "tpe/gid:$g"
-	fcase files/tpe-gid-other "$mode" 0 - "$M" \
-		map "$D/tpe/ww/libok.so" ok - - \
-		-- -m sandbox/tpe:on -m tpe/gid:424242
-	fcase files/tpe-negate-member "$mode" 0 - "$M" \
-		map "$D/tpe/ww/libok.so" ok - - \
-		-- -m sandbox/tpe:on -m "tpe/gid:$g" -m tpe/negate:1
-	fcase files/tpe-negate-other "$mode" 0 - "$M" \
-		map "$D/tpe/ww/libok.so" EACCES deny "$(tpe_rec ww 'is world-writable (mode 0777)' sandbox/tpe:off)" \
-		-- -m sandbox/tpe:on -m tpe/gid:424242 -m tpe/negate:1
 done
+g=$(id -g)
+next_mode
+fcase files/tpe-root-owned "$mode" 0 - "$M" \
+	map "$D/tpe/nobody/libok.so" EACCES deny "$(tpe_rec nobody 'is owned by uid 65534, not root (tpe/root_owned)' tpe/root_owned:false)" \
+	map "$D/tpe/root/libok.so" ok - - \
+	-- -m sandbox/tpe:on -m tpe/root_owned:1
+next_mode
+fcase files/tpe-user-owned "$mode" 0 - "$M" \
+	map "$D/tpe/nobody/libok.so" EACCES deny "$(tpe_rec nobody "is owned by uid 65534, not root or the user $(id -u) (tpe/user_owned)" tpe/user_owned:false)" \
+	map "$D/tpe/root/libok.so" ok - - \
+	-- -m sandbox/tpe:on -m tpe/user_owned:1
+# tpe/gid: only members are checked; tpe/negate: only the others.
+next_mode
+fcase files/tpe-gid-member "$mode" 0 - "$M" \
+	map "$D/tpe/ww/libok.so" EACCES deny "$(tpe_rec ww 'is world-writable (mode 0777)' sandbox/tpe:off)" \
+	-- -m sandbox/tpe:on -m "tpe/gid:$g"
+next_mode
+fcase files/tpe-gid-other "$mode" 0 - "$M" \
+	map "$D/tpe/ww/libok.so" ok - - \
+	-- -m sandbox/tpe:on -m tpe/gid:424242
+next_mode
+fcase files/tpe-negate-member "$mode" 0 - "$M" \
+	map "$D/tpe/ww/libok.so" ok - - \
+	-- -m sandbox/tpe:on -m "tpe/gid:$g" -m tpe/negate:1
+next_mode
+fcase files/tpe-negate-other "$mode" 0 - "$M" \
+	map "$D/tpe/ww/libok.so" EACCES deny "$(tpe_rec ww 'is world-writable (mode 0777)' sandbox/tpe:off)" \
+	-- -m sandbox/tpe:on -m tpe/gid:424242 -m tpe/negate:1
 fi
 
 # --- executable stacks (the default policy) -------------------------
@@ -148,12 +160,13 @@ for mode in $MODES; do
 		map "$L/notelf.so" ok - - \
 		dlopen "$L/libok.so" ok - - \
 		dlopen "$L/libexecstack.so" fail deny "$(stack_rec libexecstack.so 'executable stack requested (PT_GNU_STACK with PF_X)')"
-	fcase files/stack-allowed "$mode" 0 - "$M" \
-		map "$L/libexecstack.so" ok - - \
-		map "$L/libnostack.so" ok - - \
-		map "$L/libtrunc.so" ok - - \
-		-- -m "$TIPX"
 done
+next_mode
+fcase files/stack-allowed "$mode" 0 - "$M" \
+	map "$L/libexecstack.so" ok - - \
+	map "$L/libnostack.so" ok - - \
+	map "$L/libtrunc.so" ok - - \
+	-- -m "$TIPX"
 
 # --- force ----------------------------------------------------------
 OK=$(sha "$L/libok.so")
@@ -178,22 +191,22 @@ for mode in $MODES; do
 		-- "${PIN[@]}" -m "force+$D/lib/libok.so:sha256:$OK" \
 		-m "force+$D/lib/libok2.so:sha256:$BAD" \
 		-m "force+$D/lib/libmod.so:sha256:$OK:deny"
-	# default/force:allow: unpinned files pass, a rule's own action holds.
-	fcase files/force-rule-action "$mode" 0 - "$M" \
-		map "$D/other/libok.so" ok - - \
-		map "$D/lib/libok2.so" EACCES deny "$(force_rec "$D/lib/libok2.so" "$BAD" "$OK")" \
-		map "$D/lib/libmod.so" ok warn "$(force_rec "$D/lib/libmod.so" "$OK" "$MOD")" \
-		-- -m sandbox/force:on -m default/force:allow \
-		-m "force+$D/lib/libok2.so:sha256:$BAD:deny" \
-		-m "force+$D/lib/libmod.so:sha256:$OK:warn"
 done
+# default/force:allow: unpinned files pass, a rule's own action holds.
+next_mode
+fcase files/force-rule-action "$mode" 0 - "$M" \
+	map "$D/other/libok.so" ok - - \
+	map "$D/lib/libok2.so" EACCES deny "$(force_rec "$D/lib/libok2.so" "$BAD" "$OK")" \
+	map "$D/lib/libmod.so" ok warn "$(force_rec "$D/lib/libmod.so" "$OK" "$MOD")" \
+	-- -m sandbox/force:on -m default/force:allow \
+	-m "force+$D/lib/libok2.so:sha256:$BAD:deny" \
+	-m "force+$D/lib/libmod.so:sha256:$OK:warn"
 
 # --- every action, for each check -----------------------------------
 # The action machinery is shared; each check must hand it the
 # category's (or the rule's) action. Each check/action pair runs once,
 # the modes taken in turn.
 ACTIONS="warn filter deny kill abort exit panic"
-modes=($MODES)
 act_case() {	# CHECK ACT INDEX FILE TAIL MEMTRACE-ARGS...
 	local check=$1 act=$2 i=$3 file=$4 tail=$5; shift 5
 	local mode=${modes[$((i % 4))]} result=die want=0 show=$act
@@ -296,15 +309,17 @@ for mode in $MODES; do
 		-m sandbox/exec:on -m 'allow/exec+/**' -m "deny/exec+$INTERP"
 	fcase files/exec-stack-program "$mode" 137 "$D/exp-stack" \
 		"$D/maplib-nostack" map "$L/libok.so" ok - -
-	fcase files/exec-force-interpreter "$mode" 137 "$D/exp-force" "$M" \
-		map "$L/libok.so" ok - - -- \
-		-m sandbox/force:on -m default/force:allow \
-		-m "force+$INTERP:sha256:$BAD:kill"
-	fcase files/exec-program-warn "$mode" 0 "$D/exp-warn" "$M" \
-		map "$L/libok.so" ok - - -- \
-		-m sandbox/exec:on -m 'allow/exec+/usr/***' -m default/exec:warn \
-		-m "allow/exec+$L/*"
 done
+next_mode
+fcase files/exec-force-interpreter "$mode" 137 "$D/exp-force" "$M" \
+	map "$L/libok.so" ok - - -- \
+	-m sandbox/force:on -m default/force:allow \
+	-m "force+$INTERP:sha256:$BAD:kill"
+next_mode
+fcase files/exec-program-warn "$mode" 0 "$D/exp-warn" "$M" \
+	map "$L/libok.so" ok - - -- \
+	-m sandbox/exec:on -m 'allow/exec+/usr/***' -m default/exec:warn \
+	-m "allow/exec+$L/*"
 
 # Not root: /proc/PID/map_files cannot be opened, and the interpreter
 # is found by its path in /proc/PID/maps instead.

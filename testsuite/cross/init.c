@@ -459,10 +459,10 @@ static void memgrow32_cases(void)
 	static const char *const deny_re[] = {
 		"^memtrace: deny pid=[0-9]* tid=[0-9]* i386 old_mmap({NULL, "
 		"1048576, .* = -ENOMEM; mem: VmSize [0-9]* + 1048576 requested "
-		">= mem/vm_max " LIMIT_B "; tip: -m mem/vm_max:[0-9]*M$",
+		">= mem/vm_max " LIMIT_B "; tip: -m mem/vm_max:[0-9]*[KMGT]*$",
 		"^memtrace: deny pid=[0-9]* tid=[0-9]* i386 brk(0x[0-9a-f]*) = "
 		"break unchanged; mem: VmSize [0-9]* + 65536 requested >= "
-		"mem/vm_max " LIMIT_B "; tip: -m mem/vm_max:[0-9]*M$",
+		"mem/vm_max " LIMIT_B "; tip: -m mem/vm_max:[0-9]*[KMGT]*$",
 		NULL
 	};
 	static const char *const out_re[] = {

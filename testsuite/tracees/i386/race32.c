@@ -136,28 +136,31 @@ static long old_mmap_checked(void)
 	return r;
 }
 
-/* Once: which registers old_mmap changed. */
+/* Once, on one line: which registers old_mmap changed. */
 static void check_regs(void)
 {
 	static int said;
+	struct line l = { .n = 0 };
 
+	if (said)
+		return;
 	for (int i = 0; i < 6; i++) {
 		unsigned long want = i ? regs_before[i] : (unsigned long)block;
-		if (regs_after[i] == want || said)
+		if (regs_after[i] == want)
 			continue;
-		struct line l = { .n = 0 };
-		l_str(&l, "FAIL: old_mmap returned with ");
+		l_str(&l, l.n ? ", " : "FAIL: old_mmap changed registers "
+		      "(int $0x80 keeps all but %eax): ");
 		l_str(&l, reg_names[i]);
-		l_str(&l, " = ");
-		l_hex(&l, regs_after[i]);
-		l_str(&l, ", was ");
+		l_str(&l, " ");
 		l_hex(&l, want);
-		l_str(&l, " (int $0x80 keeps all but %eax)\n");
-		out(2, l.b);
-		failed = 1;
+		l_str(&l, " -> ");
+		l_hex(&l, regs_after[i]);
 	}
-	if (failed)
-		said = 1;
+	if (l.n) {
+		l_str(&l, "\n");
+		out(2, l.b);
+		failed = said = 1;
+	}
 }
 
 /*

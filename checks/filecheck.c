@@ -7,20 +7,29 @@
 
 #include "checks/filecheck.h"
 
+static bool mprotect_exec(const struct mcall *c)
+{
+	return (c->sys == MSYS_MPROTECT || c->sys == MSYS_PKEY_MPROTECT) &&
+	       (c->prot & PROT_EXEC);
+}
+
 bool file_exec_call(const struct mcall *c)
 {
-	if (c->sys == MSYS_EXEC)
+	if (c->sys == MSYS_EXEC || mprotect_exec(c))
 		return true;
 	return msys_is_mmap(c->sys) && !c->block_unreadable &&
 	       (c->prot & PROT_EXEC) && !(c->flags & MAP_ANONYMOUS) &&
 	       c->fd >= 0;
 }
 
+/* mprotect adding PROT_EXEC is checked on the file behind the range,
+ * so map-then-mprotect is no way around the file checks. */
 void file_filter(enum msys s, const struct policy *p, struct filter_need *n)
 {
 	if (s == MSYS_OLD_MMAP)
 		filter_need_always(n);
-	else if (s == MSYS_MMAP || s == MSYS_MMAP2)
+	else if (s == MSYS_MMAP || s == MSYS_MMAP2 || s == MSYS_MPROTECT ||
+		 s == MSYS_PKEY_MPROTECT)
 		filter_need_bits(n, 2, PROT_EXEC);
 }
 
@@ -45,6 +54,16 @@ bool file_unknown(const struct mcall *c, const struct facts *f,
 {
 	if (file_known(f))
 		return false;
+	/* mprotect of anonymous memory: no file, nothing to check here. */
+	if (mprotect_exec(c) && (f->have & FACT_FD) && !f->range_file &&
+	    !(f->failed & FACT_FD))
+		return true;
+	if (mprotect_exec(c)) {
+		verdict_set(v, p, cat, check, EACCES, tip, "cannot read the "
+			    "file behind the range (fail closed)");
+		v->act = fail_closed_action(v->act);
+		return true;
+	}
 	if ((f->have & FACT_FD) && !f->fd_exists && c->sys != MSYS_EXEC) {
 		verdict_set(v, p, cat, check, EBADF, "", "fd %d is not open",
 			    c->fd);

@@ -102,8 +102,8 @@ static int fd_info(pid_t tid, int fd, int *flags, unsigned long *ino)
 	return found;
 }
 
-/* Uid and groups of the process, for TPE. */
-static void proc_ids(pid_t tid, const struct policy *p, struct facts *f)
+/* Uid and groups of the process, for TPE. -1 if unreadable. */
+static int proc_ids(pid_t tid, const struct policy *p, struct facts *f)
 {
 	char path[64], line[4096];
 	FILE *st;
@@ -111,7 +111,7 @@ static void proc_ids(pid_t tid, const struct policy *p, struct facts *f)
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	st = fopen(path, "re");
 	if (!st)
-		return;
+		return -1;
 	while (fgets(line, sizeof(line), st)) {
 		unsigned r, e;
 		if (sscanf(line, "Uid:\t%u\t%u", &r, &e) == 2)
@@ -133,6 +133,7 @@ static void proc_ids(pid_t tid, const struct policy *p, struct facts *f)
 		}
 	}
 	fclose(st);
+	return 0;
 }
 
 /* The path a /proc link names, and whether it is a real file. */
@@ -224,7 +225,10 @@ static void file_facts(pid_t tid, const char *link, const struct policy *p,
 		}
 	}
 	parent_dir(f);
-	proc_ids(tid, p, f);
+	if (proc_ids(tid, p, f) < 0) {
+		f->failed |= FACT_FD;	/* TPE must not guess the user */
+		return;
+	}
 	f->have |= FACT_FD;
 }
 

@@ -62,6 +62,7 @@ static void usage(FILE *f)
 "  --no-seccomp     stop on every call with PTRACE_SYSCALL\n"
 "  --dump-policy    print the effective policy as rules and exit\n"
 "  --dump-filter    print the seccomp rules per personality and exit\n"
+"  --hash[=ALG] FILE...  print a force+ rule for each file (sha256)\n"
 "  -h, --help       this help\n"
 "  -V, --version    version and features\n"
 "\n"
@@ -79,7 +80,7 @@ static void version(void)
 }
 
 enum { OPT_JSON = 256, OPT_NO_SECCOMP, OPT_DUMP_POLICY, OPT_DUMP_FILTER,
-       OPT_STACK_DEPTH, OPT_STOP_ON_DENY, OPT_LEARN };
+       OPT_STACK_DEPTH, OPT_STOP_ON_DENY, OPT_LEARN, OPT_HASH };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -91,6 +92,7 @@ static const struct option long_opts[] = {
 	{ "summary", no_argument, NULL, 'c' },
 	{ "stop-on-deny", no_argument, NULL, OPT_STOP_ON_DENY },
 	{ "learn", required_argument, NULL, OPT_LEARN },
+	{ "hash", optional_argument, NULL, OPT_HASH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -161,6 +163,10 @@ static int parse_args(int argc, char **argv)
 		case 'c': T.opt.summary = true; break;
 		case OPT_STOP_ON_DENY: T.opt.stop_on_deny = true; break;
 		case OPT_LEARN: T.opt.learn = optarg; break;
+		case OPT_HASH:
+			/* --hash[=ALG] FILE...: print force+ rules. */
+			exit(hash_command(optarg, argc - optind,
+					  argv + optind));
 		case 'h': usage(stdout); exit(0);
 		case 'V': version(); exit(0);
 		case '?':

@@ -57,6 +57,7 @@ struct thread {
 		dev_t dev;
 		ino_t ino;
 		uint64_t want_prot;
+		uint64_t addr;	/* mprotect: the range; else the result */
 		enum msys sys;
 	} verify;
 	bool detached;		/* detach at its group-stop (ACT_STOP) */

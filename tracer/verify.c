@@ -40,6 +40,18 @@ void verify_plan(struct thread *t, const struct mcall *c,
 		 const struct facts *f, const struct personality *p)
 {
 	memset(&t->verify, 0, sizeof(t->verify));
+	if ((c->sys == MSYS_MPROTECT || c->sys == MSYS_PKEY_MPROTECT) &&
+	    (c->prot & PROT_EXEC) && f->range_file && (f->have & FACT_FD) &&
+	    f->fd_exists && (T.opt.attach || f->nthreads != 1)) {
+		/* Another thread could map another file over the range
+		 * between the check and the kernel's mprotect. */
+		t->verify.on = t->verify.file = true;
+		t->verify.dev = f->st.st_dev;
+		t->verify.ino = f->st.st_ino;
+		t->verify.addr = c->addr;
+		t->verify.sys = c->sys;
+		return;
+	}
 	if (!msys_is_mmap(c->sys) || c->block_unreadable)
 		return;
 	bool file = !(c->flags & MAP_ANONYMOUS) && c->fd >= 0 &&
@@ -131,7 +143,8 @@ void verify_at_exit(struct thread *t)
 		why = "cannot read the call's result";
 	} else if (rv < 0 && rv >= -4095) {
 		return;		/* the call failed: nothing was mapped */
-	} else if (!(why = mismatch(t, (uint64_t)rv))) {
+	} else if (!(why = mismatch(t, t->verify.addr ? t->verify.addr
+						      : (uint64_t)rv))) {
 		return;
 	}
 	pid_t tgid = thread_tgid(t);

@@ -57,3 +57,37 @@ fi
 # READ_IMPLIES_EXEC set before memtrace starts cannot be tested here:
 # an x86_64 kernel clears it at every exec of a 64-bit program, and
 # this kernel runs no i386 programs (check-cross runs those).
+
+# Map-then-mprotect: PROT_EXEC added later is checked on the file behind
+# the range, by the same file checks as a mapping (here: the library
+# with an executable stack, and an exec rule).
+L=$MT_ROOT/build/testlibs
+mprot_case() {
+	local mode=$1 dir=$MT_TMP/mprot.${1/,/_}
+	mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/log" \
+		"$T/mprotlib" deny "$L/libexecstack.so" > /dev/null 2> "$dir/err"
+	local rc1=$?
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/log2" \
+		-m sandbox/exec:on -m "allow/exec+/***" \
+		-m "deny/exec+$L/libok.so" \
+		"$T/mprotlib" deny "$L/libok.so" > /dev/null 2>> "$dir/err"
+	local rc2=$?
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/log3" \
+		"$T/mprotlib" allow "$L/libok.so" > /dev/null 2>> "$dir/err"
+	local rc3=$?
+	if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ $rc3 -eq 0 ] &&
+	   grep -q "mprotect(.*= -EACCES; stack: .*path $L/libexecstack.so" "$dir/log" &&
+	   grep -q "mprotect(.*= -EACCES; exec: .*path $L/libok.so" "$dir/log2" &&
+	   ! grep -q mprotect "$dir/log3"; then
+		pass "race/map-then-mprotect [$mode]"
+	else
+		fail "race/map-then-mprotect [$mode]" "exits $rc1/$rc2/$rc3: $(cat "$dir/log" "$dir/log2" "$dir/log3" "$dir/err" | tr '\n' '|')"
+	fi
+}
+for mode in $MODES; do
+	mprot_case "$mode"
+done

@@ -240,8 +240,20 @@ static void exec_tests(void)
 		EXPECT(v.act == ACT_ALLOW);
 		run(&check_exec, &w, &none, &p, &v);
 		EXPECT(v.act == ACT_ALLOW);
-		run(&check_exec, &m, &none, &p, &v);
+		/* mprotect adding PROT_EXEC is checked on the file behind
+		 * the range: it asks for the file, passes anonymous memory
+		 * and fails closed when the file cannot be read. */
+		EXPECT(check_exec.needs(&m, &p, &none) == FACT_FD);
+		struct facts anon;
+		memset(&anon, 0, sizeof(anon));
+		anon.have = FACT_FD;
+		run(&check_exec, &m, &anon, &p, &v);
 		EXPECT(v.act == ACT_ALLOW);
+		struct facts lost;
+		memset(&lost, 0, sizeof(lost));
+		lost.failed = FACT_FD;
+		run(&check_exec, &m, &lost, &p, &v);
+		EXPECT(v.act == ACT_DENY && v.err == EACCES);
 		EXPECT(check_exec.needs(&a, &p, &none) == 0);
 		EXPECT(check_exec.needs(&c, &p, &none) == FACT_FD);
 		policy_free(&p);

@@ -137,6 +137,8 @@ unsigned check_needs(const struct mcall *c, const struct policy *p);
 unsigned check_needs_more(const struct mcall *c, const struct policy *p,
 			  const struct facts *f);
 
+void verdict_clear(struct verdict *v);
+
 /* Run every check; the first that does not allow decides. */
 void check_call(const struct mcall *c, const struct facts *f,
 		const struct policy *p, struct verdict *v);

@@ -289,23 +289,58 @@ static void hash_facts(const char *link, const struct policy *p,
 	f->have |= FACT_HASH;
 }
 
+/*
+ * VmSize is read at every stop of a size-growing call with the memory
+ * sandbox on, so /proc/TID/statm stays open: a pread costs one system
+ * call where open, read and close cost three. A slot is keyed by tid;
+ * a read that fails (the task is gone, the tid reused) reopens once.
+ */
+#define STATM_SLOTS 64
+static struct {
+	pid_t tid;
+	int fd;
+} statm_cache[STATM_SLOTS];
+
+static int statm_fd(pid_t tid, bool fresh)
+{
+	unsigned i = (unsigned)tid % STATM_SLOTS;
+	char path[64];
+
+	if (!fresh && statm_cache[i].tid == tid && statm_cache[i].fd > 0)
+		return statm_cache[i].fd;
+	if (statm_cache[i].fd > 0)
+		close(statm_cache[i].fd);
+	statm_cache[i].tid = 0;
+	statm_cache[i].fd = 0;
+	snprintf(path, sizeof(path), "/proc/%d/statm", tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	statm_cache[i].tid = tid;
+	statm_cache[i].fd = fd;
+	return fd;
+}
+
 static int read_vmsize(pid_t tid, uint64_t *out)
 {
-	char path[64];
-	unsigned long long pages;
-	FILE *s;
-	int ok;
+	char buf[128];
 
-	snprintf(path, sizeof(path), "/proc/%d/statm", tid);
-	s = fopen(path, "re");
-	if (!s)
-		return -1;
-	ok = fscanf(s, "%llu", &pages) == 1;
-	fclose(s);
-	if (!ok)
-		return -1;
-	*out = pages * page_size();
-	return 0;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int fd = statm_fd(tid, attempt > 0);
+		if (fd < 0)
+			return -1;
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		char *end;
+		unsigned long long pages = strtoull(buf, &end, 10);
+		if (end == buf)
+			return -1;
+		*out = pages * page_size();
+		return 0;
+	}
+	return -1;
 }
 
 static int read_pss(pid_t tid, uint64_t *out)

@@ -115,9 +115,9 @@ static void on_syscall_stop(struct thread *t)
 static void on_seccomp_stop(struct thread *t)
 {
 	unsigned long data = 0;
-
-	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &data);
-	int tag = (int)((data >> 8) & 0xff), idx = (int)(data & 0xff);
+	struct stop_call sc;
+	int r = stop_read_seccomp(t->tid, &sc, &data);
+	int tag = (int)((data >> 8) & 0xff);
 
 	if (tag == TAG_PROBE) {
 		T.seccomp_live = true;
@@ -131,9 +131,9 @@ static void on_seccomp_stop(struct thread *t)
 		resume(t, 0);
 		return;
 	}
-	struct stop_call sc;
 	bool need_exit = false, handled = false;
-	int r = tag == TAG_BADARCH ? -2 : stop_read(t->tid, 3, idx, &sc);
+	if (tag == TAG_BADARCH)
+		r = -2;
 	if (r == -1) {
 		if (errno == ESRCH)
 			return;

@@ -123,12 +123,21 @@ static int getregs(pid_t tid, struct stop_call *sc)
 	return 0;
 }
 
+static int fill_from_info(struct stop_call *sc, const struct mt_si *s);
+
 static int read_by_info(pid_t tid, struct stop_call *sc)
 {
 	struct mt_si si;
 
 	if (get_info(tid, &si) <= 0)
 		return -1;
+	return fill_from_info(sc, &si);
+}
+
+static int fill_from_info(struct stop_call *sc, const struct mt_si *s)
+{
+	struct mt_si si = *s;
+
 	sc->op = si.op;
 	if (si.op == SI_ENTRY) {
 		sc->rc.nr = (long)si.entry.nr;
@@ -240,6 +249,38 @@ int stop_read(pid_t tid, int op, int pidx_hint, struct stop_call *sc)
 		return -2;
 	sc->pidx = pidx_of(sc->pers);
 	return 0;
+}
+
+/*
+ * A seccomp stop: its SECCOMP_RET_DATA in *data, and the call. With
+ * syscall info, one PTRACE_GET_SYSCALL_INFO gives both (ret_data is
+ * the event message); otherwise PTRACE_GETEVENTMSG and the registers.
+ */
+int stop_read_seccomp(pid_t tid, struct stop_call *sc, unsigned long *data)
+{
+	memset(sc, 0, offsetof(struct stop_call, regs));
+	sc->regs_len = 0;
+	sc->layout = NULL;
+	sc->have_regs = false;
+	sc->op = SI_SECCOMP;
+	if (T.use_info) {
+		struct mt_si si;
+		if (get_info(tid, &si) <= 0)
+			return -1;
+		if (si.op != SI_SECCOMP)
+			return errno = EINVAL, -1;
+		*data = si.seccomp.ret_data;
+		int r = fill_from_info(sc, &si);
+		if (r == 0)
+			sc->pidx = pidx_of(sc->pers);
+		return r;
+	}
+	*data = 0;
+	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, data) < 0)
+		return -1;
+	if (((*data >> 8) & 0xff) == TAG_BADARCH)
+		return -2;
+	return stop_read(tid, SI_SECCOMP, (int)(*data & 0xff), sc);
 }
 
 int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,

@@ -6,8 +6,13 @@
  *    SECCOMP_RET_TRACE, and its supervisor could let a memory call run
  *    (SECCOMP_USER_NOTIF_FLAG_CONTINUE) without memtrace seeing it.
  *    Other tracee filters only narrow what runs, and a filter installed
- *    with prctl(PR_SET_SECCOMP) cannot have a listener, so neither
- *    needs a stop.
+ *    with prctl(PR_SET_SECCOMP) cannot have a listener.
+ *    Every filter install stops (it is rare): a tracee filter that
+ *    returns SECCOMP_RET_TRACE can forge memtrace's SECCOMP_RET_DATA,
+ *    which is harmless where PTRACE_GET_SYSCALL_INFO names the
+ *    personality, but on an older kernel the data is all memtrace has,
+ *    so there tracee filters are refused, by seccomp() and by
+ *    prctl(PR_SET_SECCOMP) alike.
  *  - personality(READ_IMPLIES_EXEC): every readable mapping would
  *    become executable behind W^X's back.
  *  - with no seccomp filter (ptrace-only mode), clone(CLONE_UNTRACED)
@@ -23,6 +28,8 @@
 #include "checks/checks.h"
 
 #define SET_MODE_FILTER 1
+#define PR_SET_SECCOMP_ 22
+#define MODE_FILTER 2
 #define FLAG_NEW_LISTENER (1u << 3)
 #define READ_IMPLIES_EXEC 0x0400000u
 #define PERSONALITY_QUERY 0xffffffffu
@@ -37,7 +44,9 @@ static void bypass_filter(enum msys s, const struct policy *p,
 			  struct filter_need *n)
 {
 	if (s == MSYS_SECCOMP)
-		filter_need_bits(n, 1, FLAG_NEW_LISTENER);
+		filter_need_cmp(n, 0, COND_EQ, SET_MODE_FILTER);
+	else if (s == MSYS_PRCTL)
+		filter_need_cmp(n, 0, COND_EQ, PR_SET_SECCOMP_);
 	else if (s == MSYS_PERSONALITY && !p->allow_unsafe_exec_memory)
 		filter_need_bits(n, 0, READ_IMPLIES_EXEC);
 }
@@ -54,11 +63,23 @@ static void bypass_run(const struct mcall *c, const struct facts *f,
 {
 	switch (c->sys) {
 	case MSYS_SECCOMP:
-		if (c->raw[0] == SET_MODE_FILTER &&
-		    (c->raw[1] & FLAG_NEW_LISTENER))
+		if (c->raw[0] != SET_MODE_FILTER)
+			break;
+		if (c->raw[1] & FLAG_NEW_LISTENER)
 			refuse(v, p, EPERM, "a seccomp filter with a "
 			       "user-notification listener could let memory "
 			       "calls run unseen");
+		else if (c->trace_data_untrusted)
+			refuse(v, p, EPERM, "a seccomp filter could forge "
+			       "memtrace's trace data on a kernel without "
+			       "PTRACE_GET_SYSCALL_INFO");
+		break;
+	case MSYS_PRCTL:
+		if (c->raw[0] == PR_SET_SECCOMP_ && c->raw[1] == MODE_FILTER &&
+		    c->trace_data_untrusted)
+			refuse(v, p, EPERM, "a seccomp filter could forge "
+			       "memtrace's trace data on a kernel without "
+			       "PTRACE_GET_SYSCALL_INFO");
 		break;
 	case MSYS_PERSONALITY:
 		if (!p->allow_unsafe_exec_memory &&

@@ -68,6 +68,10 @@ struct mcall {
 	/* The thread is traced without a seccomp filter (every call
 	 * stops; a child that escapes tracing escapes everything). */
 	bool ptrace_only;
+	/* The kernel has no PTRACE_GET_SYSCALL_INFO: the personality of a
+	 * seccomp stop comes from its SECCOMP_RET_DATA, which a tracee
+	 * filter could forge. */
+	bool trace_data_untrusted;
 };
 
 /* What the tracer found out, asked for by check_needs(). */

@@ -214,6 +214,7 @@ void handle_call(struct thread *t, struct stop_call *sc, bool *need_exit,
 	T.stops_checked++;
 	decode(t, sc, s, &c);
 	c.ptrace_only = !t->seccomp;
+	c.trace_data_untrusted = !T.kf.get_info;
 	gather(t, &c, &f);
 	check_call(&c, &f, T.pol, &v);
 	/* --stop-on-deny: a denial that leaves the process running

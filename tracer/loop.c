@@ -119,7 +119,10 @@ static void on_seccomp_stop(struct thread *t)
 	int r = stop_read_seccomp(t->tid, &sc, &data);
 	int tag = (int)((data >> 8) & 0xff);
 
-	if (tag == TAG_PROBE) {
+	/* The probe comes once, from the command before its exec. The
+	 * data of a seccomp stop can be forged by a tracee filter, so a
+	 * probe tag at any other time is an ordinary stop. */
+	if (tag == TAG_PROBE && !T.seccomp_live && t->tid == T.root) {
 		T.seccomp_live = true;
 		t->seccomp = true;
 		resume(t, 0);
@@ -132,7 +135,7 @@ static void on_seccomp_stop(struct thread *t)
 		return;
 	}
 	bool need_exit = false, handled = false;
-	if (tag == TAG_BADARCH)
+	if (tag == TAG_BADARCH && !T.use_info && !T.kf.get_info)
 		r = -2;
 	if (r == -1) {
 		if (errno == ESRCH)

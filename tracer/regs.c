@@ -168,14 +168,17 @@ static int fill_from_info(struct stop_call *sc, const struct mt_si *s)
 static const struct personality *regs_personality(pid_t tid, int pidx_hint,
 						   size_t len, long raw_nr)
 {
-	if (pidx_hint >= 0 && (size_t)pidx_hint < arch_host->npers)
-		return arch_host->pers[pidx_hint];
+	/* The kernel's AUDIT_ARCH first: SECCOMP_RET_DATA can be forged
+	 * by a tracee filter that also returns SECCOMP_RET_TRACE (the
+	 * newest filter's data wins a tie). */
 	if (T.kf.get_info) {
 		struct mt_si si;
 		if (get_info(tid, &si) > 0)
 			return arch_personality(arch_host, si.arch, raw_nr);
 		return NULL;
 	}
+	if (pidx_hint >= 0 && (size_t)pidx_hint < arch_host->npers)
+		return arch_host->pers[pidx_hint];
 	for (size_t i = 0; i < arch_host->npers; i++) {
 		const struct personality *p = arch_host->pers[i];
 		if (arch_layout(p, len) && (!p->nr_flag ||
@@ -278,7 +281,7 @@ int stop_read_seccomp(pid_t tid, struct stop_call *sc, unsigned long *data)
 	*data = 0;
 	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, data) < 0)
 		return -1;
-	if (((*data >> 8) & 0xff) == TAG_BADARCH)
+	if (((*data >> 8) & 0xff) == TAG_BADARCH && !T.kf.get_info)
 		return -2;
 	return stop_read(tid, SI_SECCOMP, (int)(*data & 0xff), sc);
 }

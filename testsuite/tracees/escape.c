@@ -55,6 +55,20 @@ static void listener(void)
 	check("seccomp with a listener", r, -EPERM);
 	/* A filter without a listener only narrows: allowed. */
 	check("seccomp without a listener", install(0, SECCOMP_RET_ALLOW), 0);
+	/* A filter that returns SECCOMP_RET_TRACE with memtrace's own
+	 * probe tag (0x0200) and with another personality's index (x32,
+	 * 0x0102): the newest filter's data wins the tie, so memtrace
+	 * sees forged data; W^X must hold all the same. */
+	check("seccomp forging the probe", install(0, SECCOMP_RET_TRACE |
+	      0x0200), 0);
+	check("mmap rwx under a forged probe tag", raw_mmap(NULL, 4096,
+	      PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+	      -1, 0), -EACCES);
+	check("seccomp forging a personality", install(0, SECCOMP_RET_TRACE |
+	      0x0102), 0);
+	check("mmap rwx under a forged personality", raw_mmap(NULL, 4096,
+	      PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+	      -1, 0), -EACCES);
 	/* W^X still holds. */
 	check("mmap rwx after the filters", raw_mmap(NULL, 4096, PROT_READ |
 	      PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),

@@ -51,8 +51,15 @@ static void stack_run(const struct mcall *c, const struct facts *f,
 	}
 	switch ((enum elf_stack)f->elf_stack) {
 	case ELF_STACK_NOEXEC:
-	case ELF_STACK_NOT_ELF:
 		return;
+	case ELF_STACK_NOT_ELF:
+		/* No stack header to read: what the file would do with
+		 * the stack is unknown, so fail closed. */
+		verdict_set(v, p, CAT_STACK, "stack", EACCES, TIP,
+			    "%s (fail closed)",
+			    f->elf_err[0] ? f->elf_err : "not an ELF file");
+		v->act = fail_closed_action(v->act);
+		break;
 	case ELF_STACK_EXEC:
 		verdict_set(v, p, CAT_STACK, "stack", EACCES, TIP,
 			    "executable stack requested (PT_GNU_STACK "

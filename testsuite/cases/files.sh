@@ -157,7 +157,7 @@ for mode in $MODES; do
 		map "$L/libexecstack.so" EACCES deny "$(stack_rec libexecstack.so 'executable stack requested (PT_GNU_STACK with PF_X)')" \
 		map "$L/libnostack.so" EACCES deny "$(stack_rec libnostack.so 'no PT_GNU_STACK: the stack is executable by default on this machine')" \
 		map "$L/libtrunc.so" EACCES deny "$(stack_rec libtrunc.so "malformed ELF file (fail closed): program header table out of range ($phnum entries at offset $phoff)")" \
-		map "$L/notelf.so" ok - - \
+		map "$L/notelf.so" EACCES deny "$(stack_rec notelf.so 'not an ELF file (fail closed)')" \
 		dlopen "$L/libok.so" ok - - \
 		dlopen "$L/libexecstack.so" fail deny "$(stack_rec libexecstack.so 'executable stack requested (PT_GNU_STACK with PF_X)')"
 done
@@ -166,6 +166,7 @@ fcase files/stack-allowed "$mode" 0 - "$M" \
 	map "$L/libexecstack.so" ok - - \
 	map "$L/libnostack.so" ok - - \
 	map "$L/libtrunc.so" ok - - \
+	map "$L/notelf.so" ok - - \
 	-- -m "$TIPX"
 
 # --- force ----------------------------------------------------------

@@ -434,7 +434,8 @@ static void stack_tests(void)
 			const char *msg;
 		} t[] = {
 			{ ELF_STACK_NOEXEC, ACT_ALLOW, NULL },
-			{ ELF_STACK_NOT_ELF, ACT_ALLOW, NULL },
+			{ ELF_STACK_NOT_ELF, ACT_DENY, "truncated (fail "
+			  "closed)" },
 			{ ELF_STACK_EXEC, ACT_DENY, "executable stack requested "
 			  "(PT_GNU_STACK with PF_X)" },
 			{ ELF_STACK_MISSING_EXEC, ACT_DENY, "no PT_GNU_STACK: "

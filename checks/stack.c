@@ -5,14 +5,11 @@
  * where that means an executable stack, is refused (EACCES) unless
  * trace/allow_unsafe_exec_stack:1. On by default.
  *
- * A file that starts with the ELF magic but cannot be read as ELF
- * (truncated, malformed) fails closed, the record naming the file and
- * the ELF error. A file that is not ELF at all is allowed by this
- * check: only an ELF program header can ask the kernel or the dynamic
- * loader for an executable stack, and both refuse to load anything
- * else as a program or library (it is what Wine's PE images, JIT
- * caches and the like look like). The exec, tpe and force checks
- * still apply to it.
+ * A file that cannot be read as ELF (truncated, malformed, or not ELF
+ * at all) fails closed, the record naming the file and the ELF error:
+ * what it would need of the stack cannot be known. Code in other
+ * formats (Wine's PE images, JIT caches in files) therefore needs
+ * trace/allow_unsafe_exec_stack:1, as the record's tip says.
  */
 #include <errno.h>
 

@@ -34,3 +34,18 @@ if grep -q '^x86_64 mmap(9): trace if arg2 & 0x4$' <<< "$out" &&
 else
 	fail filter/dump "unexpected --dump-filter output: $(tr '\n' '|' <<< "$out")"
 fi
+
+# Where no filter can be installed (a container that forbids seccomp),
+# memtrace says so once and reaches the same verdicts in ptrace-only
+# mode; it does not mistake the missing filter for a live one.
+d=$MT_TMP/nofilter; mkdir -p "$d"
+"$T/noseccomp" env MEMTRACE_STATS="$d/stats" "$mt" -o "$d/log" \
+	"$T/wx" deny > "$d/expected" 2> "$d/err"
+rc=$?
+n=$(grep -c 'cannot install the seccomp filter' "$d/err")
+if [ $rc -eq 0 ] && [ "$n" -eq 1 ] && grep -qx mode=ptrace "$d/stats" &&
+   normalise "$d/log" | diff -q "$d/expected" - > /dev/null; then
+	pass filter/fallback-without-seccomp
+else
+	fail filter/fallback-without-seccomp "exit $rc, $n messages, $(tr '\n' ' ' < "$d/stats")"
+fi

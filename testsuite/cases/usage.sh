@@ -38,3 +38,15 @@ if [ $rc -eq 0 ] && grep -q '^usage: memtrace' <<< "$out"; then
 else
 	fail usage/help "exit $rc"
 fi
+
+# make install honours PREFIX and DESTDIR, and installs the man pages.
+d=$MT_TMP/inst
+if make -s -C "$MT_ROOT" install B="$B" PREFIX=/opt/mt DESTDIR="$d" > "$MT_TMP/inst.log" 2>&1 &&
+   [ -x "$d/opt/mt/bin/memtrace" ] &&
+   [ -f "$d/opt/mt/share/man/man1/memtrace.1" ] &&
+   [ -f "$d/opt/mt/share/man/man5/memtrace.conf.5" ] &&
+   "$d/opt/mt/bin/memtrace" --version | grep -q '^memtrace '; then
+	pass usage/install
+else
+	fail usage/install "$(tail -c 300 "$MT_TMP/inst.log")"
+fi

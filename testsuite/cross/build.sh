@@ -4,7 +4,8 @@
 # initramfs /init for each target, all under build-cross/ARCH/:
 #
 #   build-cross/ARCH/memtrace     built by the tree's GNUmakefile with
-#                                 CROSS=1 STATIC=1 NO_UNWIND=1
+#                                 CROSS=1 STATIC=1, NO_UNWIND=1 but on
+#                                 x86_64 (libunwind-ptrace)
 #   build-cross/ARCH/init         testsuite/cross/init.c
 #   build-cross/ARCH/t/...        testsuite/cross/tracees/*.c; x86_64
 #                                 also t/i386/ (make tracees) and
@@ -17,7 +18,8 @@
 # architecture, unpacked into build-cross/sysroot-DEBARCH by apt.sh.
 # The cross compilers are host packages; as root, missing ones are
 # installed with apt-get (as tools/deps.sh does for the native build).
-# libunwind is compiled out (NO_UNWIND=1): memtrace does not use it yet.
+# libunwind (-k backtraces) is built in on x86_64 only, from the target's
+# libunwind-dev; elsewhere it is compiled out (NO_UNWIND=1).
 #
 # Exit status 3: the archive could not be reached (nothing cached).
 set -eu
@@ -64,6 +66,18 @@ build_one() {
 
 	pkgs="libseccomp-dev libelf-dev zlib1g-dev libssl-dev libzstd-dev"
 	extra_ld=
+	# x86_64 is built with libunwind, as the native build is: its -k
+	# case checks the frames of an i386 tracee, which name the native
+	# build. The others stay NO_UNWIND=1.
+	unwind=
+	no_unwind=1
+	case $arch in
+	x86_64)
+		pkgs="$pkgs libunwind-dev liblzma-dev"
+		unwind=libunwind-ptrace
+		no_unwind=
+		;;
+	esac
 	case $da in
 	riscv64)
 		# From trixie (no riscv64 in bookworm). Linked against the
@@ -83,12 +97,20 @@ build_one() {
 
 	pcdir=$S/usr/lib/$trip/pkgconfig:$S/usr/share/pkgconfig
 	libs=$(PKG_CONFIG_LIBDIR=$pcdir PKG_CONFIG_SYSROOT_DIR=$S \
-		pkg-config --static --libs libseccomp libelf libcrypto zlib) ||
-		die "pkg-config found no target libraries in $S"
+		pkg-config --static --libs $unwind libseccomp libelf libcrypto \
+		zlib) || die "pkg-config found no target libraries in $S"
 	# libelf.a of newer elfutils also decompresses zstd sections; the
 	# .pc files do not always say so. -ldl/-pthread for libcrypto.
 	ldlibs="$libs -lzstd -lz -ldl -pthread${extra_ld:+ $extra_ld}"
 
+	# The GNUmakefile does not track its flags: objects built with the
+	# other NO_UNWIND setting are removed.
+	mkdir -p "$out"
+	if [ "$(cat "$out/.no-unwind" 2>/dev/null)" != "${no_unwind:-0}" ]; then
+		rm -rf "$out/arch" "$out/checks" "$out/tracer" \
+			"$out/libmemtrace.a" "$out/memtrace"
+		echo "${no_unwind:-0}" > "$out/.no-unwind"
+	fi
 	echo "cross/build: $arch: memtrace (LDLIBS=$ldlibs)" >&2
 	# CPPFLAGS/LDFLAGS through the environment: the GNUmakefile appends
 	# its own to them (a command-line value would replace them).
@@ -96,7 +118,8 @@ build_one() {
 		CPPFLAGS="-isystem $S/usr/include/$trip -isystem $S/usr/include" \
 		PKG_CONFIG_LIBDIR="$pcdir" PKG_CONFIG_SYSROOT_DIR="$S" \
 		$MAKE --no-print-directory -j"${CROSS_JOBS:-2}" \
-		CROSS=1 STATIC=1 NO_UNWIND=1 HOST_ARCH="$arch" CC="$trip-gcc" \
+		CROSS=1 STATIC=1 NO_UNWIND="$no_unwind" HOST_ARCH="$arch" \
+		CC="$trip-gcc" \
 		B="$out" PKG_CONFIG_LIBDIR="$pcdir" PKG_CONFIG_SYSROOT_DIR="$S" \
 		LDLIBS="$ldlibs" "$out/memtrace" > "$out.log" 2>&1 || {
 		grep -E ': (fatal )?error|undefined reference|\*\*\*' "$out.log" |

@@ -12,7 +12,7 @@
  *   /t/xoldmmap          s390x: old_mmap with a block of 64-bit words
  *   /t/xwx-arm           aarch64: the arm (EABI) personality
  *   /t/i386/...          x86_64: the i386 personality (make tracees):
- *                        wx32, mapfile32, memgrow32, race32
+ *                        wx32, mapfile32, memgrow32, race32, filemap32
  *   /t/lib/libexecstack.so  x86_64: a PT_GNU_STACK RWX library for
  *                        mapfile32 (mk/testlibs.mk's, built by build.sh)
  *
@@ -22,6 +22,7 @@
  * must show the mode asked for, and memtrace's records (-o FILE, with
  * " pid=N tid=N" removed) must equal what the tracee printed.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
@@ -677,6 +678,223 @@ static void race32_cases(void)
 		pass(why);
 	}
 }
+
+/*
+ * The fd, append and mremap checks (testsuite/cases/fdcheck.sh) for
+ * i386: filemap32 maps with mmap2 and old_mmap. deny: the default
+ * policy plus append+DIR/ *.log; allow: -m default/fd:allow -m
+ * default/mremap:allow. A fresh DIR for each run.
+ */
+static void filemap32_cases(void)
+{
+	const char *t = "/t/i386/filemap32";
+	char dd[64], da[64], rule[96];
+
+	if (access(t, X_OK)) {
+		skip("i386/filemap32 [all modes]",
+		     "/t/i386/filemap32 is not in the initramfs");
+		return;
+	}
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		snprintf(dd, sizeof(dd), "/tmp/fm32.%zu", m);
+		snprintf(da, sizeof(da), "/tmp/fm32.%zu.allow", m);
+		mkdir(dd, 0755);
+		mkdir(da, 0755);
+		snprintf(rule, sizeof(rule), "append+%s/*.log", dd);
+		const char *d[] = { t, "deny", dd, NULL };
+		const char *a[] = { t, "allow", da, NULL };
+		const char *dargs[] = { "-m", rule, NULL };
+		static const char *const aargs[] = {
+			"-m", "default/fd:allow", "-m",
+			"default/mremap:allow", NULL
+		};
+		tracee_case("i386/filemap32/deny", modes[m], d, dargs);
+		tracee_case("i386/filemap32/allow", modes[m], a, aargs);
+	}
+}
+
+/*
+ * Whether IP (OFF in the file) lies in an executable PT_LOAD of the
+ * i386 program PATH, right after an int $0x80 (cd 80): the syscall
+ * site the denial stopped at. Else 0 with WHY set.
+ */
+static int at_int80(const char *path, unsigned long long ip,
+		    unsigned long long off, char *why, size_t len)
+{
+	struct stat sb;
+	unsigned char *f = NULL;
+	size_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ok = 0;
+
+	if (fd < 0 || fstat(fd, &sb) || !(f = malloc(sb.st_size + 1))) {
+		snprintf(why, len, "cannot read %s", path);
+		goto out;
+	}
+	for (ssize_t r; n < (size_t)sb.st_size &&
+	     (r = read(fd, f + n, sb.st_size - n)) > 0;)
+		n += r;
+	Elf32_Ehdr *eh = (Elf32_Ehdr *)f;
+	if (n < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS32 || eh->e_machine != EM_386 ||
+	    eh->e_phoff + (size_t)eh->e_phnum * sizeof(Elf32_Phdr) > n) {
+		snprintf(why, len, "%s is not an i386 ELF program", path);
+		goto out;
+	}
+	Elf32_Phdr *ph = (Elf32_Phdr *)(f + eh->e_phoff);
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_X) ||
+		    ip < ph[i].p_vaddr ||
+		    ip >= (unsigned long long)ph[i].p_vaddr + ph[i].p_filesz)
+			continue;
+		unsigned long long want = ip - ph[i].p_vaddr + ph[i].p_offset;
+		if (off != want) {
+			snprintf(why, len, "ip %#llx is at file offset %#llx "
+				 "of %s, the frame says +%#llx", ip, want,
+				 path, off);
+		} else if (off < 2 || off > n || f[off - 2] != 0xcd ||
+			   f[off - 1] != 0x80) {
+			snprintf(why, len, "ip %#llx (+%#llx) does not follow "
+				 "an int $0x80", ip, off);
+		} else {
+			ok = 1;
+		}
+		goto out;
+	}
+	snprintf(why, len, "ip %#llx is in no executable segment of %s", ip,
+		 path);
+out:
+	free(f);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/*
+ * -k for an i386 tracee: wx32 deny under memtrace -k. Its records must
+ * be the same as without -k (what the tracee printed), and each must be
+ * followed by the one frame tracer/stack.c gives a personality that is
+ * not the build's own: "#0  /t/i386/wx32(+0xOFF) [0xIP]", IP right
+ * after the int $0x80, then the note naming the native build (with
+ * libunwind) or the one saying memtrace was built without it.
+ */
+static void backtrace32_cases(void)
+{
+	static const char *const margs[] = { "-k", NULL };
+	const char *t = "/t/i386/wx32";
+	const char *d[] = { t, "deny", NULL };
+	char note[200], full[160], why[1600], recs[8192];
+	char frame[64];
+
+	{
+		char *argv[] = { MT, "--version", NULL };
+		char *envp[] = { NULL };
+		const char *err;
+		run(argv, envp, "/tmp/version", "/tmp/version.err", &err);
+	}
+	int unwind = has_line(slurp("/tmp/version"),
+			      "backtraces: yes (libunwind-ptrace)");
+	snprintf(note, sizeof(note), "    -- %s", unwind ?
+		 "i386 process: the IP and its module only; full unwinding "
+		 "needs a native i386 build of memtrace" :
+		 "the IP and its module only: memtrace was built without "
+		 "libunwind");
+	snprintf(frame, sizeof(frame), "    #0  %s(+0x", t);
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		snprintf(full, sizeof(full), "i386/wx32/backtrace [%s]%s",
+			 modes[m], unwind ? "" : " (no libunwind)");
+		int st = mode_run(full, modes[m], d, margs);
+		if (st == -1)
+			continue;
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			fail_status(full, st);
+			continue;
+		}
+		if (!mode_ok(full, modes[m]))
+			continue;
+		char *log = slurp("/tmp/log");
+		normalise(log);
+		const char *bad = NULL;
+		int nrec = 0;
+		size_t rl = 0;
+		why[0] = '\0';
+		recs[0] = '\0';
+		/* record, frame #0, note; again for each record */
+		for (char *l = log; *l && !bad;) {
+			char *nl = strchr(l, '\n');
+			if (!nl) {
+				bad = "the log ends without a newline";
+				break;
+			}
+			*nl = '\0';
+			if (strncmp(l, "memtrace: deny ", 15)) {
+				snprintf(why, sizeof(why), "not a record: "
+					 "\"%s\"", oneline(l, 300));
+				bad = why;
+				break;
+			}
+			rl += snprintf(recs + rl, sizeof(recs) - rl, "%s\n", l);
+			if (rl >= sizeof(recs))
+				rl = sizeof(recs) - 1;
+			nrec++;
+			char *fr = nl + 1, *fnl = strchr(fr, '\n');
+			char *no = fnl ? fnl + 1 : NULL;
+			char *nnl = no ? strchr(no, '\n') : NULL;
+			if (!fnl || !nnl) {
+				snprintf(why, sizeof(why), "record %d has no "
+					 "frame and note: \"%s\"", nrec,
+					 oneline(fr, 300));
+				bad = why;
+				break;
+			}
+			*fnl = *nnl = '\0';
+			unsigned long long off, ip;
+			int used = 0;
+			if (strncmp(fr, frame, strlen(frame)) ||
+			    sscanf(fr + strlen(frame), "%llx) [0x%llx]%n",
+				   &off, &ip, &used) != 2 ||
+			    fr[strlen(frame) + used] != '\0') {
+				snprintf(why, sizeof(why), "record %d: frame "
+					 "\"%s\", want \"%s...) [0x...]\"",
+					 nrec, oneline(fr, 300), frame);
+				bad = why;
+			} else if (strcmp(no, note)) {
+				snprintf(why, sizeof(why), "record %d: note "
+					 "\"%s\", want \"%s\"", nrec,
+					 oneline(no, 300), note);
+				bad = why;
+			} else if (ip > 0xffffffffULL) {
+				snprintf(why, sizeof(why), "record %d: ip "
+					 "%#llx is not a 32-bit address",
+					 nrec, ip);
+				bad = why;
+			} else {
+				char w[400];
+				if (!at_int80(t, ip, off, w, sizeof(w))) {
+					snprintf(why, sizeof(why), "record %d: "
+						 "%s", nrec, w);
+					bad = why;
+				}
+			}
+			l = nnl + 1;
+		}
+		char *exp = slurp("/tmp/expected");
+		if (!bad && strcmp(recs, exp)) {
+			snprintf(why, sizeof(why), "records with -k differ "
+				 "from the tracee's: \"%s\"", oneline(recs, 600));
+			bad = why;
+		}
+		if (!bad && nrec == 0)
+			bad = "no records";
+		if (bad) {
+			fail(full, bad);
+			dump_case();
+			continue;
+		}
+		snprintf(why, sizeof(why), "%s (%d records, one frame each)",
+			 full, nrec);
+		pass(why);
+	}
+}
 #endif
 
 /*
@@ -785,11 +1003,15 @@ int main(void)
 		mapfile32_cases();
 		memgrow32_cases();
 		race32_cases();
+		filemap32_cases();
+		backtrace32_cases();
 	} else {
 		skip("i386/wx32 [all modes]", why);
 		skip("i386/mapfile32 [all modes]", why);
 		skip("i386/memgrow32 [all modes]", why);
 		skip("i386/race32 [all modes]", why);
+		skip("i386/filemap32 [all modes]", why);
+		skip("i386/wx32/backtrace [all modes]", why);
 	}
 #endif
 	mem_case();

@@ -53,7 +53,8 @@ groups() {
 	aarch64) echo "arm/wx [all modes]" ;;
 	x86_64) printf '%s\n' "i386/wx32 [all modes]" \
 		"i386/mapfile32 [all modes]" "i386/memgrow32 [all modes]" \
-		"i386/race32 [all modes]" ;;
+		"i386/race32 [all modes]" "i386/filemap32 [all modes]" \
+		"i386/wx32/backtrace [all modes]" ;;
 	esac
 	echo "mem/brk"
 }

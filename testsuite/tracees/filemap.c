@@ -33,13 +33,13 @@ static void expect_errno(const char *what, long r, int err)
 static int make_file(const char *path, int flags)
 {
 	int fd = open(path, flags | O_CREAT | O_CLOEXEC, 0644);
-	char page[4096];
+	unsigned char page[4096];
 
 	if (fd < 0) {
 		perror(path);
 		exit(1);
 	}
-	memset(page, 0xc3, sizeof(page));
+	elf_stub_page(page);
 	if (write(fd, page, sizeof(page)) != (ssize_t)sizeof(page)) {
 		perror("write");
 		exit(1);

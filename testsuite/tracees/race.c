@@ -29,14 +29,15 @@ static void *swapper(void *arg)
 
 static int file(const char *dir, const char *name, int flags)
 {
-	char path[4096], page[4096];
+	char path[4096];
+	unsigned char page[4096];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	int fd = open(path, flags | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0) {
 		perror(path);
 		exit(1);
 	}
-	memset(page, 0x90, sizeof(page));
+	elf_stub_page(page);
 	if (write(fd, page, sizeof(page)) != (ssize_t)sizeof(page))
 		exit(1);
 	return fd;

@@ -82,3 +82,36 @@ static inline int tracee_exit(void)
 }
 
 #endif
+
+#include <elf.h>
+
+/*
+ * A page that is a minimal ELF file (one PT_GNU_STACK, not executable),
+ * so mapping it executable concerns only the check under test: the
+ * stack check refuses files that are not ELF.
+ */
+static inline void elf_stub_page(unsigned char page[4096])
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+
+	memset(page, 0xc3, 4096);
+	memset(&eh, 0, sizeof(eh));
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	eh.e_type = ET_DYN;
+	eh.e_machine = EM_X86_64;
+	eh.e_version = EV_CURRENT;
+	eh.e_phoff = sizeof(eh);
+	eh.e_ehsize = sizeof(eh);
+	eh.e_phentsize = sizeof(ph);
+	eh.e_phnum = 1;
+	memset(&ph, 0, sizeof(ph));
+	ph.p_type = PT_GNU_STACK;
+	ph.p_flags = PF_R | PF_W;
+	ph.p_align = 16;
+	memcpy(page, &eh, sizeof(eh));
+	memcpy(page + sizeof(eh), &ph, sizeof(ph));
+}

@@ -45,10 +45,22 @@ host_need() {	# COMMAND PACKAGE
 debarch() {
 	case $1 in
 	aarch64) echo arm64 ;;
+	arm) echo armhf ;;
+	ppc64le) echo ppc64el ;;
 	riscv64) echo riscv64 ;;
 	s390x) echo s390x ;;
 	x86_64) echo amd64 ;;
-	*) die "unknown target $1 (aarch64 riscv64 s390x x86_64)" ;;
+	*) die "unknown target $1 (aarch64 arm ppc64le riscv64 s390x x86_64)" ;;
+	esac
+}
+
+# The GNU triplet: the cross compiler's prefix and the multiarch
+# directory of the target's libraries and headers.
+triplet() {
+	case $1 in
+	arm) echo arm-linux-gnueabihf ;;
+	ppc64le) echo powerpc64le-linux-gnu ;;
+	*) echo "$1-linux-gnu" ;;
 	esac
 }
 
@@ -57,7 +69,7 @@ TFLAGS="-static -O1 -g0 -Wall -Wextra -Werror -D_GNU_SOURCE"
 build_one() {
 	arch=$1
 	da=$(debarch "$arch")
-	trip=$arch-linux-gnu
+	trip=$(triplet "$arch")
 	S=$top/$BC/sysroot-$da
 	out=$BC/$arch
 	host_need "$trip-gcc" "gcc-$trip"

@@ -47,6 +47,10 @@
 #define ARCH "riscv64"
 #elif defined(__s390x__)
 #define ARCH "s390x"
+#elif defined(__arm__)
+#define ARCH "arm"
+#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
+#define ARCH "ppc64le"
 #else
 #error "no cross init for this architecture"
 #endif

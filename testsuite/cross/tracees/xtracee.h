@@ -31,6 +31,8 @@
 #elif defined(__s390x__)
 #define PERS "s390x"
 #define USE_OLD_MMAP 1		/* __NR_mmap (90) takes a six-word block */
+#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
+#define PERS "ppc64le"
 #else
 #error "no cross tracee support for this architecture"
 #endif

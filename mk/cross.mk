@@ -1,18 +1,29 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # make cross: static memtrace, cross tracees and the initramfs /init for
-# every target, under build-cross/ARCH/ (testsuite/cross/build.sh).
+# every target, under build-cross/ARCH/ (testsuite/cross/build.sh), then
+# a smoke check of each memtrace under qemu-user (--version,
+# --dump-policy, --dump-filter: testsuite/cross/smoke.sh).
 # make check-cross: boot Debian's kernel of each target under
 # qemu-system with that initramfs and read the results from the console
 # (testsuite/cross/run-qemu.sh). Target libraries and kernels come from
 # Debian's archive through a private apt under build-cross/apt/
 # (testsuite/cross/apt.sh); see doc/cross.md.
 #
-#   make cross                          aarch64 riscv64 s390x x86_64
+#   make cross                          every host architecture of arch/
+#                                       (loongarch64: skipped, no cross
+#                                       compiler in Debian 12)
+#   make cross CROSS_ARCHES=arm         only arm
+#   make check-cross                    s390x aarch64 riscv64 x86_64
 #   make check-cross CROSS_ARCHES=s390x only s390x
 #   make check-cross CROSS_TIMEOUT=600  seconds per boot (default 300)
 #   make clean-cross                    remove build-cross/ (and its cache)
+#
+# Architecture names are those of arch/ptrace-ARCH.c (HOST_ARCH): arm,
+# not armv7l.
 
-CROSS_ARCHES ?= s390x aarch64 riscv64 x86_64
+CROSS_ARCHES ?=
+CROSS_BUILD_ALL := aarch64 arm ppc64le riscv64 s390x x86_64 loongarch64
+CROSS_BOOT_ALL  := s390x aarch64 riscv64 x86_64 arm ppc64le
 
 .PHONY: cross check-cross clean-cross
 
@@ -20,12 +31,15 @@ CROSS_ARCHES ?= s390x aarch64 riscv64 x86_64
 # that does not build does not stop the others (build.sh needs wx32).
 cross:
 	+@$(MAKE) --no-print-directory -k $(T32_BINS) || true
-	+@MAKE="$(MAKE)" sh testsuite/cross/build.sh $(CROSS_ARCHES)
+	+@MAKE="$(MAKE)" sh testsuite/cross/build.sh \
+		$(or $(CROSS_ARCHES),$(CROSS_BUILD_ALL))
+	@bash testsuite/cross/smoke.sh $(or $(CROSS_ARCHES),$(CROSS_BUILD_ALL))
 
 check-cross:
 	+@$(MAKE) --no-print-directory -k $(T32_BINS) || true
 	+@MAKE="$(MAKE)" CROSS_TIMEOUT="$(CROSS_TIMEOUT)" \
-		bash testsuite/cross/run-qemu.sh $(CROSS_ARCHES)
+		bash testsuite/cross/run-qemu.sh \
+		$(or $(CROSS_ARCHES),$(CROSS_BOOT_ALL))
 
 clean-cross:
 	rm -rf build-cross

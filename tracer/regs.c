@@ -70,7 +70,10 @@ void probe_kernel_features(void)
 	if (pid < 0)
 		return;
 	if (pid == 0) {
-		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		/* Without ptrace (qemu-user, a sandbox), do not stop: no
+		 * one would ever continue us. */
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+			_exit(1);
 		raise(SIGSTOP);
 		_exit(0);
 	}
@@ -317,8 +320,11 @@ int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,
 	if (host_skip_call(t->tid, sc->pers, sc->layout, sc->regs,
 			   sc->regs_len, retval) < 0)
 		return -1;
-	if (sc->pers->ret_at_exit) {
-		/* s390: the result can only be written at the exit stop. */
+	if (sc->pers->ret_at_exit || sc->op == SI_ENTRY) {
+		/* s390: the result can only be written at the exit stop.
+		 * At a syscall-entry stop the exit stop comes anyway, and
+		 * some kernels (powerpc) put -ENOSYS over a skipped call's
+		 * result after the entry stop: write it again there. */
 		t->pending_ret = true;
 		t->ret = retval;
 		*need_exit = true;

@@ -14,11 +14,12 @@
 #                                build-cross/sysroot-ARCH
 #   apt.sh ARCH fetch PKG...     download only; print the .deb paths
 #   apt.sh ARCH kernel           download the kernel behind the
-#                                linux-image-ARCH meta package; print
-#                                the .deb path
+#                                linux-image-ARCH meta package
+#                                (armhf: -armmp, ppc64el: -powerpc64le);
+#                                print the .deb path
 #   apt.sh ARCH sources          print the generated sources list
 #
-# ARCH is Debian's name (amd64, arm64, armhf, riscv64, s390x). riscv64
+# ARCH is Debian's name (amd64, arm64, armhf, ppc64el, riscv64, s390x). riscv64
 # was no release architecture in bookworm (it is one from trixie on),
 # so riscv64 uses the next suite (CROSS_SUITE_riscv64, default trixie)
 # on the same archive. CROSS_SUITE_<arch> overrides any architecture.
@@ -204,12 +205,23 @@ fetch() {
 	cached "$1" || die "apt-get download $1 left no .deb in $debs"
 }
 
-# The real kernel package behind linux-image-$arch.
+# The kernel's meta package: linux-image-ARCH, but the flavour where
+# Debian has no meta package named after the architecture.
+kernel_meta() {
+	case $arch in
+	armhf) echo linux-image-armmp ;;
+	ppc64el) echo linux-image-powerpc64le ;;
+	*) echo "linux-image-$arch" ;;
+	esac
+}
+
+# The real kernel package behind the meta package.
 kernel_pkg() {
 	update
-	dep=$(xapt_cache depends "linux-image-$arch" 2>/dev/null |
+	meta=$(kernel_meta)
+	dep=$(xapt_cache depends "$meta" 2>/dev/null |
 	      awk '$1 ~ /Depends:$/ && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
-	[ -n "$dep" ] || die "linux-image-$arch: no linux-image-<version> dependency"
+	[ -n "$dep" ] || die "$meta: no linux-image-<version> dependency"
 	echo "$dep"
 }
 

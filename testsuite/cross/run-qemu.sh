@@ -14,7 +14,10 @@
 # (nothing cached and no network) the cases are reported skipped, and
 # the run exits 0.
 #
-#   run-qemu.sh [ARCH...]     ARCH: aarch64 riscv64 s390x x86_64
+#   run-qemu.sh [ARCH...]     ARCH: aarch64 riscv64 s390x x86_64, and
+#                             arm (armmp kernel, -M virt) and ppc64le
+#                             (-M pseries, hvc0), which make check-cross
+#                             runs only when named in CROSS_ARCHES
 #
 # Environment: CROSS_TIMEOUT (seconds per boot, default 300),
 # CROSS_PARALLEL (boots at once, default 2), CROSS_KEEP_LOGS=1.
@@ -41,6 +44,7 @@ debarch() {
 	case $1 in
 	aarch64) echo arm64 ;; riscv64) echo riscv64 ;;
 	s390x) echo s390x ;; x86_64) echo amd64 ;;
+	arm) echo armhf ;; ppc64le) echo ppc64el ;;
 	*) die "unknown target $1" ;;
 	esac
 }
@@ -104,8 +108,9 @@ initramfs() {	# ARCH
 qemu_pkg() {
 	case $1 in
 	s390x|riscv64) echo qemu-system-misc ;;
-	aarch64) echo qemu-system-arm ;;
+	aarch64|arm) echo qemu-system-arm ;;
 	x86_64) echo qemu-system-x86 ;;
+	ppc64le) echo qemu-system-ppc ;;
 	esac
 }
 
@@ -141,11 +146,16 @@ boot() {	# ARCH KERNEL
 	local a=$1 k=$2 log=$BC/$1/console.log rc=0 t0 t1
 	initramfs "$a"
 	local cmd con
+	# TCG has none of these spectre mitigations; say so, or qemu warns.
+	local ppc_caps=cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
 	case $a in
 	s390x) cmd=(qemu-system-s390x -M s390-ccw-virtio -cpu max) ; con=ttysclp0 ;;
 	aarch64) cmd=(qemu-system-aarch64 -M virt -cpu max) ; con=ttyAMA0 ;;
 	riscv64) cmd=(qemu-system-riscv64 -M virt) ; con=ttyS0 ;;
 	x86_64) cmd=(qemu-system-x86_64 -cpu max) ; con=ttyS0 ;;
+	arm) cmd=(qemu-system-arm -M virt -cpu max) ; con=ttyAMA0 ;;
+	ppc64le) cmd=(qemu-system-ppc64 -M pseries -cpu power9 -machine "$ppc_caps")
+		 con=hvc0 ;;
 	esac
 	cmd+=(-nographic -nic none -m 512 -no-reboot -smp 1
 	      -kernel "$k" -initrd "$BC/$a/initramfs.cpio.gz"
@@ -171,8 +181,15 @@ host_need gzip gzip
 host_need timeout coreutils
 
 running=0
+qemu_bin() {
+	case $1 in
+	ppc64le) echo qemu-system-ppc64 ;;
+	*) echo "qemu-system-$1" ;;
+	esac
+}
+
 for a in "$@"; do
-	host_need "qemu-system-$a" "$(qemu_pkg "$a")"
+	host_need "$(qemu_bin "$a")" "$(qemu_pkg "$a")"
 	if k=$(prepare "$a"); then
 		boot "$a" "$k" &
 		running=$((running + 1))

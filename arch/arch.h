@@ -75,7 +75,7 @@ struct personality {
 	 * stop (s390, Linux 5.10+: gpr2 carries both the number and the
 	 * result, and writing it at entry turns into a syscall number).
 	 * arch_encode_skip then only writes nr = -1; the tracer must resume
-	 * with PTRACE_SYSCALL and call host_set_return at the exit stop.
+	 * with PTRACE_SYSCALL and call regset_set_return at the exit stop.
 	 */
 	bool ret_at_exit;
 
@@ -213,19 +213,26 @@ void arch_fill_call(const struct personality *p, enum msys s,
 /* Size in bytes of the argument block of old_mmap for p. */
 size_t arch_block_size(const struct personality *p);
 
+/* Write a regset of the stopped tid (arch/regset.c). 0, or -1. */
+int regset_write(pid_t tid, unsigned type, void *buf, size_t len);
+
+/* The register steps shared by every host: encode, then write
+ * NT_PRSTATUS. regs/len are a fresh GETREGSET. 0, or -1 with errno. */
+int regset_skip_call(pid_t tid, const struct personality *p,
+		     const struct regset_layout *l, void *regs, size_t len,
+		     int64_t retval);
+int regset_set_return(pid_t tid, const struct personality *p,
+		      const struct regset_layout *l, void *regs, size_t len,
+		      int64_t retval);
+
 /*
- * Host ptrace steps (arch/ptrace-<host>.c). The regset path: skip the
- * call at an entry or seccomp stop and set its result in the same stop.
- * regs/len are a fresh GETREGSET. 0, or -1 with errno.
+ * The host's own step (arch/ptrace-<host>.c): skip the call at an
+ * entry or seccomp stop and set its result in the same stop, where
+ * the number may live outside NT_PRSTATUS (aarch64, arm).
  */
 int host_skip_call(pid_t tid, const struct personality *p,
 		   const struct regset_layout *l, void *regs, size_t len,
 		   int64_t retval);
-
-/* Set the return value at a syscall-exit stop through the regset. */
-int host_set_return(pid_t tid, const struct personality *p,
-		    const struct regset_layout *l, void *regs, size_t len,
-		    int64_t retval);
 
 /* The largest NT_PRSTATUS of the host, for buffers. */
 #define ARCH_REGSET_MAX 1024

@@ -32,14 +32,6 @@ _Static_assert(offsetof(struct user_regs_struct, sp) == 248, "aarch64 sp");
 extern const struct arch_desc arch_desc_aarch64;
 const struct arch_desc *const arch_host = &arch_desc_aarch64;
 
-static int setregset(pid_t tid, unsigned type, void *buf, size_t len)
-{
-	struct iovec iov = { buf, len };
-
-	return ptrace(PTRACE_SETREGSET, tid, (void *)(uintptr_t)type, &iov) < 0
-		? -1 : 0;
-}
-
 int host_skip_call(pid_t tid, const struct personality *p,
 		   const struct regset_layout *l, void *regs, size_t len,
 		   int64_t retval)
@@ -48,16 +40,7 @@ int host_skip_call(pid_t tid, const struct personality *p,
 
 	/* Leave x8/r7 as the tracee had them: they are its registers, and
 	 * the kernel does not read them again. */
-	if (setregset(tid, NT_ARM_SYSTEM_CALL, &nr, sizeof(nr)) < 0)
+	if (regset_write(tid, NT_ARM_SYSTEM_CALL, &nr, sizeof(nr)) < 0)
 		return -1;
-	arch_encode_return(p, l, regs, retval);
-	return setregset(tid, NT_PRSTATUS, regs, len);
-}
-
-int host_set_return(pid_t tid, const struct personality *p,
-		    const struct regset_layout *l, void *regs, size_t len,
-		    int64_t retval)
-{
-	arch_encode_return(p, l, regs, retval);
-	return setregset(tid, NT_PRSTATUS, regs, len);
+	return regset_set_return(tid, p, l, regs, len, retval);
 }

@@ -24,14 +24,6 @@ _Static_assert(sizeof(struct user_regs) == 72, "arm regset");
 extern const struct arch_desc arch_desc_arm;
 const struct arch_desc *const arch_host = &arch_desc_arm;
 
-static int setregs(pid_t tid, void *regs, size_t len)
-{
-	struct iovec iov = { regs, len };
-
-	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0
-		? -1 : 0;
-}
-
 int host_skip_call(pid_t tid, const struct personality *p,
 		   const struct regset_layout *l, void *regs, size_t len,
 		   int64_t retval)
@@ -40,14 +32,5 @@ int host_skip_call(pid_t tid, const struct personality *p,
 	if (ptrace((enum __ptrace_request)PTRACE_SET_SYSCALL, tid, NULL,
 		   (void *)(intptr_t)-1) < 0)
 		return -1;
-	arch_encode_return(p, l, regs, retval);
-	return setregs(tid, regs, len);
-}
-
-int host_set_return(pid_t tid, const struct personality *p,
-		    const struct regset_layout *l, void *regs, size_t len,
-		    int64_t retval)
-{
-	arch_encode_return(p, l, regs, retval);
-	return setregs(tid, regs, len);
+	return regset_set_return(tid, p, l, regs, len, retval);
 }

@@ -4,7 +4,7 @@
  * or seccomp stop gpr2 = -1 skips the call (a ptrace write of gpr2 also
  * sets the number the kernel runs, Linux 5.10+); the kernel then returns
  * -ENOSYS, and the result can only be written at the exit stop
- * (p->ret_at_exit): host_skip_call writes the -1 alone, host_set_return
+ * (p->ret_at_exit): host_skip_call writes the -1 alone, regset_set_return
  * the result. Kernels before 5.10 skip on the same -1.
  */
 #include <elf.h>
@@ -24,26 +24,9 @@ _Static_assert(offsetof(s390_regs, orig_gpr2) == 208, "s390x orig_gpr2");
 extern const struct arch_desc arch_desc_s390x;
 const struct arch_desc *const arch_host = &arch_desc_s390x;
 
-static int setregs(pid_t tid, void *regs, size_t len)
-{
-	struct iovec iov = { regs, len };
-
-	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0
-		? -1 : 0;
-}
-
 int host_skip_call(pid_t tid, const struct personality *p,
 		   const struct regset_layout *l, void *regs, size_t len,
 		   int64_t retval)
 {
-	arch_encode_skip(p, l, regs, retval);
-	return setregs(tid, regs, len);
-}
-
-int host_set_return(pid_t tid, const struct personality *p,
-		    const struct regset_layout *l, void *regs, size_t len,
-		    int64_t retval)
-{
-	arch_encode_return(p, l, regs, retval);
-	return setregs(tid, regs, len);
+	return regset_skip_call(tid, p, l, regs, len, retval);
 }

@@ -13,27 +13,9 @@
 extern const struct arch_desc arch_desc_x86_64;
 const struct arch_desc *const arch_host = &arch_desc_x86_64;
 
-static int setregs(pid_t tid, void *regs, size_t len)
-{
-	struct iovec iov = { regs, len };
-
-	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0
-		? -1 : 0;
-}
-
 int host_skip_call(pid_t tid, const struct personality *p,
 		   const struct regset_layout *l, void *regs, size_t len,
 		   int64_t retval)
 {
-	arch_encode_skip(p, l, regs, retval);
-	return setregs(tid, regs, len);
-}
-
-int host_set_return(pid_t tid, const struct personality *p,
-		    const struct regset_layout *l, void *regs, size_t len,
-		    int64_t retval)
-{
-	(void)p;
-	reg_put(regs, l->ret, (uint64_t)retval);
-	return setregs(tid, regs, len);
+	return regset_skip_call(tid, p, l, regs, len, retval);
 }

@@ -289,6 +289,32 @@ int stop_read_seccomp(pid_t tid, struct stop_call *sc, unsigned long *data)
 	return stop_read(tid, SI_SECCOMP, (int)(*data & 0xff), sc);
 }
 
+/*
+ * The registers of the call at hand and their layout. Registers read
+ * through syscall info are not in sc->regs: fetch them fresh, so that
+ * SETREGSET does not write stale values.
+ */
+static int call_regs(pid_t tid, struct stop_call *sc)
+{
+	if (!sc->have_regs && getregs(tid, sc) < 0)
+		return -1;
+	sc->layout = arch_layout(sc->pers, sc->regs_len);
+	return sc->layout ? 0 : (errno = EINVAL, -1);
+}
+
+/* A fresh regset at an exit stop, its personality (pers, or the one
+ * the kernel names) and its layout in sc. */
+static int exit_regs(pid_t tid, const struct personality *pers,
+		     struct stop_call *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	if (getregs(tid, sc) < 0)
+		return -1;
+	sc->pers = pers ? pers : regs_personality(tid, -1, sc->regs_len, -1);
+	sc->layout = sc->pers ? arch_layout(sc->pers, sc->regs_len) : NULL;
+	return sc->layout ? 0 : (errno = EINVAL, -1);
+}
+
 int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,
 	      bool *need_exit)
 {
@@ -310,13 +336,8 @@ int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,
 		*need_exit = true;
 		return 0;
 	}
-	/* Registers read through syscall info are not in sc->regs:
-	 * fetch them fresh so SETREGSET does not write stale values. */
-	if (!sc->have_regs && getregs(t->tid, sc) < 0)
+	if (call_regs(t->tid, sc) < 0)
 		return -1;
-	sc->layout = arch_layout(sc->pers, sc->regs_len);
-	if (!sc->layout)
-		return errno = EINVAL, -1;
 	if (host_skip_call(t->tid, sc->pers, sc->layout, sc->regs,
 			   sc->regs_len, retval) < 0)
 		return -1;
@@ -343,16 +364,10 @@ int stop_set_return(struct thread *t, int64_t retval)
 		return set_info(t->tid, &si) < 0 ? -1 : 0;
 	}
 	struct stop_call sc;
-	memset(&sc, 0, sizeof(sc));
-	if (getregs(t->tid, &sc) < 0)
+	if (exit_regs(t->tid, NULL, &sc) < 0)
 		return -1;
-	const struct personality *p = regs_personality(t->tid, -1,
-						       sc.regs_len, -1);
-	const struct regset_layout *l = p ? arch_layout(p, sc.regs_len)
-					  : NULL;
-	if (!l)
-		return errno = EINVAL, -1;
-	return host_set_return(t->tid, p, l, sc.regs, sc.regs_len, retval);
+	return regset_set_return(t->tid, sc.pers, sc.layout, sc.regs,
+				 sc.regs_len, retval);
 }
 
 /*
@@ -366,13 +381,11 @@ int stop_set_return(struct thread *t, int64_t retval)
  */
 static int save_args(struct thread *t, struct stop_call *sc)
 {
-	if (!sc->have_regs && getregs(t->tid, sc) < 0)
+	if (call_regs(t->tid, sc) < 0)
 		return -1;
-	const struct regset_layout *l = arch_layout(sc->pers, sc->regs_len);
-	if (!l)
-		return errno = EINVAL, -1;
 	for (int i = 0; i < 6; i++)
-		t->saved_args[i] = arch_reg_get(sc->pers, sc->regs, l->args[i]);
+		t->saved_args[i] = arch_reg_get(sc->pers, sc->regs,
+						sc->layout->args[i]);
 	t->saved_pers = sc->pers;
 	t->restore_args = true;
 	return 0;
@@ -382,19 +395,13 @@ int stop_restore_args(struct thread *t)
 {
 	struct stop_call sc;
 
-	memset(&sc, 0, sizeof(sc));
-	if (getregs(t->tid, &sc) < 0)
+	if (exit_regs(t->tid, t->saved_pers, &sc) < 0)
 		return -1;
-	const struct personality *p = t->saved_pers;
-	const struct regset_layout *l = p ? arch_layout(p, sc.regs_len) : NULL;
-	if (!l)
-		return errno = EINVAL, -1;
 	for (int i = 0; i < 6; i++)
-		if (l->args[i].off != l->ret.off)
-			arch_reg_put(p, sc.regs, l->args[i], t->saved_args[i]);
-	struct iovec iov = { sc.regs, sc.regs_len };
-	return ptrace(PTRACE_SETREGSET, t->tid, (void *)NT_PRSTATUS, &iov) < 0
-		? -1 : 0;
+		if (sc.layout->args[i].off != sc.layout->ret.off)
+			arch_reg_put(sc.pers, sc.regs, sc.layout->args[i],
+				     t->saved_args[i]);
+	return regset_write(t->tid, NT_PRSTATUS, sc.regs, sc.regs_len);
 }
 
 /*
@@ -421,17 +428,10 @@ int stop_return_value(pid_t tid, int64_t *rv)
 		return 0;
 	}
 	struct stop_call sc;
-	memset(&sc, 0, sizeof(sc));
-	if (getregs(tid, &sc) < 0)
+	if (exit_regs(tid, NULL, &sc) < 0)
 		return -1;
-	const struct personality *p = regs_personality(tid, -1, sc.regs_len,
-						       -1);
-	const struct regset_layout *l = p ? arch_layout(p, sc.regs_len)
-					  : NULL;
-	if (!l)
-		return errno = EINVAL, -1;
-	*rv = arch_reg_get_signed(p, sc.regs, l->ret);
-	if (p->word == 4)
+	*rv = arch_reg_get_signed(sc.pers, sc.regs, sc.layout->ret);
+	if (sc.pers->word == 4)
 		*rv = (int32_t)*rv;
 	return 0;
 }
@@ -461,15 +461,8 @@ int stop_rewrite(struct thread *t, struct stop_call *sc, long nr,
 		}
 		return set_info(t->tid, &si) < 0 ? -1 : 0;
 	}
-	if (!sc->have_regs && getregs(t->tid, sc) < 0)
-		return -1;
-	sc->layout = arch_layout(sc->pers, sc->regs_len);
-	if (!sc->layout)
-		return errno = EINVAL, -1;
 	arch_reg_put(sc->pers, sc->regs, sc->layout->nr, (uint64_t)nr);
 	for (int i = 0; i < 6; i++)
 		arch_reg_put(sc->pers, sc->regs, sc->layout->args[i], args[i]);
-	struct iovec iov = { sc->regs, sc->regs_len };
-	return ptrace(PTRACE_SETREGSET, t->tid, (void *)NT_PRSTATUS, &iov) < 0
-		? -1 : 0;
+	return regset_write(t->tid, NT_PRSTATUS, sc->regs, sc->regs_len);
 }

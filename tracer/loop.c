@@ -67,8 +67,11 @@ static void on_exit_status(pid_t pid, int status)
 
 static void on_syscall_stop(struct thread *t)
 {
-	int op = stop_op(t->tid);
-	bool is_exit = op >= 0 ? (op == 2) : t->in_syscall;
+	struct stop_call sc;
+	int op;
+	int r = stop_read_syscall(t->tid, !t->in_syscall && !t->seccomp, &sc,
+				  &op);
+	bool is_exit = op >= 0 ? op == STOP_EXIT : t->in_syscall;
 
 	if (is_exit) {
 		t->in_syscall = false;
@@ -97,13 +100,14 @@ static void on_syscall_stop(struct thread *t)
 		resume(t, 0);
 		return;
 	}
-	struct stop_call sc;
 	bool need_exit = false, handled = false;
-	int r = stop_read(t->tid, 1, -1, &sc);
 	if (r == -1) {
-		if (errno != ESRCH)
-			warnx_("%d: cannot read the call: %s", t->tid,
-			       strerror(errno));
+		if (errno == ESRCH)
+			return;
+		warnx_("%d: cannot read the call: %s", t->tid,
+		       strerror(errno));
+		/* Fail closed, as at a seccomp stop. */
+		kill(thread_tgid(t), SIGKILL);
 		resume(t, 0);
 		return;
 	}

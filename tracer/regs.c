@@ -98,7 +98,7 @@ out:
 	waitpid(pid, &status, 0);
 }
 
-int stop_op(pid_t tid)
+static int stop_op(pid_t tid)
 {
 	struct mt_si si;
 
@@ -222,13 +222,19 @@ static int read_arg0_note(pid_t tid, struct stop_call *sc)
 	return -2;
 }
 
-int stop_read(pid_t tid, int op, int pidx_hint, struct stop_call *sc)
+/* An empty stop_call; the regs buffer is left as it is (1 KiB). */
+static void stop_clear(struct stop_call *sc, int op)
 {
 	memset(sc, 0, offsetof(struct stop_call, regs));
-	sc->regs_len = 0;	/* after regs[]: not cleared above */
+	sc->regs_len = 0;
 	sc->layout = NULL;
 	sc->have_regs = false;
 	sc->op = op;
+}
+
+int stop_read(pid_t tid, int op, int pidx_hint, struct stop_call *sc)
+{
+	stop_clear(sc, op);
 	if (T.use_info) {
 		int r = read_by_info(tid, sc);
 		if (r < 0)
@@ -258,17 +264,43 @@ int stop_read(pid_t tid, int op, int pidx_hint, struct stop_call *sc)
 }
 
 /*
+ * A syscall stop (ptrace-only mode, or the exit stop a seccomp thread
+ * waits for): which side it is, in *op (STOP_ENTRY, STOP_EXIT, or -1
+ * where the kernel cannot say: then assume_entry decides), and at an
+ * entry the call, as stop_read gives it. With syscall info, one
+ * PTRACE_GET_SYSCALL_INFO does both.
+ */
+int stop_read_syscall(pid_t tid, bool assume_entry, struct stop_call *sc,
+		      int *op)
+{
+	stop_clear(sc, SI_ENTRY);
+	*op = -1;
+	if (T.use_info) {
+		struct mt_si si;
+		if (get_info(tid, &si) <= 0)
+			return -1;
+		*op = si.op;
+		if (si.op != SI_ENTRY)
+			return 0;
+		int r = fill_from_info(sc, &si);
+		if (r == 0)
+			sc->pidx = pidx_of(sc->pers);
+		return r;
+	}
+	*op = stop_op(tid);
+	if (*op >= 0 ? *op != SI_ENTRY : !assume_entry)
+		return 0;
+	return stop_read(tid, SI_ENTRY, -1, sc);
+}
+
+/*
  * A seccomp stop: its SECCOMP_RET_DATA in *data, and the call. With
  * syscall info, one PTRACE_GET_SYSCALL_INFO gives both (ret_data is
  * the event message); otherwise PTRACE_GETEVENTMSG and the registers.
  */
 int stop_read_seccomp(pid_t tid, struct stop_call *sc, unsigned long *data)
 {
-	memset(sc, 0, offsetof(struct stop_call, regs));
-	sc->regs_len = 0;
-	sc->layout = NULL;
-	sc->have_regs = false;
-	sc->op = SI_SECCOMP;
+	stop_clear(sc, SI_SECCOMP);
 	if (T.use_info) {
 		struct mt_si si;
 		if (get_info(tid, &si) <= 0)

@@ -129,8 +129,9 @@ void probe_kernel_features(void);
 /* op: what kind of stop; pidx_hint: personality from seccomp data or -1. */
 int stop_read(pid_t tid, int op, int pidx_hint, struct stop_call *sc);
 int stop_read_seccomp(pid_t tid, struct stop_call *sc, unsigned long *data);
-/* Which syscall stop this is (entry or exit), or -1 if unknown. */
-int stop_op(pid_t tid);
+enum { STOP_ENTRY = 1, STOP_EXIT = 2 };	/* PTRACE_SYSCALL_INFO_* */
+int stop_read_syscall(pid_t tid, bool assume_entry, struct stop_call *sc,
+		      int *op);
 int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,
 	      bool *need_exit);
 int stop_set_return(struct thread *t, int64_t retval);

@@ -35,36 +35,36 @@ static uint64_t page_round_up(uint64_t v)
 }
 
 /* Walk /proc/TID/maps over [addr, addr+len). */
+struct range_walk {
+	uint64_t addr, end, covered;
+	struct facts *f;
+};
+
+static bool range_one(const struct map_entry *e, void *arg)
+{
+	struct range_walk *w = arg;
+
+	if (e->hi <= w->addr || e->lo >= w->end)
+		return false;
+	if (e->perms[1] == 'w')
+		w->f->range_writable = true;
+	if (e->perms[2] == 'x')
+		w->f->range_exec = true;
+	if (e->lo <= w->covered && e->hi > w->covered)
+		w->covered = e->hi;
+	return false;
+}
+
 static int range_prot(pid_t tid, uint64_t addr, uint64_t len,
 		      struct facts *f)
 {
-	char path[64], line[4352];
-	uint64_t end = addr + page_round_up(len), covered = addr;
-	FILE *m;
+	struct range_walk w = { addr, addr + page_round_up(len), addr, f };
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
-	m = fopen(path, "re");
-	if (!m)
-		return -1;
 	f->range_writable = false;
 	f->range_exec = false;
-	while (fgets(line, sizeof(line), m)) {
-		uint64_t lo, hi;
-		char perms[8];
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s", &lo, &hi,
-			   perms) != 3)
-			continue;
-		if (hi <= addr || lo >= end)
-			continue;
-		if (perms[1] == 'w')
-			f->range_writable = true;
-		if (perms[2] == 'x')
-			f->range_exec = true;
-		if (lo <= covered && hi > covered)
-			covered = hi;
-	}
-	fclose(m);
-	f->range_mapped = covered >= end;
+	if (maps_walk(tid, range_one, &w) < 0)
+		return -1;
+	f->range_mapped = w.covered >= w.end;
 	return 0;
 }
 
@@ -370,25 +370,24 @@ static int read_pss(pid_t tid, uint64_t *out)
  * up to a page), or start_brk (field 47 of /proc/PID/stat) while the
  * heap is empty.
  */
+static bool heap_end(const struct map_entry *e, void *arg)
+{
+	if (strcmp(e->path, "[heap]"))
+		return false;
+	*(uint64_t *)arg = e->hi;
+	return true;
+}
+
 static int read_brk(pid_t tid, uint64_t *out)
 {
 	char path[64], line[4352];
 	FILE *m;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
-	m = fopen(path, "re");
-	if (!m)
+	*out = 0;
+	if (maps_walk(tid, heap_end, out) < 0)
 		return -1;
-	while (fgets(line, sizeof(line), m)) {
-		uint64_t lo, hi;
-		if (strstr(line, "[heap]") &&
-		    sscanf(line, "%" SCNx64 "-%" SCNx64, &lo, &hi) == 2) {
-			fclose(m);
-			*out = hi;
-			return 0;
-		}
-	}
-	fclose(m);
+	if (*out)
+		return 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
 	m = fopen(path, "re");
@@ -440,36 +439,40 @@ void facts_gather_file(pid_t tid, const char *link, const struct policy *p,
  * needs CAP_SYS_ADMIN on older kernels); failing that, through the path
  * in maps, if that file still has the mapping's device and inode.
  */
+struct file_walk {
+	uint64_t addr, end;
+	bool found;
+	struct map_entry e;
+	char path[4200];
+};
+
+static bool first_file(const struct map_entry *e, void *arg)
+{
+	struct file_walk *w = arg;
+
+	if (e->hi <= w->addr || e->lo >= w->end || !e->ino ||
+	    e->path[0] != '/')
+		return false;
+	w->e = *e;
+	snprintf(w->path, sizeof(w->path), "%s", e->path);
+	w->e.path = w->path;
+	w->found = true;
+	return true;
+}
+
 static void range_file_facts(pid_t tid, const struct mcall *c,
 			     const struct policy *p, unsigned needs,
 			     struct facts *f)
 {
-	char path[64], line[4352], file[4200], link[96];
-	uint64_t end = c->addr + page_round_up(c->len);
-	unsigned maj = 0, min = 0;
-	unsigned long ino = 0;
-	uint64_t lo = 0, hi = 0;
-	bool found = false;
-	FILE *m;
+	struct file_walk w = { .addr = c->addr,
+			       .end = c->addr + page_round_up(c->len) };
+	char link[96];
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
-	m = fopen(path, "re");
-	if (!m) {
+	if (maps_walk(tid, first_file, &w) < 0) {
 		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
 		return;
 	}
-	while (!found && fgets(line, sizeof(line), m)) {
-		char perms[8];
-		uint64_t off;
-		file[0] = '\0';
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64
-			   " %x:%x %lu %4199[^\n]", &lo, &hi, perms, &off, &maj,
-			   &min, &ino, file) < 7)
-			continue;
-		found = hi > c->addr && lo < end && ino != 0 &&
-			file[0] == '/';
-	}
-	fclose(m);
+	bool found = w.found;
 	f->range_file = found;
 	if (!found) {
 		/* Anonymous memory: W^X decides, the file checks pass. */
@@ -478,21 +481,21 @@ static void range_file_facts(pid_t tid, const struct mcall *c,
 		return;
 	}
 	snprintf(link, sizeof(link), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
-		 tid, lo, hi);
+		 tid, w.e.lo, w.e.hi);
 	facts_gather_file(tid, link, p, needs, f);
 	if ((f->have & FACT_FD) && f->fd_exists)
 		return;
 	/* No map_files: the path, if it is still the mapped file. */
 	struct stat st;
-	if (stat(file, &st) < 0 || st.st_ino != ino ||
-	    major(st.st_dev) != maj || minor(st.st_dev) != min) {
+	if (stat(w.path, &st) < 0 || st.st_ino != w.e.ino ||
+	    major(st.st_dev) != w.e.maj || minor(st.st_dev) != w.e.min) {
 		f->have &= ~FACT_FD;
 		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
 		return;
 	}
 	f->have &= ~FACT_FD;
 	f->failed &= ~(FACT_FD | FACT_ELF | FACT_HASH);
-	facts_gather_file(tid, file, p, needs, f);
+	facts_gather_file(tid, w.path, p, needs, f);
 }
 
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,

@@ -154,32 +154,36 @@ static int read_at_base(pid_t tid, bool is64, uint64_t *base)
 	return -1;
 }
 
+struct starts_at {
+	uint64_t addr;
+	struct mapent *m;
+	bool found;
+};
+
+static bool starts_here(const struct map_entry *e, void *arg)
+{
+	struct starts_at *w = arg;
+
+	if (e->lo != w->addr)
+		return false;
+	w->m->lo = e->lo;
+	w->m->hi = e->hi;
+	w->m->off = e->off;
+	w->m->dev_major = e->maj;
+	w->m->dev_minor = e->min;
+	w->m->ino = e->ino;
+	snprintf(w->m->path, sizeof(w->m->path), "%s", e->path);
+	w->found = true;
+	return true;
+}
+
 /* The mapping that starts at addr. */
 static int find_mapping(pid_t tid, uint64_t addr, struct mapent *m)
 {
-	char path[64], line[4352];
-	FILE *f;
-	int found = -1;
+	struct starts_at w = { addr, m, false };
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
-	if (!(f = fopen(path, "re")))
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		int pos = 0;
-		memset(m, 0, sizeof(*m));
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %" SCNx64
-			   " %x:%x %" SCNu64 " %n", &m->lo, &m->hi, &m->off,
-			   &m->dev_major, &m->dev_minor, &m->ino, &pos) < 6)
-			continue;
-		if (m->lo != addr)
-			continue;
-		snprintf(m->path, sizeof(m->path), "%s", line + pos);
-		m->path[strcspn(m->path, "\n")] = '\0';
-		found = 0;
-		break;
-	}
-	fclose(f);
-	return found;
+	memset(m, 0, sizeof(*m));
+	return maps_walk(tid, starts_here, &w) == 0 && w.found ? 0 : -1;
 }
 
 /*

@@ -93,21 +93,17 @@ static bool maps_lookup(const char *maps, uint64_t ip, char *module,
 	*off = 0;
 	while (line && *line) {
 		const char *nl = strchr(line, '\n');
-		uint64_t lo, hi, foff;
-		int pos = 0;
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		char copy[4352];
+		struct map_entry e;
 
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %" SCNx64
-			   " %*s %*s %n", &lo, &hi, &foff, &pos) >= 3 &&
-		    pos > 0 && ip >= lo && ip < hi) {
-			size_t n = nl ? (size_t)(nl - line) - (size_t)pos
-				      : strlen(line + pos);
-			if (nl && (size_t)(nl - line) < (size_t)pos)
-				n = 0;
-			if (n >= len)
-				n = len - 1;
-			memcpy(module, line + pos, n);
-			module[n] = '\0';
-			*off = ip - lo + foff;
+		if (n >= sizeof(copy))
+			n = sizeof(copy) - 1;
+		memcpy(copy, line, n);
+		copy[n] = '\0';
+		if (maps_parse(copy, &e) && ip >= e.lo && ip < e.hi) {
+			snprintf(module, len, "%s", e.path);
+			*off = ip - e.lo + e.off;
 			return true;
 		}
 		line = nl ? nl + 1 : NULL;

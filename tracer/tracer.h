@@ -156,6 +156,21 @@ bool wants_exit_stop(const struct thread *t);
 /* vm.c */
 int vm_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 
+/* maps.c: /proc/PID/maps, one line at a time. */
+struct map_entry {
+	uint64_t lo, hi, off;
+	char perms[5];		/* "r-xp" */
+	unsigned maj, min;	/* device */
+	uint64_t ino;
+	const char *path;	/* into the parsed line; "" if none */
+};
+/* Parse one line (its newline is cut); false if it is not a mapping. */
+bool maps_parse(char *line, struct map_entry *e);
+/* Call fn for every mapping of tid until it returns true. 0, or -1 if
+ * the maps cannot be read. */
+int maps_walk(pid_t tid, bool (*fn)(const struct map_entry *e, void *arg),
+	      void *arg);
+
 /* facts.c */
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		  unsigned needs, struct facts *f);

@@ -80,51 +80,51 @@ void verify_plan(struct thread *t, const struct mcall *c,
 	t->verify.sys = c->sys;
 }
 
-/* The maps line of the mapping that holds addr. */
-static int mapping_at(pid_t tid, uint64_t addr, char perms[8],
-		      unsigned *maj, unsigned *min, unsigned long *ino)
-{
-	char path[64], line[4352];
-	FILE *m;
-	int found = -1;
+struct holder {
+	uint64_t addr;
+	bool found;
+	struct map_entry e;
+};
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
-	m = fopen(path, "re");
-	if (!m)
+static bool holds(const struct map_entry *e, void *arg)
+{
+	struct holder *h = arg;
+
+	if (e->lo > h->addr || h->addr >= e->hi)
+		return false;
+	h->e = *e;
+	h->e.path = "";		/* the line is gone after the walk */
+	h->found = true;
+	return true;
+}
+
+/* The mapping that holds addr. */
+static int mapping_at(pid_t tid, uint64_t addr, struct map_entry *e)
+{
+	struct holder h = { .addr = addr };
+
+	if (maps_walk(tid, holds, &h) < 0 || !h.found)
 		return -1;
-	while (fgets(line, sizeof(line), m)) {
-		uint64_t lo, hi, off;
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64
-			   " %x:%x %lu", &lo, &hi, perms, &off, maj, min,
-			   ino) != 7)
-			continue;
-		if (lo <= addr && addr < hi) {
-			found = 0;
-			break;
-		}
-	}
-	fclose(m);
-	return found;
+	*e = h.e;
+	return 0;
 }
 
 static const char *mismatch(const struct thread *t, uint64_t addr)
 {
-	char perms[8];
-	unsigned maj, min;
-	unsigned long ino;
+	struct map_entry e;
 
-	if (mapping_at(t->tid, addr, perms, &maj, &min, &ino) < 0)
+	if (mapping_at(t->tid, addr, &e) < 0)
 		return "the new mapping is gone";
-	if (t->verify.file && (makedev(maj, min) != t->verify.dev ||
-			       ino != t->verify.ino))
+	if (t->verify.file && (makedev(e.maj, e.min) != t->verify.dev ||
+			       e.ino != t->verify.ino))
 		return "file changed between check and mapping";
 	if (t->verify.prot) {
-		uint64_t got = (perms[0] == 'r' ? PROT_READ : 0) |
-			       (perms[1] == 'w' ? PROT_WRITE : 0) |
-			       (perms[2] == 'x' ? PROT_EXEC : 0);
+		uint64_t got = (e.perms[0] == 'r' ? PROT_READ : 0) |
+			       (e.perms[1] == 'w' ? PROT_WRITE : 0) |
+			       (e.perms[2] == 'x' ? PROT_EXEC : 0);
 		if (got != t->verify.want_prot)
 			return "protection changed between check and mapping";
-		if (!t->verify.file && ino != 0)
+		if (!t->verify.file && e.ino != 0)
 			return "a file was mapped where the checked call "
 			       "mapped none";
 	}

@@ -48,10 +48,10 @@ static void gather(struct thread *t, const struct mcall *c, struct facts *f)
  * returns the break read from the process's maps instead.
  */
 static int deny(struct thread *t, struct stop_call *sc,
-		const struct mcall *c, int err, bool *need_exit)
+		const struct mcall *c, int err)
 {
 	if (c->sys != MSYS_BRK)
-		return stop_deny(t, sc, -(int64_t)err, need_exit);
+		return stop_deny(t, sc, -(int64_t)err);
 	if (T.use_set_info || !sc->pers->arg0_note)
 		return stop_brk_query(t, sc);
 	struct facts f;
@@ -59,7 +59,7 @@ static int deny(struct thread *t, struct stop_call *sc,
 	facts_gather(t->tid, c, T.pol, FACT_BRK, &f);
 	if (!(f.have & FACT_BRK))
 		return errno = EIO, -1;
-	return stop_deny(t, sc, (int64_t)f.cur_brk, need_exit);
+	return stop_deny(t, sc, (int64_t)f.cur_brk);
 }
 
 static void fail_unknown(struct thread *t)
@@ -72,7 +72,8 @@ static void fail_unknown(struct thread *t)
 	kill(tgid, SIGKILL);
 }
 
-static __attribute__((noreturn)) void die_now(int code)
+/* ACT_EXIT: every tracee dies, memtrace exits with the errno. */
+void tracer_exit(int code)
 {
 	kill_all_tracees();
 	if (T.log)
@@ -80,7 +81,8 @@ static __attribute__((noreturn)) void die_now(int code)
 	exit(code);
 }
 
-static __attribute__((noreturn)) void panic_now(void)
+/* ACT_PANIC: every tracee dies, memtrace aborts (without a core). */
+void tracer_panic(void)
 {
 	struct rlimit no_core = { 0, 0 };
 
@@ -116,8 +118,7 @@ static void stop_for_debugger(struct thread *t)
 }
 
 static void carry_out(struct thread *t, struct stop_call *sc,
-		      const struct mcall *c, const struct verdict *v,
-		      bool *need_exit)
+		      const struct mcall *c, const struct verdict *v)
 {
 	pid_t tgid = thread_tgid(t);
 
@@ -126,15 +127,15 @@ static void carry_out(struct thread *t, struct stop_call *sc,
 	case ACT_WARN:
 		return;
 	case ACT_EXIT:
-		die_now(v->err ? v->err : 1);
+		tracer_exit(v->err ? v->err : 1);
 	case ACT_KILL:
-		deny(t, sc, c, v->err, need_exit);
+		deny(t, sc, c, v->err);
 		kill(tgid, SIGKILL);
 		return;
 	default:
 		break;
 	}
-	if (deny(t, sc, c, v->err, need_exit) < 0 && errno != ESRCH) {
+	if (deny(t, sc, c, v->err) < 0 && errno != ESRCH) {
 		/* Could not skip the call: never let it run. */
 		warnx_("%d: cannot deny the call (%s); killing the process",
 		       t->tid, strerror(errno));
@@ -142,7 +143,7 @@ static void carry_out(struct thread *t, struct stop_call *sc,
 		return;
 	}
 	if (v->act == ACT_PANIC)
-		panic_now();
+		tracer_panic();
 	if (v->act == ACT_ABORT)
 		kill(tgid, SIGABRT);
 	if (v->act == ACT_STOP)
@@ -160,10 +161,9 @@ static void old_mmap_to_mmap2(struct thread *t, struct stop_call *sc,
 {
 	const struct personality *p = sc->pers;
 	long nr2 = T.nums[sc->pidx].nr[MSYS_MMAP2];
-	bool dummy;
 
 	if (c->off % p->mmap2_unit) {
-		stop_deny(t, sc, -EINVAL, &dummy);
+		stop_deny(t, sc, -EINVAL);
 		return;
 	}
 	uint64_t args[6] = { c->addr, c->len, c->prot, c->flags,
@@ -195,15 +195,14 @@ static void after_allow(struct thread *t, struct stop_call *sc,
 	verify_plan(t, c, f, p);
 }
 
-void handle_call(struct thread *t, struct stop_call *sc, bool *need_exit,
-		 bool *handled)
+/* The caller resumes the thread afterwards; whether to its exit stop
+ * follows from the thread's state (wants_exit_stop). */
+void handle_call(struct thread *t, struct stop_call *sc)
 {
 	struct mcall c;
 	struct facts f;
 	struct verdict v;
 
-	*handled = false;
-	*need_exit = false;
 	if (!sc) {
 		fail_unknown(t);
 		return;
@@ -229,7 +228,7 @@ void handle_call(struct thread *t, struct stop_call *sc, bool *need_exit,
 	if (action_records(v.act) || (T.opt.verbose && msys_is_memory(s)))
 		log_record(t->tid, thread_tgid(t), &c, &v,
 			   action_denies(v.act));
-	carry_out(t, sc, &c, &v, need_exit);
+	carry_out(t, sc, &c, &v);
 	if (!action_denies(v.act))
 		after_allow(t, sc, &c, &f);
 }

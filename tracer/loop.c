@@ -100,7 +100,6 @@ static void on_syscall_stop(struct thread *t)
 		resume(t, 0);
 		return;
 	}
-	bool need_exit = false, handled = false;
 	if (r == -1) {
 		if (errno == ESRCH)
 			return;
@@ -111,9 +110,8 @@ static void on_syscall_stop(struct thread *t)
 		resume(t, 0);
 		return;
 	}
-	handle_call(t, r == -2 ? NULL : &sc, &need_exit, &handled);
-	if (!handled)
-		resume(t, 0);
+	handle_call(t, r == -2 ? NULL : &sc);
+	resume(t, 0);
 }
 
 static void on_seccomp_stop(struct thread *t)
@@ -138,7 +136,6 @@ static void on_seccomp_stop(struct thread *t)
 		resume(t, 0);
 		return;
 	}
-	bool need_exit = false, handled = false;
 	if (tag == TAG_BADARCH && !T.use_info && !T.kf.get_info)
 		r = -2;
 	if (r == -1) {
@@ -151,13 +148,12 @@ static void on_seccomp_stop(struct thread *t)
 		resume(t, 0);
 		return;
 	}
-	handle_call(t, r == -2 ? NULL : &sc, &need_exit, &handled);
+	handle_call(t, r == -2 ? NULL : &sc);
 	/* Inside the call now: without syscall info to tell, the next
 	 * syscall stop is this call's exit. */
 	if (wants_exit_stop(t))
 		t->in_syscall = true;
-	if (!handled)
-		resume(t, 0);
+	resume(t, 0);
 }
 
 static void on_new_task(struct thread *parent, int event)

@@ -312,19 +312,9 @@ static bool carry_out(struct thread *t, const struct mcall *c,
 	case ACT_WARN:
 		return false;
 	case ACT_EXIT:
-		kill_all_tracees();
-		if (T.log)
-			fflush(T.log);
-		exit(v->err ? v->err : 1);
-	case ACT_PANIC: {
-		struct rlimit no_core = { 0, 0 };
-		kill_all_tracees();
-		if (T.log)
-			fflush(T.log);
-		setrlimit(RLIMIT_CORE, &no_core);
-		signal(SIGABRT, SIG_DFL);
-		abort();
-	}
+		tracer_exit(v->err ? v->err : 1);
+	case ACT_PANIC:
+		tracer_panic();
 	default:
 		kill(tgid, SIGKILL);
 		return true;

@@ -347,10 +347,8 @@ static int exit_regs(pid_t tid, const struct personality *pers,
 	return sc->layout ? 0 : (errno = EINVAL, -1);
 }
 
-int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,
-	      bool *need_exit)
+int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval)
 {
-	*need_exit = false;
 	if (T.use_set_info) {
 		struct mt_si si;
 		if (get_info(t->tid, &si) <= 0)
@@ -365,7 +363,6 @@ int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,
 			return -1;
 		t->pending_ret = true;
 		t->ret = retval;
-		*need_exit = true;
 		return 0;
 	}
 	if (call_regs(t->tid, sc) < 0)
@@ -380,7 +377,6 @@ int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,
 		 * result after the entry stop: write it again there. */
 		t->pending_ret = true;
 		t->ret = retval;
-		*need_exit = true;
 	}
 	return 0;
 }

@@ -132,8 +132,7 @@ int stop_read_seccomp(pid_t tid, struct stop_call *sc, unsigned long *data);
 enum { STOP_ENTRY = 1, STOP_EXIT = 2 };	/* PTRACE_SYSCALL_INFO_* */
 int stop_read_syscall(pid_t tid, bool assume_entry, struct stop_call *sc,
 		      int *op);
-int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval,
-	      bool *need_exit);
+int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval);
 int stop_set_return(struct thread *t, int64_t retval);
 int stop_brk_query(struct thread *t, struct stop_call *sc);
 int stop_restore_args(struct thread *t);
@@ -246,8 +245,9 @@ void learn_finish(void);	/* write FILE, once */
 uint64_t learn_limit(uint64_t peak);
 
 /* handle.c: one memory call at a stop. */
-void handle_call(struct thread *t, struct stop_call *sc, bool *need_exit,
-		 bool *handled);
+void handle_call(struct thread *t, struct stop_call *sc);
+void tracer_exit(int code) __attribute__((noreturn));
+void tracer_panic(void) __attribute__((noreturn));
 
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
 					      noreturn));

@@ -117,6 +117,18 @@ struct arch_desc {
 	const char *name;		/* uname -m */
 	const struct personality *const *pers;
 	size_t npers;
+
+	/*
+	 * For a host whose libunwind reads a stopped thread's registers
+	 * wrongly: byte offsets in NT_PRSTATUS by libunwind's register
+	 * number (-1: not there), nunwind_regs of them; tracer/stack.c
+	 * then reads the registers itself. NULL: libunwind's accessor is
+	 * right. loongarch64: libunwind 1.8 reads NT_PRSTATUS into a
+	 * gregset_t of 32 words, so the PC (csr_era, word 33) it returns
+	 * comes from past that buffer.
+	 */
+	const int16_t *unwind_regs;
+	size_t nunwind_regs;
 };
 
 /* Every architecture memtrace knows (for unit tests and --version). */

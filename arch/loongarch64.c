@@ -56,6 +56,19 @@ static const struct personality *const loongarch64_pers[] = {
 	&pers_loongarch64,
 };
 
+/* libunwind's loongarch64 numbering: R0-R31 are 0-31, the PC is 33;
+ * in NT_PRSTATUS (struct user_pt_regs) regs[32], orig_a0, csr_era. */
+static const int16_t loongarch64_unwind_regs[] = {
+	0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120,
+	128, 136, 144, 152, 160, 168, 176, 184, 192, 200, 208, 216, 224,
+	232, 240, 248,
+	-1,		/* 32: none */
+	ERA,		/* 33: the PC */
+};
+
 const struct arch_desc arch_desc_loongarch64 = {
 	.name = "loongarch64", .pers = loongarch64_pers, .npers = 1,
+	.unwind_regs = loongarch64_unwind_regs,
+	.nunwind_regs = sizeof(loongarch64_unwind_regs) /
+			sizeof(loongarch64_unwind_regs[0]),
 };

@@ -16,8 +16,9 @@
  * stack_flush (called at exec) flushes it too.
  *
  * The trace never hangs and never takes memtrace down: at most depth
- * frames, a frame that does not move the stack ends it, and a frame
- * that cannot be unwound ends it with a line saying why.
+ * frames, a frame below its callee's (or the same frame twice) ends
+ * it, and a frame that cannot be unwound ends it with a line saying
+ * why.
  *
  * Without libunwind, or for a personality that is not the build's own
  * (i386 or x32 on an x86_64 memtrace: libunwind is built for one ABI),
@@ -189,6 +190,33 @@ static void capture_ip_only(pid_t tid, const struct personality *p,
 
 #ifdef MEMTRACE_HAVE_UNWIND
 static unw_addr_space_t as;
+static pid_t unwind_tid;	/* the thread being unwound */
+
+/*
+ * libunwind's access_reg, for a host whose libunwind reads registers
+ * wrongly (arch_host->unwind_regs says where they are): one
+ * NT_PRSTATUS read per register, as libunwind's own does. Read only.
+ */
+static int regset_access_reg(unw_addr_space_t a, unw_regnum_t reg,
+			     unw_word_t *val, int write, void *arg)
+{
+	unsigned char regs[ARCH_REGSET_MAX];
+	struct iovec iov = { regs, sizeof(regs) };
+
+	(void)a;
+	(void)arg;
+	if (write)
+		return -UNW_EREADONLYREG;
+	if (reg < 0 || (size_t)reg >= arch_host->nunwind_regs ||
+	    arch_host->unwind_regs[reg] < 0)
+		return -UNW_EBADREG;
+	size_t off = (size_t)arch_host->unwind_regs[reg];
+	if (ptrace(PTRACE_GETREGSET, unwind_tid, (void *)NT_PRSTATUS,
+		   &iov) < 0 || off + sizeof(*val) > iov.iov_len)
+		return -UNW_EBADREG;
+	memcpy(val, regs + off, sizeof(*val));
+	return 0;
+}
 
 void stack_flush(void)
 {
@@ -204,7 +232,12 @@ static void unwind(pid_t tid, const char *maps, int depth,
 	int r;
 
 	if (!as) {
-		as = unw_create_addr_space(&_UPT_accessors, 0);
+		static unw_accessors_t acc;
+
+		acc = _UPT_accessors;
+		if (arch_host->unwind_regs)
+			acc.access_reg = regset_access_reg;
+		as = unw_create_addr_space(&acc, 0);
 		if (!as) {
 			snprintf(bt->end, sizeof(bt->end), "libunwind: cannot "
 				 "create an address space");
@@ -213,6 +246,7 @@ static void unwind(pid_t tid, const char *maps, int depth,
 		unw_set_caching_policy(as, UNW_CACHE_GLOBAL);
 	}
 	unw_flush_cache(as, 0, 0);
+	unwind_tid = tid;
 	ui = _UPT_create(tid);
 	if (!ui) {
 		snprintf(bt->end, sizeof(bt->end), "libunwind: cannot "
@@ -226,7 +260,7 @@ static void unwind(pid_t tid, const char *maps, int depth,
 		_UPT_destroy(ui);
 		return;
 	}
-	unw_word_t prev_sp = 0;
+	unw_word_t prev_sp = 0, prev_ip = 0;
 	for (int i = 0;; i++) {
 		unw_word_t ip = 0, sp = 0, off = 0;
 
@@ -244,9 +278,13 @@ static void unwind(pid_t tid, const char *maps, int depth,
 				 "reached (--stack-depth)", depth);
 			break;
 		}
-		/* The stack grows down: a caller's frame lies above. A
-		 * frame that does not move up is a loop (or garbage). */
-		if (i > 0 && sp <= prev_sp && !unw_is_signal_frame(&cur)) {
+		/* The stack grows down: a caller's frame lies at or above
+		 * its callee's. At, because a leaf that keeps its return
+		 * address in the link register (glibc's mmap or syscall on
+		 * aarch64, riscv64, s390x) allocates no frame. A frame
+		 * below, or the same frame again, is a loop or garbage. */
+		if (i > 0 && !unw_is_signal_frame(&cur) &&
+		    (sp < prev_sp || (sp == prev_sp && ip == prev_ip))) {
 			snprintf(bt->end, sizeof(bt->end), "cannot unwind "
 				 "further: frame #%d does not move the stack "
 				 "(sp %#" PRIx64 " after %#" PRIx64 ")", i,
@@ -268,6 +306,7 @@ static void unwind(pid_t tid, const char *maps, int depth,
 		else
 			fr->func[0] = '\0';
 		prev_sp = sp;
+		prev_ip = ip;
 		r = unw_step(&cur);
 		if (r == 0)
 			break;		/* the outermost frame */

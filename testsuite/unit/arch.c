@@ -647,6 +647,41 @@ static void test_completeness(void)
 	}
 }
 
+/*
+ * Where an architecture reads libunwind's registers itself
+ * (arch_desc.unwind_regs): every offset is a whole word inside the
+ * native personality's regset, and the table reaches the PC and the
+ * stack pointer of that regset (a trace needs both to start).
+ */
+static void test_unwind_regs(void)
+{
+	UNIT_CASE("arch/tables/unwind-regs") {
+		for (size_t i = 0; i < arch_nall; i++) {
+			const struct arch_desc *a = arch_all[i];
+			if (!a->unwind_regs) {
+				EXPECT(a->nunwind_regs == 0);
+				continue;
+			}
+			const struct personality *p = a->pers[0];
+			const struct regset_layout *l = &p->layouts[0];
+			bool ip = false, sp = false;
+			EXPECT(a->nunwind_regs > 0);
+			for (size_t r = 0; r < a->nunwind_regs; r++) {
+				int off = a->unwind_regs[r];
+				if (off < 0) {
+					EXPECT(off == -1);
+					continue;
+				}
+				EXPECT(off % p->word == 0 &&
+				       off + p->word <= l->size);
+				ip |= off == l->ip.off;
+				sp |= off == l->sp.off;
+			}
+			EXPECT(ip && sp);
+		}
+	}
+}
+
 static void test_host(void)
 {
 	UNIT_CASE("arch/host/in-all") {
@@ -665,6 +700,7 @@ int main(void)
 	test_compat_extension();
 	test_personality_pick();
 	test_ppc_conventions();
+	test_unwind_regs();
 	test_host();
 	UNIT_DONE();
 }

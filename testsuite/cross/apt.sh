@@ -16,13 +16,23 @@
 #   apt.sh ARCH kernel           download the kernel behind the
 #                                linux-image-ARCH meta package
 #                                (armhf: -armmp, ppc64el: -powerpc64le);
-#                                print the .deb path
+#                                print the path of the .deb that holds
+#                                the image (linux-image-VERSION, or
+#                                linux-binary-VERSION where the image
+#                                moved there)
 #   apt.sh ARCH sources          print the generated sources list
 #
-# ARCH is Debian's name (amd64, arm64, armhf, ppc64el, riscv64, s390x). riscv64
-# was no release architecture in bookworm (it is one from trixie on),
-# so riscv64 uses the next suite (CROSS_SUITE_riscv64, default trixie)
-# on the same archive. CROSS_SUITE_<arch> overrides any architecture.
+# ARCH is Debian's name (amd64, arm64, armhf, loong64, ppc64el,
+# riscv64, s390x). riscv64 was no release architecture in bookworm (it
+# is one from trixie on), so riscv64 uses the next suite
+# (CROSS_SUITE_riscv64, default trixie) on the same archive; loong64 is
+# an architecture of unstable only, so it uses sid. CROSS_SUITE_<arch>
+# overrides any architecture. Suites without -updates and -security
+# (sid, *-backports) get only the archive's main entry.
+#
+# CROSS_APT_NAME names the area (default ARCH): testsuite/cross/tools.sh
+# keeps host tools of another suite apart from the target's libraries,
+# e.g. CROSS_APT_NAME=tools-trixie CROSS_SUITE_amd64=trixie.
 #
 # Cache: lists are fetched once (CROSS_APT_UPDATE=1 refreshes them), a
 # .deb already in build-cross/debs/ARCH is not downloaded again, a .deb
@@ -37,10 +47,12 @@ offline() { echo "cross/apt: $*" >&2; exit 3; }
 arch=$1 cmd=$2
 shift 2
 top=$(cd "$(dirname "$0")/../.." && pwd)
-BC=$top/${CROSS_BUILD_DIR:-build-cross}
-D=$BC/apt/$arch
-debs=$BC/debs/$arch
-sysroot=$BC/sysroot-$arch
+BC=${CROSS_BUILD_DIR:-build-cross}
+case $BC in /*) ;; *) BC=$top/$BC ;; esac
+name=${CROSS_APT_NAME:-$arch}
+D=$BC/apt/$name
+debs=$BC/debs/$name
+sysroot=$BC/sysroot-$name
 
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ -n "$codename" ] || die "no VERSION_CODENAME in /etc/os-release"
@@ -48,6 +60,7 @@ eval "suite=\${CROSS_SUITE_$arch:-}"
 if [ -z "$suite" ]; then
 	case $arch in
 	riscv64) [ "$codename" = bookworm ] && suite=trixie || suite=$codename ;;
+	loong64) suite=sid ;;
 	*) suite=$codename ;;
 	esac
 fi
@@ -115,6 +128,10 @@ write_sources() {
 	entries=$(system_entries)
 	[ -n "$entries" ] || die "no $codename main entries in the system's apt sources"
 	echo "$entries" | while read -r uri s sb; do
+		case $suite in
+		sid|unstable|experimental|*-backports)
+			[ "$s" = "$codename" ] || continue ;;
+		esac
 		s2=$suite${s#"$codename"}
 		opt="arch=$arch"
 		[ "$sb" != - ] && opt="$opt signed-by=$sb"
@@ -215,6 +232,13 @@ kernel_meta() {
 	esac
 }
 
+# Whether a kernel .deb holds the image: /boot/vmlinu[xz]-VERSION, or
+# /usr/lib/modules/VERSION/vmlinu[xz] in newer packages.
+has_image() {
+	# No grep -q: dpkg-deb complains when the pipe closes early.
+	dpkg-deb -c "$1" | grep -E ' \./(boot/vmlinu[xz]-|usr/lib/modules/[^/]+/vmlinu[xz]$)' > /dev/null
+}
+
 # The real kernel package behind the meta package.
 kernel_pkg() {
 	update
@@ -240,11 +264,21 @@ sysroot)
 	done
 	;;
 kernel)
-	# Cached: any linux-image-<version>-<flavour> .deb already here.
-	for f in "$debs"/linux-image-[0-9]*.deb; do
-		[ -f "$f" ] && { echo "$f"; exit 0; }
+	# Cached: a kernel package already here that holds the image.
+	for f in "$debs"/linux-binary-[0-9]*.deb "$debs"/linux-image-[0-9]*.deb; do
+		[ -f "$f" ] && has_image "$f" && { echo "$f"; exit 0; }
 	done
-	fetch "$(kernel_pkg)"
+	pkg=$(kernel_pkg)
+	f=$(fetch "$pkg")
+	if ! has_image "$f"; then
+		# Newer kernels split the image into linux-binary-<version>.
+		bin=$(xapt_cache depends "$pkg" 2>/dev/null |
+		      awk '$1 ~ /Depends:$/ && $2 ~ /^linux-binary-/ { print $2; exit }')
+		[ -n "$bin" ] || die "$pkg holds no kernel image and names no linux-binary package"
+		f=$(fetch "$bin")
+		has_image "$f" || die "neither $pkg nor $bin holds a kernel image"
+	fi
+	echo "$f"
 	;;
 *)
 	die "unknown command $cmd"

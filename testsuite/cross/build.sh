@@ -4,16 +4,16 @@
 # initramfs /init for each target, all under build-cross/ARCH/:
 #
 #   build-cross/ARCH/memtrace     built by the tree's GNUmakefile with
-#                                 CROSS=1 STATIC=1, NO_UNWIND=1 but on
-#                                 x86_64 (libunwind-ptrace)
+#                                 CROSS=1 STATIC=1, with libunwind-ptrace
+#                                 where Debian ships it static (else
+#                                 NO_UNWIND=1)
 #   build-cross/ARCH/init         testsuite/cross/init.c
 #   build-cross/ARCH/t/...        testsuite/cross/tracees/*.c; x86_64
 #                                 also t/i386/ (make tracees) and
 #                                 t/lib/libexecstack.so (mapfile32's)
 #
 #   build.sh ARCH...     ARCH: aarch64 arm ppc64le riscv64 s390x x86_64
-#                        loongarch64 (skipped without a cross compiler);
-#                        the name of arch/ptrace-ARCH.c (uname -m, but
+#                        loongarch64; the name of arch/ptrace-ARCH.c (uname -m, but
 #                        arm for armv7l), passed as HOST_ARCH
 #
 # Target libraries (libseccomp, libelf, libcrypto, zlib and what their
@@ -21,8 +21,14 @@
 # architecture, unpacked into build-cross/sysroot-DEBARCH by apt.sh.
 # The cross compilers are host packages; as root, missing ones are
 # installed with apt-get (as tools/deps.sh does for the native build).
-# libunwind (-k backtraces) is built in on x86_64 only, from the target's
-# libunwind-dev; elsewhere it is compiled out (NO_UNWIND=1).
+# One the host's release lacks (loongarch64 on Debian 12) is unpacked
+# from a later suite by tools.sh, and the target's C library then comes
+# from the sysroot too (gcc --sysroot).
+# libunwind (-k backtraces) is built in wherever the target's
+# libunwind-dev ships static archives (found in the unpacked sysroot:
+# all seven targets today); else it is compiled out (NO_UNWIND=1) with a
+# line saying why, and memtrace --version says so. The setting is kept
+# in build-cross/ARCH/.no-unwind (smoke.sh and init.c check it).
 #
 # Exit status 3: the archive could not be reached (nothing cached).
 set -eu
@@ -69,46 +75,73 @@ triplet() {
 }
 
 TFLAGS="-static -O1 -g0 -Wall -Wextra -Werror -D_GNU_SOURCE"
+# xbt, the -k tracee: what libunwind needs to find its frames in a
+# static program. gcc leaves the PT_GNU_EH_FRAME header out of -static
+# links (without it libunwind finds no unwind info), and not every
+# target emits unwind tables for C by default. The symbol table stays
+# (never -s): the frames are named from it.
+XBT_FLAGS="-fasynchronous-unwind-tables -funwind-tables -Wl,--eh-frame-hdr"
 
-# loongarch64: Debian 12 has no loongarch64 cross compiler in its
-# archive (no gcc-loongarch64-linux-gnu; loong64 is no architecture of
-# it either), so it is skipped with one line, not an error. A host that
-# has the compiler builds it like the others.
-loongarch_skipped() {
-	command -v loongarch64-linux-gnu-gcc > /dev/null 2>&1 && return 1
-	apt-cache show gcc-loongarch64-linux-gnu > /dev/null 2>&1 && return 1
-	rel=$(. /etc/os-release && echo "Debian ${VERSION_ID:-?} (${VERSION_CODENAME:-?})")
-	echo "cross/build: loongarch64: skipped: no loongarch64 cross compiler in $rel (no gcc-loongarch64-linux-gnu package)" >&2
+# Whether ARCH is to be built with libunwind if Debian has it (not
+# named in CROSS_NO_UNWIND, a list of targets or "all").
+unwind_wanted() {
+	for x in ${CROSS_NO_UNWIND:-}; do
+		[ "$x" = all ] || [ "$x" = "$1" ] && return 1
+	done
 	return 0
+}
+
+# What libunwind-ptrace's static link needs in the multiarch directory
+# LIBDIR: libunwind-ptrace.a, libunwind-generic.a (a link to
+# libunwind-<arch>.a), libunwind.a and its pkg-config file. Prints what
+# is missing and succeeds if something is; fails if all is there.
+unwind_missing() {	# LIBDIR
+	miss=
+	for f in libunwind-ptrace.a libunwind-generic.a libunwind.a \
+		pkgconfig/libunwind-ptrace.pc; do
+		[ -f "$1/$f" ] || miss="$miss ${1#"$top/"}/$f"
+	done
+	[ -n "$miss" ] || return 1
+	echo "libunwind-dev has no$miss"
+}
+
+# The cross compiler: TRIPLET-gcc on PATH, else the host release's
+# gcc-TRIPLET package (installed, as root), else one that tools.sh
+# unpacks from a later suite (loongarch64 on Debian 12, whose archive
+# has no gcc-loongarch64-linux-gnu). Sets sysroot_libc=1 when the
+# target's C library is not installed on the host (no libc6-dev-*-cross
+# beside that compiler): it then comes from the sysroot with the other
+# target libraries, and gcc is given --sysroot.
+cross_gcc() {	# ARCH TRIPLET
+	sysroot_libc=
+	if ! command -v "$2-gcc" > /dev/null 2>&1 &&
+	   ! apt-cache show "gcc-$2" > /dev/null 2>&1; then
+		bin=$(sh testsuite/cross/tools.sh gcc "$1") || exit $?
+		PATH=$bin:$PATH
+		export PATH
+	fi
+	host_need "$2-gcc" "gcc-$2"
+	[ -e "/usr/$2/lib/libc.a" ] || sysroot_libc=1
 }
 
 build_one() {
 	arch=$1
-	if [ "$arch" = loongarch64 ] && loongarch_skipped; then
-		return 0
-	fi
 	da=$(debarch "$arch")
 	trip=$(triplet "$arch")
 	S=$top/$BC/sysroot-$da
 	out=$BC/$arch
-	host_need "$trip-gcc" "gcc-$trip"
 	host_need pkg-config pkg-config
 	host_need dpkg-deb dpkg
+	cross_gcc "$arch" "$trip"
 
 	pkgs="libseccomp-dev libelf-dev zlib1g-dev libssl-dev libzstd-dev"
+	gcc="$trip-gcc"
+	if [ -n "$sysroot_libc" ]; then
+		pkgs="$pkgs libc6-dev linux-libc-dev"
+		gcc="$trip-gcc --sysroot=$S"
+	fi
 	extra_ld=
-	# x86_64 is built with libunwind, as the native build is: its -k
-	# case checks the frames of an i386 tracee, which name the native
-	# build. The others stay NO_UNWIND=1.
-	unwind=
-	no_unwind=1
-	case $arch in
-	x86_64)
-		pkgs="$pkgs libunwind-dev liblzma-dev"
-		unwind=libunwind-ptrace
-		no_unwind=
-		;;
-	esac
+	ldflags=
 	case $da in
 	riscv64)
 		# From trixie (no riscv64 in bookworm). Linked against the
@@ -121,10 +154,49 @@ build_one() {
 			-o "$out/compat-trixie.o" testsuite/cross/compat-trixie.c ||
 			die "riscv64: building compat-trixie.o failed"
 		extra_ld=$top/$out/compat-trixie.o
+		# trixie's libunwind*.a keep their DWARF 5 debug info, whose
+		# R_RISCV_SET_ULEB128/SUB_ULEB128 relocations (binutils 2.41)
+		# make bookworm's ld 2.40 crash (signal 11); --strip-debug
+		# drops the inputs' debug sections before relocating them.
+		ldflags=-Wl,--strip-debug
 		;;
 	esac
 	# shellcheck disable=SC2086
 	sh testsuite/cross/apt.sh "$da" sysroot $pkgs || exit $?
+
+	# libunwind (-k backtraces) is built in wherever the target's
+	# libunwind-dev ships the static archives libunwind-ptrace needs;
+	# that is decided from the unpacked sysroot, not from a list. Where
+	# Debian has no such package or archive, backtraces are compiled
+	# out (NO_UNWIND=1) and one line says why; CROSS_NO_UNWIND="ARCH..."
+	# (or "all") compiles them out on purpose. A target that has the
+	# archives but does not link with them fails below: no fallback.
+	unwind=
+	no_unwind=1
+	if unwind_wanted "$arch"; then
+		rc=0
+		mkdir -p "$out"
+		sh testsuite/cross/apt.sh "$da" sysroot libunwind-dev \
+			liblzma-dev 2> "$out.unwind-apt" || rc=$?
+		if [ $rc -eq 0 ]; then
+			cat "$out.unwind-apt" >&2
+			if why=$(unwind_missing "$S/usr/lib/$trip"); then
+				echo "cross/build: $arch: backtraces compiled out (NO_UNWIND=1): $why" >&2
+			else
+				unwind=libunwind-ptrace
+				no_unwind=
+			fi
+		elif grep -q '^cross/apt: no package libunwind-dev ' "$out.unwind-apt"; then
+			echo "cross/build: $arch: backtraces compiled out (NO_UNWIND=1): $(grep '^cross/apt: no package' "$out.unwind-apt" | sed 's/^cross\/apt: //')" >&2
+		else
+			cat "$out.unwind-apt" >&2
+			rm -f "$out.unwind-apt"
+			exit "$rc"
+		fi
+		rm -f "$out.unwind-apt"
+	else
+		echo "cross/build: $arch: backtraces compiled out (NO_UNWIND=1): CROSS_NO_UNWIND=$CROSS_NO_UNWIND" >&2
+	fi
 
 	pcdir=$S/usr/lib/$trip/pkgconfig:$S/usr/share/pkgconfig
 	libs=$(PKG_CONFIG_LIBDIR=$pcdir PKG_CONFIG_SYSROOT_DIR=$S \
@@ -132,7 +204,10 @@ build_one() {
 		zlib) || die "pkg-config found no target libraries in $S"
 	# libelf.a of newer elfutils also decompresses zstd sections; the
 	# .pc files do not always say so. -ldl/-pthread for libcrypto.
-	ldlibs="$libs -lzstd -lz -ldl -pthread${extra_ld:+ $extra_ld}"
+	# -lz first: newer libelf.a carries a crc32.o of its own, which
+	# would otherwise answer memtrace's crc32 (Force) and then clash
+	# with zlib's when libelf pulls in inflate.
+	ldlibs="-lz $libs -lzstd -lz -ldl -pthread${extra_ld:+ $extra_ld}"
 
 	# The GNUmakefile does not track its flags: objects built with the
 	# other NO_UNWIND setting are removed.
@@ -142,19 +217,24 @@ build_one() {
 			"$out/libmemtrace.a" "$out/memtrace"
 		echo "${no_unwind:-0}" > "$out/.no-unwind"
 	fi
-	echo "cross/build: $arch: memtrace (LDLIBS=$ldlibs)" >&2
+	echo "cross/build: $arch: memtrace, backtraces $([ -n "$unwind" ] && echo "with $unwind" || echo "compiled out") (LDLIBS=$ldlibs)" >&2
 	# CPPFLAGS/LDFLAGS through the environment: the GNUmakefile appends
 	# its own to them (a command-line value would replace them).
 	env -u CFLAGS -u MAKEFLAGS -u MFLAGS \
 		CPPFLAGS="-isystem $S/usr/include/$trip -isystem $S/usr/include" \
 		PKG_CONFIG_LIBDIR="$pcdir" PKG_CONFIG_SYSROOT_DIR="$S" \
+		${ldflags:+LDFLAGS="$ldflags"} \
 		$MAKE --no-print-directory -j"${CROSS_JOBS:-2}" \
 		CROSS=1 STATIC=1 NO_UNWIND="$no_unwind" HOST_ARCH="$arch" \
-		CC="$trip-gcc" \
+		CC="$gcc" \
 		B="$out" PKG_CONFIG_LIBDIR="$pcdir" PKG_CONFIG_SYSROOT_DIR="$S" \
 		LDLIBS="$ldlibs" "$out/memtrace" > "$out.log" 2>&1 || {
 		grep -E ': (fatal )?error|undefined reference|\*\*\*' "$out.log" |
 			head -n 20 >&2
+		# A crashed ld leaves an empty program that make would
+		# take as up to date next time.
+		rm -f "$out/memtrace"
+		[ -n "$unwind" ] && echo "cross/build: $arch: built with $unwind, which Debian ships for it: no fallback to NO_UNWIND=1 (CROSS_NO_UNWIND=$arch would build it without)" >&2
 		die "$arch: building memtrace failed (log: $out.log)"
 	}
 
@@ -163,13 +243,14 @@ build_one() {
 	mkdir -p "$out/t"
 	grep -E ': (fatal )?error|: warning:' "$out.log" |
 		grep -v 'statically linked applications' >&2 || true
-	cc="$trip-gcc $TFLAGS"
+	cc="$gcc $TFLAGS"
 	tr=testsuite/cross/tracees
 	# shellcheck disable=SC2086
 	{
 		$cc -o "$out/init" testsuite/cross/init.c &&
 		$cc -o "$out/t/xwx" $tr/xwx.c &&
-		$cc -o "$out/t/xbrk" $tr/xbrk.c
+		$cc -o "$out/t/xbrk" $tr/xbrk.c &&
+		$cc $XBT_FLAGS -o "$out/t/xbt" $tr/xbt.c
 	} || die "$arch: building init or tracees failed"
 	case $arch in
 	s390x)

@@ -9,6 +9,8 @@
  * The initramfs holds:
  *   /bin/memtrace        the static memtrace of the target
  *   /t/xwx, /t/xbrk      cross tracees of the native personality
+ *   /t/xbt               the native -k case: main -> xbt_caller ->
+ *                        xbt_map_rwx -> a refused RWX mapping
  *   /t/xoldmmap          s390x: old_mmap with a block of 64-bit words
  *   /t/xwx-arm           aarch64: the arm (EABI) personality
  *   /t/i386/...          x86_64: the i386 personality (make tracees):
@@ -51,6 +53,8 @@
 #define ARCH "arm"
 #elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
 #define ARCH "ppc64le"
+#elif defined(__loongarch64)
+#define ARCH "loongarch64"
 #else
 #error "no cross init for this architecture"
 #endif
@@ -323,6 +327,26 @@ static void fail_status(const char *full, int st)
 	dump_case();
 }
 
+/* Run a case in MODE. Its log, normalised, when memtrace exited 0 in
+ * the mode asked for; else NULL, the failure reported. */
+static char *mode_clean_log(const char *full, const char *mode,
+			    const char *const targv[],
+			    const char *const margs[])
+{
+	int st = mode_run(full, mode, targv, margs);
+	if (st == -1)
+		return NULL;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fail_status(full, st);
+		return NULL;
+	}
+	if (!mode_ok(full, mode))
+		return NULL;
+	char *log = slurp("/tmp/log");
+	normalise(log);
+	return log;
+}
+
 /*
  * tracee_case: NAME [MODE], tracee argv, extra memtrace args (NULL-
  * terminated lists).
@@ -333,18 +357,10 @@ static void tracee_case(const char *name, const char *mode,
 	char full[256], why[1600];
 
 	snprintf(full, sizeof(full), "%s [%s]", name, mode);
-	int st = mode_run(full, mode, targv, margs);
-	if (st == -1)
+	char *log = mode_clean_log(full, mode, targv, margs);
+	if (!log)
 		return;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		fail_status(full, st);
-		return;
-	}
-	if (!mode_ok(full, mode))
-		return;
-	char *log = slurp("/tmp/log");
 	char *exp = slurp("/tmp/expected");
-	normalise(log);
 	if (strcmp(log, exp)) {
 		/* The first line that differs. */
 		size_t i = 0, ls = 0;
@@ -806,17 +822,9 @@ static void backtrace32_cases(void)
 	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
 		snprintf(full, sizeof(full), "i386/wx32/backtrace [%s]%s",
 			 modes[m], unwind ? "" : " (no libunwind)");
-		int st = mode_run(full, modes[m], d, margs);
-		if (st == -1)
+		char *log = mode_clean_log(full, modes[m], d, margs);
+		if (!log)
 			continue;
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			fail_status(full, st);
-			continue;
-		}
-		if (!mode_ok(full, modes[m]))
-			continue;
-		char *log = slurp("/tmp/log");
-		normalise(log);
 		const char *bad = NULL;
 		int nrec = 0;
 		size_t rl = 0;
@@ -900,6 +908,278 @@ static void backtrace32_cases(void)
 	}
 }
 #endif
+
+/*
+ * Whether memtrace was built with libunwind, from its --version line
+ * "backtraces: ...": 1 yes, 0 no (built without libunwind), -1 neither
+ * (the line is put in LINE either way, for the result line).
+ */
+static int memtrace_unwinds(char *line, size_t len)
+{
+	char *argv[] = { MT, "--version", NULL };
+	char *envp[] = { NULL };
+	const char *err;
+
+	snprintf(line, len, "no \"backtraces:\" line");
+	run(argv, envp, "/tmp/version", "/tmp/version.err", &err);
+	char *v = slurp("/tmp/version"), *b = strstr(v, "backtraces: ");
+	if (b && (b == v || b[-1] == '\n'))
+		snprintf(line, len, "%.*s", (int)strcspn(b, "\n"), b);
+	if (has_line(v, "backtraces: yes (libunwind-ptrace)"))
+		return 1;
+	if (has_line(v, "backtraces: no (built without libunwind)"))
+		return 0;
+	return -1;
+}
+
+/*
+ * -k for the native personality: xbt deny (main -> xbt_caller ->
+ * xbt_map_rwx, which makes the target's mapping call itself; refused)
+ * under memtrace -k, in the four modes. The records must be those xbt
+ * prints (as without -k), and each must be followed by its frames as
+ * tracer/log.c writes them, "    #N  MODULE(FUNC+0xOFF) [0xIP]"
+ * numbered from 0, perhaps closed by one "    -- why" line.
+ *
+ * With libunwind (memtrace --version: "backtraces: yes (libunwind-
+ * ptrace)"), frames #0, #1 and #2 must be /t/xbt's xbt_map_rwx,
+ * xbt_caller and main: libunwind went from the call site up through the
+ * tracee's own functions, named from its symbol table. backtrace/libc
+ * (xbt deny libc) makes the call through glibc's mmap(), a frameless
+ * leaf on aarch64, riscv64 and s390x: frames #0-#3 must be glibc's
+ * mmap, xbt_map_libc, xbt_caller and main (on arm, see xbt_variants).
+ * Without libunwind
+ * ("backtraces: no (built without libunwind)"), each record must have
+ * the one frame "#0  /t/xbt(+0xOFF) [0xIP]" and the note tracer/stack.c
+ * gives such a build; the case is then SKIP with that reason, never
+ * PASS.
+ */
+#define XBT "/t/xbt"
+#define BT_NOTE_NO_UNWIND \
+	"the IP and its module only: memtrace was built without libunwind"
+#define XBT_FRAMES 4
+
+/* A way xbt makes its call, and the frames a trace of it must begin
+ * with. A name in the chain starting with '~' is matched as part of
+ * the function's name (glibc's mmap is mmap, __mmap or __mmap64); one
+ * starting with '?' likewise, or the frame may have no name: trixie's
+ * riscv64 libc.a has no call frame information for mmap, and
+ * tracer/stack.c names a frame only where the unwind information
+ * agrees on where its function starts. */
+struct xbt_variant {
+	const char *label;	/* "" or "/libc" */
+	const char *arg;	/* xbt's second argument, or NULL */
+	int n;
+	const char *chain[XBT_FRAMES];
+};
+static const struct xbt_variant xbt_variants[] = {
+	{ "", NULL, 3, { "xbt_map_rwx", "xbt_caller", "main" } },
+#if defined(__arm__)
+	/* Thumb glibc makes six-argument calls through the assembly
+	 * helper __libc_do_syscall, which has an unwind entry; its mmap.o
+	 * has none, so __mmap falls under the EXIDX_CANTUNWIND entry of
+	 * the function before it in Debian's libc.a and no unwinder can
+	 * go past it: the trace ends there. */
+	{ "/libc", "libc", 2, { "__libc_do_syscall", "~mmap" } },
+#else
+	{ "/libc", "libc", 4, { "?mmap", "xbt_map_libc", "xbt_caller",
+				"main" } },
+#endif
+};
+
+struct bt_rec {
+	int nrec, nframes, ended;
+	char module[XBT_FRAMES][128], func[XBT_FRAMES][128];
+	char note[400];
+};
+
+static int chain_match(const char *want, const char *func)
+{
+	if (want[0] == '?' && !func[0])
+		return 1;
+	if (want[0] == '~' || want[0] == '?')
+		return strstr(func, want + 1) != NULL;
+	return !strcmp(func, want);
+}
+
+/* The frames of record R as the build demands; else 0 with WHY set. */
+static int bt_rec_ok(const struct bt_rec *r, const struct xbt_variant *v,
+		     int unwind, char *why, size_t len)
+{
+	int n = r->nframes < v->n ? r->nframes : v->n, ok = r->nframes > 0;
+	char got[800] = "", want[400] = "";
+
+	for (int k = 0; k < n; k++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got),
+			 "%s#%d %s(%s", k ? ", " : "", k, r->module[k],
+			 r->func[k]);
+	if (unwind) {
+		for (int k = 0; ok && k < v->n; k++)
+			ok = k < n && !strcmp(r->module[k], XBT) &&
+			     chain_match(v->chain[k], r->func[k]);
+		for (int k = 0; k < v->n; k++)
+			snprintf(want + strlen(want), sizeof(want) - strlen(want),
+				 "%s#%d %s(%s", k ? ", " : "", k, XBT,
+				 v->chain[k]);
+		if (!ok)
+			snprintf(why, len, "record %d: want frames %s; got %d "
+				 "frame(s): %s%s%s", r->nrec, want, r->nframes,
+				 got, r->ended ? "; -- " : "",
+				 r->ended ? r->note : "");
+	} else {
+		ok = r->nframes == 1 && !strcmp(r->module[0], XBT) &&
+		     !r->func[0][0] && r->ended &&
+		     !strcmp(r->note, BT_NOTE_NO_UNWIND);
+		if (!ok)
+			snprintf(why, len, "record %d: want the one frame "
+				 "\"#0  %s(+0x...) [0x...]\" and \"-- %s\"; got "
+				 "%d frame(s): %s; %s%s", r->nrec, XBT,
+				 BT_NOTE_NO_UNWIND, r->nframes, got,
+				 r->ended ? "-- " : "no -- line", r->note);
+	}
+	return ok;
+}
+
+/* One way of making the call (struct xbt_variant) in the four modes. */
+static void backtrace_variant(const struct xbt_variant *v, int unwind,
+			      const char *vline, const regex_t *rx)
+{
+	static const char *const margs[] = { "-k", NULL };
+	const char *d[] = { XBT, "deny", v->arg, NULL };
+	char full[160], why[1600], recs[8192];
+
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		snprintf(full, sizeof(full), "backtrace%s [%s]", v->label,
+			 modes[m]);
+		char *log = mode_clean_log(full, modes[m], d, margs);
+		if (!log)
+			continue;
+		struct bt_rec r;
+		const char *bad = NULL;
+		size_t rl = 0;
+		memset(&r, 0, sizeof(r));
+		why[0] = recs[0] = '\0';
+		for (char *l = log; *l && !bad;) {
+			char *nl = strchr(l, '\n');
+			regmatch_t g[4];
+			if (!nl) {
+				bad = "the log ends without a newline";
+				break;
+			}
+			*nl = '\0';
+			if (!strncmp(l, "memtrace: ", 10)) {
+				if (r.nrec && !bt_rec_ok(&r, v, unwind, why,
+							 sizeof(why))) {
+					bad = why;
+					break;
+				}
+				int n = r.nrec + 1;
+				memset(&r, 0, sizeof(r));
+				r.nrec = n;
+				rl += snprintf(recs + rl, sizeof(recs) - rl,
+					       "%s\n", l);
+				if (rl >= sizeof(recs))
+					rl = sizeof(recs) - 1;
+			} else if (r.nrec && !r.ended &&
+				   !regexec(rx, l, 4, g, 0)) {
+				int no = atoi(l + g[1].rm_so);
+				if (no != r.nframes) {
+					snprintf(why, sizeof(why), "record %d: "
+						 "frame #%d after %d frame(s)",
+						 r.nrec, no, r.nframes);
+					bad = why;
+					break;
+				}
+				if (no < XBT_FRAMES) {
+					snprintf(r.module[no],
+						 sizeof(r.module[no]), "%.*s",
+						 (int)(g[2].rm_eo - g[2].rm_so),
+						 l + g[2].rm_so);
+					snprintf(r.func[no], sizeof(r.func[no]),
+						 "%.*s",
+						 (int)(g[3].rm_eo - g[3].rm_so),
+						 l + g[3].rm_so);
+				}
+				r.nframes++;
+			} else if (r.nrec && r.nframes && !r.ended &&
+				   !strncmp(l, "    -- ", 7)) {
+				r.ended = 1;
+				snprintf(r.note, sizeof(r.note), "%s", l + 7);
+			} else {
+				snprintf(why, sizeof(why), "record %d: not a "
+					 "frame%s: \"%s\"", r.nrec,
+					 r.nframes && !r.ended ?
+					 " or an end line" : "",
+					 oneline(l, 300));
+				bad = why;
+				break;
+			}
+			l = nl + 1;
+		}
+		if (!bad && r.nrec &&
+		    !bt_rec_ok(&r, v, unwind, why, sizeof(why)))
+			bad = why;
+		char *exp = slurp("/tmp/expected");
+		if (!bad && strcmp(recs, exp)) {
+			snprintf(why, sizeof(why), "records with -k differ "
+				 "from the tracee's: \"%s\"", oneline(recs, 600));
+			bad = why;
+		}
+		if (!bad && r.nrec == 0)
+			bad = "no records";
+		if (bad) {
+			fail(full, bad);
+			dump_case();
+			continue;
+		}
+		if (unwind) {
+			char frames[300] = "";
+			for (int f = 0; f < v->n; f++)
+				snprintf(frames + strlen(frames),
+					 sizeof(frames) - strlen(frames),
+					 "%s#%d %s", f ? ", " : "", f,
+					 r.func[f]);
+			snprintf(why, sizeof(why), "%s (%d record%s: %s; %d "
+				 "frames)", full, r.nrec,
+				 r.nrec == 1 ? "" : "s", frames, r.nframes);
+			pass(why);
+		} else {
+			snprintf(why, sizeof(why), "memtrace built without "
+				 "libunwind (--version: \"%s\"); -k gave the IP "
+				 "and its module only, with the note saying so",
+				 vline);
+			skip(full, why);
+		}
+	}
+}
+
+static void backtrace_cases(void)
+{
+	char vline[200], why[400];
+	regex_t rx;
+
+	int unwind = memtrace_unwinds(vline, sizeof(vline));
+	if (unwind < 0) {
+		snprintf(why, sizeof(why), "memtrace --version: %s",
+			 oneline(slurp("/tmp/version"), 300));
+		fail("backtrace [all modes]", why);
+		return;
+	}
+	if (access(XBT, X_OK)) {
+		fail("backtrace [all modes]", XBT " is not in the initramfs "
+		     "(build.sh builds it for every target)");
+		return;
+	}
+	/* tracer/log.c's text_bt: "    #%-2d %s(%s+0x%llx) [0x%llx]". */
+	if (regcomp(&rx, "^    #([0-9]+) +([^()]*)\\(([^()+]*)\\+0x[0-9a-f]+\\) "
+		    "\\[0x[0-9a-f]+\\]$", REG_EXTENDED)) {
+		fail("backtrace [all modes]", "regcomp failed");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(xbt_variants) / sizeof(xbt_variants[0]);
+	     i++)
+		backtrace_variant(&xbt_variants[i], unwind, vline, &rx);
+	regfree(&rx);
+}
 
 /*
  * mem/brk: only meaningful once memtrace enforces sandbox/mem. A brk
@@ -1018,6 +1298,7 @@ int main(void)
 		skip("i386/wx32/backtrace [all modes]", why);
 	}
 #endif
+	backtrace_cases();
 	mem_case();
 
 	say("CROSS-DONE " ARCH " %d passed, %d failed, %d skipped",

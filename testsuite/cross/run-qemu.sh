@@ -14,10 +14,11 @@
 # (nothing cached and no network) the cases are reported skipped, and
 # the run exits 0.
 #
-#   run-qemu.sh [ARCH...]     ARCH: aarch64 riscv64 s390x x86_64, and
-#                             arm (armmp kernel, -M virt) and ppc64le
-#                             (-M pseries, hvc0), which make check-cross
-#                             runs only when named in CROSS_ARCHES
+#   run-qemu.sh [ARCH...]     ARCH: aarch64 riscv64 s390x x86_64,
+#                             arm (armmp kernel, -M virt), ppc64le
+#                             (-M pseries, hvc0) and loongarch64 (sid's
+#                             kernel; qemu from tools.sh, since the
+#                             host's qemu 7.2 cannot boot it)
 #
 # Environment: CROSS_TIMEOUT (seconds per boot, default 300),
 # CROSS_PARALLEL (boots at once, default 2), CROSS_KEEP_LOGS=1.
@@ -28,7 +29,7 @@ cd "$top"
 BC=${CROSS_BUILD_DIR:-build-cross}
 TIMEOUT=${CROSS_TIMEOUT:-300}
 PARALLEL=${CROSS_PARALLEL:-2}
-[ $# -gt 0 ] || set -- s390x aarch64 riscv64 x86_64
+[ $# -gt 0 ] || set -- s390x aarch64 riscv64 x86_64 arm ppc64le loongarch64
 
 die() { echo "cross/run: $*" >&2; exit 1; }
 
@@ -45,6 +46,7 @@ debarch() {
 	aarch64) echo arm64 ;; riscv64) echo riscv64 ;;
 	s390x) echo s390x ;; x86_64) echo amd64 ;;
 	arm) echo armhf ;; ppc64le) echo ppc64el ;;
+	loongarch64) echo loong64 ;;
 	*) die "unknown target $1" ;;
 	esac
 }
@@ -60,6 +62,8 @@ groups() {
 		"i386/race32 [all modes]" "i386/filemap32 [all modes]" \
 		"i386/wx32/backtrace [all modes]" ;;
 	esac
+	echo "backtrace [all modes]"
+	echo "backtrace/libc [all modes]"
 	echo "mem/brk"
 }
 
@@ -73,22 +77,54 @@ skip_arch() {	# ARCH REASON
 	done > "$results/$1.res"
 }
 
-# Extract the kernel image of a .deb into build-cross/kernel-DEBARCH/.
+# Extract the kernel image of a .deb into build-cross/kernel-DEBARCH/:
+# /boot/vmlinu[xz]-VERSION, or /usr/lib/modules/VERSION/vmlinu[xz] in
+# newer packages. An EFI zboot image (loong64's) is unpacked to the
+# image inside, which qemu loads directly.
 kernel_image() {	# DEBARCH DEB
 	local kd=$BC/kernel-$1 stamp
 	stamp=$kd/.from-$(basename "$2")
 	if [ ! -f "$stamp" ]; then
 		rm -rf "$kd"
 		mkdir -p "$kd"
-		dpkg-deb --fsys-tarfile "$2" | tar -x -C "$kd" ./boot ||
+		dpkg-deb -x "$2" "$kd" ||
 			die "extracting the kernel from $2 failed"
 		touch "$stamp"
 	fi
 	local k
-	for k in "$kd"/boot/vmlinuz-* "$kd"/boot/vmlinux-*; do
-		[ -f "$k" ] && { echo "$k"; return 0; }
+	for k in "$kd"/boot/vmlinuz-* "$kd"/boot/vmlinux-* \
+		 "$kd"/usr/lib/modules/*/vmlinu[xz]; do
+		[ -f "$k" ] || continue
+		if [ "$(dd if="$k" bs=1 skip=4 count=4 2> /dev/null |
+			tr -d '\0')" = zimg ]; then
+			zboot_payload "$k" "$kd/Image" || return 1
+			k=$kd/Image
+		fi
+		echo "$k"
+		return 0
 	done
-	die "no /boot/vmlinu[xz]-* in $2"
+	die "no kernel image (boot/vmlinu[xz]-*, usr/lib/modules/*/vmlinu[xz]) in $2"
+}
+
+# The payload of an EFI zboot image (the kernel's
+# drivers/firmware/efi/libstub/zboot-header.S): at 8 its offset, at 12
+# its size (32-bit little-endian), at 24 the compression's name.
+zboot_payload() {	# ZBOOT OUT
+	[ -s "$2" ] && [ "$2" -nt "$1" ] && return 0
+	local off size comp
+	off=$(od -An -tu4 -j8 -N4 --endian=little "$1" | tr -d ' ')
+	size=$(od -An -tu4 -j12 -N4 --endian=little "$1" | tr -d ' ')
+	comp=$(dd if="$1" bs=1 skip=24 count=8 2> /dev/null | tr -d '\0')
+	local unz
+	case $comp in
+	gzip) unz="gzip -dc" ;;
+	zstd) host_need zstd zstd; unz="zstd -dcq" ;;
+	xz|lzma) unz="xz -dc" ;;
+	*) echo "cross/run: $1: zboot compression \"$comp\" unknown" >&2; return 1 ;;
+	esac
+	tail -c +$((off + 1)) "$1" | head -c "$size" | $unz > "$2.tmp" &&
+		mv "$2.tmp" "$2" ||
+		{ echo "cross/run: unpacking the zboot payload of $1 failed" >&2; return 1; }
 }
 
 # Pack build-cross/ARCH/{init,memtrace,t/} into a gzip'd newc cpio.
@@ -111,6 +147,7 @@ qemu_pkg() {
 	aarch64|arm) echo qemu-system-arm ;;
 	x86_64) echo qemu-system-x86 ;;
 	ppc64le) echo qemu-system-ppc ;;
+	loongarch64) echo tools.sh ;;
 	esac
 }
 
@@ -145,7 +182,7 @@ prepare() {	# ARCH
 boot() {	# ARCH KERNEL
 	local a=$1 k=$2 log=$BC/$1/console.log rc=0 t0 t1
 	initramfs "$a"
-	local cmd con
+	local cmd con extra=
 	# TCG has none of these spectre mitigations; say so, or qemu warns.
 	local ppc_caps=cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
 	case $a in
@@ -156,10 +193,13 @@ boot() {	# ARCH KERNEL
 	arm) cmd=(qemu-system-arm -M virt -cpu max) ; con=ttyAMA0 ;;
 	ppc64le) cmd=(qemu-system-ppc64 -M pseries -cpu power9 -machine "$ppc_caps")
 		 con=hvc0 ;;
+	loongarch64) cmd=("$(qemu_bin "$a")" -M virt -cpu max) ; con=ttyS0
+		# The virt board has no i8042; probing its ports faults.
+		extra=initcall_blacklist=i8042_init ;;
 	esac
 	cmd+=(-nographic -nic none -m 512 -no-reboot -smp 1
 	      -kernel "$k" -initrd "$BC/$a/initramfs.cpio.gz"
-	      -append "console=$con rdinit=/init panic=-1 quiet loglevel=1")
+	      -append "console=$con rdinit=/init panic=-1 quiet loglevel=1${extra:+ $extra}")
 	t0=$(date +%s)
 	timeout -k 10 "$TIMEOUT" "${cmd[@]}" < /dev/null > "$log" 2>&1 || rc=$?
 	t1=$(date +%s)
@@ -181,15 +221,31 @@ host_need gzip gzip
 host_need timeout coreutils
 
 running=0
+# qemu-system of ARCH: the host's, but loongarch64's from tools.sh
+# (bookworm's qemu 7.2 cannot boot sid's loong64 kernel). Cached in
+# build-cross/tools, so a second call is cheap.
 qemu_bin() {
 	case $1 in
 	ppc64le) echo qemu-system-ppc64 ;;
+	loongarch64) sh testsuite/cross/tools.sh qemu-system "$1" ;;
 	*) echo "qemu-system-$1" ;;
 	esac
 }
 
 for a in "$@"; do
-	host_need "$(qemu_bin "$a")" "$(qemu_pkg "$a")"
+	if [ "$a" = loongarch64 ]; then
+		rc=0
+		qemu_bin "$a" > "$results/$a.qemu" 2>&1 || rc=$?
+		if [ $rc -eq 3 ]; then
+			skip_arch "$a" "no access to the Debian archive (qemu for loongarch64 not cached): $(tail -n 1 "$results/$a.qemu")"
+			continue
+		elif [ $rc -ne 0 ]; then
+			echo "FAIL $a/qemu: testsuite/cross/tools.sh qemu-system $a exited $rc: $(tail -n 1 "$results/$a.qemu")" > "$results/$a.res"
+			continue
+		fi
+	else
+		host_need "$(qemu_bin "$a")" "$(qemu_pkg "$a")"
+	fi
 	if k=$(prepare "$a"); then
 		boot "$a" "$k" &
 		running=$((running + 1))

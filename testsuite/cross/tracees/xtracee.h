@@ -33,6 +33,8 @@
 #define USE_OLD_MMAP 1		/* __NR_mmap (90) takes a six-word block */
 #elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
 #define PERS "ppc64le"
+#elif defined(__loongarch64)
+#define PERS "loongarch64"
 #else
 #error "no cross tracee support for this architecture"
 #endif

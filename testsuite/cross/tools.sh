@@ -88,9 +88,31 @@ unpack() {	# NAME SUITE PACKAGES...
 			sh "$top/testsuite/cross/apt.sh" "$hostarch" fetch "$p") ||
 			exit $?
 		dpkg-deb -x "$f" "$root" || die "dpkg-deb -x $f failed"
+		echo "$f" >> "$root/.debs"
 	done
 	echo "$*" > "$stamp"
 	echo "$root"
+}
+
+# The libraries the packages of ROOT (built for the host's release)
+# depend on, installed from the host's release where missing (root):
+# the host's own qemu would bring most of them, but need not be there.
+host_deps() {	# ROOT
+	deps=$(while IFS= read -r f; do dpkg-deb -f "$f" Depends; done < "$1/.debs" |
+		tr ',' '\n' | sed -e 's/|.*//' -e 's/(.*//' -e 's/:any//' \
+			-e 's/^ *//' -e 's/ *$//' | grep -v '^qemu-' | sort -u)
+	missing=
+	for p in $deps; do
+		dpkg-query -W -f '${Status}' "$p" 2>/dev/null |
+			grep -q 'ok installed' || missing="$missing $p"
+	done
+	[ -n "$missing" ] || return 0
+	[ "$(id -u)" = 0 ] || die "missing host libraries; run as root: apt-get install$missing"
+	echo "cross/tools: installing$missing" >&2
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends $missing >&2 ||
+		die "apt-get install$missing failed"
 }
 
 # Give every ELF program and shared object under DIR... the unpacked
@@ -146,6 +168,7 @@ qemu-system|qemu-user)
 	name=$1 suite=$2
 	shift 3
 	root=$(unpack "$name" "$suite" "$@") || exit $?
+	host_deps "$root"
 	# A wrapper that keeps the system's qemu modules (another build)
 	# out and, for qemu-system, points at this qemu's own data files.
 	mkdir -p "$root/no-modules" "$root/run"

@@ -185,9 +185,18 @@ static int digest_fd(int fd, int alg, char *hex)
 	return 0;
 }
 
+int hash_cached(const struct stat *st, int alg, char *hex)
+{
+	const char *hit = st && hex ? cache_find(st, alg) : NULL;
+
+	if (!hit)
+		return -1;
+	snprintf(hex, HASH_MAX_HEX + 1, "%s", hit);
+	return 0;
+}
+
 int hash_fd(int fd, const struct stat *st, int alg, char *hex)
 {
-	const char *hit;
 	int rc;
 
 	if (alg < 0 || alg >= HASH__N || !hex) {
@@ -198,10 +207,8 @@ int hash_fd(int fd, const struct stat *st, int alg, char *hex)
 		errno = ENOTSUP;
 		return -1;
 	}
-	if (st && (hit = cache_find(st, alg))) {
-		snprintf(hex, HASH_MAX_HEX + 1, "%s", hit);
+	if (hash_cached(st, alg, hex) == 0)
 		return 0;
-	}
 	reads++;
 	rc = alg == HASH_CRC32 ? crc32_fd(fd, hex) : digest_fd(fd, alg, hex);
 	if (rc == 0 && st)

@@ -44,6 +44,10 @@ size_t hash_alg_hexlen(int alg);
  */
 int hash_fd(int fd, const struct stat *st, int alg, char *hex);
 
+/* The cached hash of the file st describes, as hash_fd would give it:
+ * 0 on a hit, -1 on a miss (then the file must be read). */
+int hash_cached(const struct stat *st, int alg, char *hex);
+
 /* How many times hash_fd actually read a file (not served from cache). */
 unsigned long hash_reads(void);
 

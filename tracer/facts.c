@@ -278,6 +278,11 @@ static void hash_facts(const char *link, const struct policy *p,
 		return;
 	}
 	f->hash_alg = r->alg;
+	/* A file hashed before (same inode, size, times) is not opened. */
+	if (hash_cached(&f->st, r->alg, f->hash_hex) == 0) {
+		f->have |= FACT_HASH;
+		return;
+	}
 	fd = reopen_same(link, f);
 	if (fd < 0 || hash_fd(fd, &f->st, r->alg, f->hash_hex) < 0) {
 		if (fd >= 0)

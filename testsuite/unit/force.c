@@ -250,6 +250,18 @@ static void test_cache(void)
 		EXPECT_STR(h1, ABC_SHA256);
 		EXPECT_STR(h2, ABC_SHA256);
 	}
+	UNIT_CASE("force/cache/lookup-without-fd") {
+		/* What hash_fd cached, hash_cached gives without a read;
+		 * another algorithm or file is a miss. */
+		h1[0] = '\0';
+		EXPECT(hash_cached(&st, HASH_SHA256, h1) == 0);
+		EXPECT_STR(h1, ABC_SHA256);
+		EXPECT(hash_cached(&st, HASH_SHA512, h1) == -1);
+		st2 = st;
+		st2.st_ino++;
+		EXPECT(hash_cached(&st2, HASH_SHA256, h1) == -1);
+		EXPECT(hash_cached(NULL, HASH_SHA256, h1) == -1);
+	}
 	UNIT_CASE("force/cache/alg-is-key") {
 		r0 = hash_reads();
 		EXPECT(hash_fd(fd, &st, HASH_SHA1, h1) == 0);

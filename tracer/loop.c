@@ -216,7 +216,7 @@ static void on_exec(struct thread *t)
 	t->in_syscall = !t->seccomp;
 	stack_flush();		/* a new address space: nothing cached holds */
 	if (T.opt.summary)
-		summary_exec(t->tid, t->tgid);
+		summary_exec(t->tgid ? t->tgid : t->tid, program_pers(t->tid));
 	program_check(t);
 	personality_check(t);
 	resume(t, 0);

@@ -118,6 +118,14 @@ static const char *exe_pers(const struct exe_info *x)
 	return p ? p->name : "?";
 }
 
+const char *program_pers(pid_t tid)
+{
+	struct exe_info x;
+
+	read_exe(tid, &x);
+	return exe_pers(&x);
+}
+
 /* AT_BASE from /proc/PID/auxv, in the program's word size. */
 static int read_at_base(pid_t tid, bool is64, uint64_t *base)
 {

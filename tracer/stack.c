@@ -330,7 +330,12 @@ void stack_capture(pid_t tid, const char *pers, int depth,
 {
 	char path[64], why[200];
 	const struct personality *p = pers_by_name(pers);
-	bool native = p && arch_host->npers && p == arch_host->pers[0];
+	/* The program's own personality too: an x32 program may make an
+	 * x86_64 call, but its modules are ELF32, which libunwind built
+	 * for x86_64 does not read. */
+	const struct personality *prog = pers_by_name(program_pers(tid));
+	bool native = p && arch_host->npers && p == arch_host->pers[0] &&
+		      prog == p;
 
 	if (depth < 1)
 		depth = 1;
@@ -346,11 +351,14 @@ void stack_capture(pid_t tid, const char *pers, int depth,
 		free(maps);
 		return;
 	}
+	const struct personality *other = p && p != arch_host->pers[0] ? p :
+					  prog;
 	snprintf(why, sizeof(why), "%s process: the IP and its module only; "
 		 "full unwinding needs a native %s build of memtrace",
-		 p ? p->name : "?", p ? p->name : "?");
+		 other ? other->name : "?", other ? other->name : "?");
 #else
 	(void)native;
+	(void)prog;
 	snprintf(why, sizeof(why), "the IP and its module only: memtrace "
 		 "was built without libunwind");
 #endif

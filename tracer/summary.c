@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ptrace.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -243,34 +242,10 @@ void summary_call(pid_t tid, pid_t tgid, const struct mcall *c,
 	}
 }
 
-/* The personality the thread runs in after its exec. */
-static const char *exec_pers(pid_t tid)
+void summary_exec(pid_t tgid, const char *pers)
 {
-	/* The head of struct ptrace_syscall_info (Linux 5.3), which every
-	 * stop fills, whatever its op. */
-	struct {
-		uint8_t op;
-		uint8_t pad[3];
-		uint32_t arch;
-		uint64_t ip, sp;
-		uint64_t rest[8];
-	} info;
-
-	memset(&info, 0, sizeof(info));
-	if (ptrace((enum __ptrace_request)0x420e /* GET_SYSCALL_INFO */, tid,
-		   (void *)sizeof(info), &info) > 0) {
-		const struct personality *p =
-			arch_personality(arch_host, info.arch, 0);
-		if (p)
-			return p->name;
-	}
-	return arch_host->npers ? arch_host->pers[0]->name : "?";
-}
-
-void summary_exec(pid_t tid, pid_t tgid)
-{
-	struct row *r = row_get(MSYS_EXEC, exec_pers(tid));
-	struct proc *p = proc_get(tgid ? tgid : tid);
+	struct row *r = row_get(MSYS_EXEC, pers);
+	struct proc *p = proc_get(tgid);
 
 	/* Counted allowed until a record of the program checks, which
 	 * follow at once (tracer/program.c), says otherwise. */

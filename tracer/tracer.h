@@ -186,6 +186,9 @@ void format_call(const struct mcall *c, char *buf, size_t len);
 /* program.c: the file checks on the new program and its interpreter,
  * at PTRACE_EVENT_EXEC; a refused program is killed. */
 void program_check(struct thread *t);
+/* The personality the program just exec'd runs in, from its ELF
+ * header (x32 and x86_64 share a ptrace arch; the header tells). */
+const char *program_pers(pid_t tid);
 
 /* hashcmd.c: memtrace --hash[=ALG] FILE...; the exit status. */
 int hash_command(const char *alg, int argc, char **argv);
@@ -224,7 +227,7 @@ void summary_start(void);
  * here when -c is on and the checks did not need them). */
 void summary_call(pid_t tid, pid_t tgid, const struct mcall *c,
 		  struct facts *f, const struct verdict *v);
-void summary_exec(pid_t tid, pid_t tgid);	/* PTRACE_EVENT_EXEC */
+void summary_exec(pid_t tgid, const char *pers);	/* PTRACE_EVENT_EXEC */
 void summary_exec_verdict(const struct verdict *v);	/* its record */
 void summary_finish(void);	/* print once, to the log */
 /* The size a call asks for, page-rounded, as the mem check counts it

@@ -32,16 +32,17 @@ CROSS_BOOT_ALL  := s390x aarch64 riscv64 x86_64 arm ppc64le loongarch64
 
 .PHONY: cross check-cross clean-cross
 
-# x86_64 carries the i386 tracees of the main build (T32_BINS); one
-# that does not build does not stop the others (build.sh needs wx32).
+# x86_64 carries the i386 and x32 tracees of the main build (T32_BINS,
+# TX32_BINS); one that does not build does not stop the others
+# (build.sh needs wx32 and wxx32).
 cross:
-	+@$(MAKE) --no-print-directory -k $(T32_BINS) || true
+	+@$(MAKE) --no-print-directory -k $(T32_BINS) $(TX32_BINS) || true
 	+@MAKE="$(MAKE)" sh testsuite/cross/build.sh \
 		$(or $(CROSS_ARCHES),$(CROSS_BUILD_ALL))
 	@bash testsuite/cross/smoke.sh $(or $(CROSS_ARCHES),$(CROSS_BUILD_ALL))
 
 check-cross:
-	+@$(MAKE) --no-print-directory -k $(T32_BINS) || true
+	+@$(MAKE) --no-print-directory -k $(T32_BINS) $(TX32_BINS) || true
 	+@MAKE="$(MAKE)" CROSS_TIMEOUT="$(CROSS_TIMEOUT)" \
 		bash testsuite/cross/run-qemu.sh \
 		$(or $(CROSS_ARCHES),$(CROSS_BOOT_ALL))

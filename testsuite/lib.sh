@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # Shared by the case scripts: result lines, and running a tracee under
 # memtrace in every mode.
 set -u
@@ -10,6 +11,8 @@ fail() { echo "FAIL $1: $2"; }
 skip() { echo "SKIP $1: $2"; }
 
 # The four ways memtrace reaches a verdict; each must give the same.
+# (MODES, i386_reason and x32_reason are read by the case scripts.)
+# shellcheck disable=SC2034
 MODES="seccomp,info seccomp,regs ptrace,info ptrace,regs"
 
 mode_args() {
@@ -147,15 +150,30 @@ can_run_i386() {
 	"$T/i386/wx32" allow > /dev/null 2>&1 && return 0
 	local e
 	e=$("$T/i386/wx32" allow 2>&1 >/dev/null)
+	# shellcheck disable=SC2034
 	i386_reason="this kernel does not run i386 programs (${e:-no output}; IA32 emulation disabled); the i386 cases run under qemu in make check-cross"
+	return 1
+}
+
+# Whether this kernel runs x32 programs: CONFIG_X86_X32_ABI, and on a
+# kernel built with CONFIG_X86_X32_DISABLED (Debian's) syscall.x32=y on
+# its command line.
+x32_reason=
+can_run_x32() {
+	"$T/x32/wxx32" allow > /dev/null 2>&1 && return 0
+	local e rc
+	e=$("$T/x32/wxx32" allow 2>&1 >/dev/null)
+	rc=$?
+	# shellcheck disable=SC2034
+	x32_reason="this kernel does not run x32 programs (${e:-exit status $rc}; no CONFIG_X86_X32_ABI, or built with x32 disabled and booted without syscall.x32=y); the x32 cases run under qemu in make check-cross"
 	return 1
 }
 
 # wait_bounded PID SECONDS: wait for a background job, killing it (and
 # failing with 124) if it is not done in time.
 wait_bounded() {
-	local pid=$1 secs=$2 i
-	for i in $(seq $((secs * 20))); do
+	local pid=$1 secs=$2
+	for _ in $(seq $((secs * 20))); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done

@@ -9,8 +9,9 @@
 #                                 NO_UNWIND=1)
 #   build-cross/ARCH/init         testsuite/cross/init.c
 #   build-cross/ARCH/t/...        testsuite/cross/tracees/*.c; x86_64
-#                                 also t/i386/ (make tracees) and
-#                                 t/lib/libexecstack.so (mapfile32's)
+#                                 also t/i386/ and t/x32/ (make
+#                                 tracees) and t/lib/libexecstack.so
+#                                 (mapfile32's)
 #
 #   build.sh ARCH...     ARCH: aarch64 arm ppc64le riscv64 s390x x86_64
 #                        loongarch64; the name of arch/ptrace-ARCH.c (uname -m, but
@@ -273,6 +274,14 @@ build_one() {
 		done
 		[ -x "$out/t/i386/wx32" ] ||
 			die "x86_64: build/tracees/i386/wx32 is missing (make tracees)"
+		# The x32 tracees too; they run because run-qemu.sh boots
+		# the kernel with syscall.x32=y.
+		mkdir -p "$out/t/x32"
+		for t in build/tracees/x32/*; do
+			[ -f "$t" ] && [ -x "$t" ] && cp "$t" "$out/t/x32/"
+		done
+		[ -x "$out/t/x32/wxx32" ] ||
+			die "x86_64: build/tracees/x32/wxx32 is missing (make tracees)"
 		# mapfile32's library: PT_GNU_STACK RWX, as mk/testlibs.mk
 		# builds libexecstack.so for testsuite/cases/files.sh.
 		mkdir -p "$out/t/lib"

@@ -15,6 +15,9 @@
  *   /t/xwx-arm           aarch64: the arm (EABI) personality
  *   /t/i386/...          x86_64: the i386 personality (make tracees):
  *                        wx32, mapfile32, memgrow32, race32, filemap32
+ *   /t/x32/...           x86_64: the x32 personality (make tracees):
+ *                        wxx32, mixx32 (run-qemu.sh boots with
+ *                        syscall.x32=y)
  *   /t/lib/libexecstack.so  x86_64: a PT_GNU_STACK RWX library for
  *                        mapfile32 (mk/testlibs.mk's, built by build.sh)
  *
@@ -424,7 +427,6 @@ static int runs(const char *path, char *why, size_t len)
 	return 1;
 }
 
-#if defined(__x86_64__)
 /* Whether TEXT has a line matching the basic regular expression RE. */
 static int has_match(const char *text, const char *re)
 {
@@ -435,6 +437,79 @@ static int has_match(const char *text, const char *re)
 	int m = regexec(&rx, text, 0, NULL, 0) == 0;
 	regfree(&rx);
 	return m;
+}
+
+/*
+ * NAME/summary: memtrace -c runs TRACEE allow (W^X allowed, as the
+ * allow case of wx_cases runs it), and its summary counts
+ * the exec in the personality the program runs in: a row "execve PERS
+ * 1 1 ..." (x32 and x86_64 share a ptrace arch; only the program's
+ * ELF header tells them apart).
+ */
+static void summary_exec_case(const char *name, const char *tracee,
+			      const char *pers)
+{
+	char *argv[] = { MT, "-c", "-m", "trace/allow_unsafe_exec_memory:1",
+			 (char *)tracee, "allow", NULL };
+	char *envp[] = { NULL };
+	char full[160], re[160], why[800];
+	const char *err = NULL;
+
+	snprintf(full, sizeof(full), "%s/summary", name);
+	int st = run(argv, envp, "/tmp/out", "/tmp/err", &err);
+	if (st == -1) {
+		fail(full, err);
+		return;
+	}
+	char *text = slurp("/tmp/err");
+	snprintf(re, sizeof(re), "^execve  *%s  *1  *1  *0  *0 ", pers);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		snprintf(why, sizeof(why), "memtrace -c %s allow: %s: %s",
+			 tracee, status_text(st), oneline(text, 400));
+		fail(full, why);
+	} else if (!has_match(text, re)) {
+		snprintf(why, sizeof(why), "no summary row /%s/: %s", re,
+			 oneline(text, 600));
+		fail(full, why);
+	} else {
+		pass(full);
+	}
+}
+
+#if defined(__x86_64__)
+/*
+ * x32/mixx32/backtrace: mixx32 deny under memtrace -k (one mode). Its
+ * x86_64 call (no x32 bit) comes from an x32 program, whose ELF32
+ * modules libunwind built for x86_64 cannot read: the record must get
+ * the IP-only frame and the note naming x32, as its x32 call's does.
+ */
+static void mixx32_backtrace_case(void)
+{
+	static const char *const margs[] = { "-k", NULL };
+	const char *d[] = { "/t/x32/mixx32", "deny", NULL };
+	const char *full = "x32/mixx32/backtrace [seccomp,info]";
+	static const char note[] = "    -- x32 process: the IP and its "
+		"module only; full unwinding needs a native x32 build of "
+		"memtrace";
+	char why[800];
+
+	char *log = mode_clean_log(full, "seccomp,info", d, margs);
+	if (!log)
+		return;
+	char *rec = strstr(log, " x86_64 mmap(");
+	char *frame = rec ? strchr(rec, '\n') : NULL;
+	char *end = frame ? strchr(frame + 1, '\n') : NULL;
+	if (!end || strncmp(frame + 1, "    #0  /t/x32/mixx32(+0x", 25) ||
+	    strncmp(end + 1, note, sizeof(note) - 1) ||
+	    (end[sizeof(note)] != '\n' && end[sizeof(note)] != '\0')) {
+		snprintf(why, sizeof(why), "want the x86_64 mmap record, "
+			 "its IP-only frame and \"%s\"; log: %s", note + 7,
+			 oneline(log, 600));
+		fail(full, why);
+		dump_case();
+		return;
+	}
+	pass(full);
 }
 
 /*
@@ -734,16 +809,40 @@ static void filemap32_cases(void)
 }
 
 /*
- * Whether IP (OFF in the file) lies in an executable PT_LOAD of the
- * i386 program PATH, right after an int $0x80 (cd 80): the syscall
- * site the denial stopped at. Else 0 with WHY set.
+ * A 32-bit tracee of a personality that is not memtrace's own, for -k:
+ * the ELF machine of its program and the system call instruction its
+ * calls stop after.
  */
-static int at_int80(const char *path, unsigned long long ip,
-		    unsigned long long off, char *why, size_t len)
+struct ip_only_tracee {
+	const char *label;	/* the case's name: "i386/wx32/backtrace" */
+	const char *path;	/* "/t/i386/wx32" */
+	const char *pers;	/* memtrace's name of the personality */
+	int machine;		/* e_machine of its ELFCLASS32 program */
+	unsigned char insn[2];	/* the call instruction */
+	const char *insn_name;
+};
+
+static const struct ip_only_tracee wx32_ip_only = {
+	"i386/wx32/backtrace", "/t/i386/wx32", "i386", EM_386,
+	{ 0xcd, 0x80 }, "int $0x80",
+};
+static const struct ip_only_tracee wxx32_ip_only = {
+	"x32/wxx32/backtrace", "/t/x32/wxx32", "x32", EM_X86_64,
+	{ 0x0f, 0x05 }, "syscall",
+};
+
+/*
+ * Whether IP (OFF in the file) lies in an executable PT_LOAD of T's
+ * 32-bit program, right after its call instruction (int $0x80: cd 80;
+ * syscall: 0f 05): the site the denial stopped at. Else 0 with WHY set.
+ */
+static int at_call_insn(const struct ip_only_tracee *t, unsigned long long ip,
+			unsigned long long off, char *why, size_t len)
 {
 	struct stat sb;
 	unsigned char *f = NULL;
 	size_t n = 0;
+	const char *path = t->path;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ok = 0;
 
 	if (fd < 0 || fstat(fd, &sb) || !(f = malloc(sb.st_size + 1))) {
@@ -755,9 +854,11 @@ static int at_int80(const char *path, unsigned long long ip,
 		n += r;
 	Elf32_Ehdr *eh = (Elf32_Ehdr *)f;
 	if (n < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS32 || eh->e_machine != EM_386 ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS32 ||
+	    eh->e_machine != t->machine ||
 	    eh->e_phoff + (size_t)eh->e_phnum * sizeof(Elf32_Phdr) > n) {
-		snprintf(why, len, "%s is not an i386 ELF program", path);
+		snprintf(why, len, "%s is not an %s ELF program", path,
+			 t->pers);
 		goto out;
 	}
 	Elf32_Phdr *ph = (Elf32_Phdr *)(f + eh->e_phoff);
@@ -771,10 +872,12 @@ static int at_int80(const char *path, unsigned long long ip,
 			snprintf(why, len, "ip %#llx is at file offset %#llx "
 				 "of %s, the frame says +%#llx", ip, want,
 				 path, off);
-		} else if (off < 2 || off > n || f[off - 2] != 0xcd ||
-			   f[off - 1] != 0x80) {
+		} else if (off < 2 || off > n || f[off - 2] != t->insn[0] ||
+			   f[off - 1] != t->insn[1]) {
 			snprintf(why, len, "ip %#llx (+%#llx) does not follow "
-				 "an int $0x80", ip, off);
+				 "a%s %s", ip, off,
+				 t->insn_name[0] == 'i' ? "n" : "",
+				 t->insn_name);
 		} else {
 			ok = 1;
 		}
@@ -790,17 +893,20 @@ out:
 }
 
 /*
- * -k for an i386 tracee: wx32 deny under memtrace -k. Its records must
- * be the same as without -k (what the tracee printed), and each must be
- * followed by the one frame tracer/stack.c gives a personality that is
- * not the build's own: "#0  /t/i386/wx32(+0xOFF) [0xIP]", IP right
- * after the int $0x80, then the note naming the native build (with
- * libunwind) or the one saying memtrace was built without it.
+ * -k for a tracee of another personality than memtrace's own (i386:
+ * wx32, x32: wxx32), deny, under memtrace -k. Its records must be the
+ * same as without -k (what the tracee printed), and each must be
+ * followed by the one frame tracer/stack.c gives such a personality
+ * (its capture_ip_only): "#0  /t/i386/wx32(+0xOFF) [0xIP]", IP a 32-bit
+ * address right after the call instruction, then the note naming the
+ * native build ("i386 process: ...; full unwinding needs a native i386
+ * build of memtrace", with libunwind) or the one saying memtrace was
+ * built without it.
  */
-static void backtrace32_cases(void)
+static void backtrace_ip_only_cases(const struct ip_only_tracee *ipt)
 {
 	static const char *const margs[] = { "-k", NULL };
-	const char *t = "/t/i386/wx32";
+	const char *t = ipt->path;
 	const char *d[] = { t, "deny", NULL };
 	char note[200], full[160], why[1600], recs[8192];
 	char frame[64];
@@ -813,14 +919,18 @@ static void backtrace32_cases(void)
 	}
 	int unwind = has_line(slurp("/tmp/version"),
 			      "backtraces: yes (libunwind-ptrace)");
-	snprintf(note, sizeof(note), "    -- %s", unwind ?
-		 "i386 process: the IP and its module only; full unwinding "
-		 "needs a native i386 build of memtrace" :
-		 "the IP and its module only: memtrace was built without "
-		 "libunwind");
+	/* tracer/stack.c's stack_capture: the note for a personality that
+	 * is not the build's own, or for a build without libunwind. */
+	if (unwind)
+		snprintf(note, sizeof(note), "    -- %s process: the IP and "
+			 "its module only; full unwinding needs a native %s "
+			 "build of memtrace", ipt->pers, ipt->pers);
+	else
+		snprintf(note, sizeof(note), "    -- the IP and its module "
+			 "only: memtrace was built without libunwind");
 	snprintf(frame, sizeof(frame), "    #0  %s(+0x", t);
 	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
-		snprintf(full, sizeof(full), "i386/wx32/backtrace [%s]%s",
+		snprintf(full, sizeof(full), "%s [%s]%s", ipt->label,
 			 modes[m], unwind ? "" : " (no libunwind)");
 		char *log = mode_clean_log(full, modes[m], d, margs);
 		if (!log)
@@ -881,7 +991,7 @@ static void backtrace32_cases(void)
 				bad = why;
 			} else {
 				char w[400];
-				if (!at_int80(t, ip, off, w, sizeof(w))) {
+				if (!at_call_insn(ipt, ip, off, w, sizeof(w))) {
 					snprintf(why, sizeof(why), "record %d: "
 						 "%s", nrec, w);
 					bad = why;
@@ -906,6 +1016,36 @@ static void backtrace32_cases(void)
 			 full, nrec);
 		pass(why);
 	}
+}
+
+/*
+ * Whether this kernel runs x32 programs. Debian's amd64 kernel has
+ * CONFIG_X86_X32_ABI with CONFIG_X86_X32_DISABLED: x32 system calls
+ * only with syscall.x32=y (run-qemu.sh passes it), whose state
+ * /sys/module/syscall/parameters/x32 shows. A kernel without x32, and
+ * Debian's 6.1 with it off, does not exec the program (ENOEXEC, as
+ * runs() finds); were it exec'd with x32 off, each of its calls would
+ * fail, so "N" there is a SKIP too. Otherwise the cases run, and a
+ * tracee that fails is their FAIL.
+ */
+static int runs_x32(const char *path, char *why, size_t len)
+{
+	char *param = slurp("/sys/module/syscall/parameters/x32");
+	const char *state = param[0] == 'N' ?
+		"syscall.x32 is N: x32 is off, boot with syscall.x32=y" :
+		param[0] == 'Y' ? "syscall.x32 is Y" :
+		"no syscall.x32 parameter: a kernel without CONFIG_X86_X32_ABI?";
+
+	if (!runs(path, why, len)) {
+		snprintf(why + strlen(why), len - strlen(why), "; %s", state);
+		return 0;
+	}
+	if (param[0] == 'N') {
+		snprintf(why, len, "x32 system calls are off in this kernel "
+			 "(%s)", state);
+		return 0;
+	}
+	return 1;
 }
 #endif
 
@@ -1264,6 +1404,7 @@ int main(void)
 	}
 
 	wx_cases("wx", "/t/xwx");
+	summary_exec_case("wx", "/t/xwx", ARCH);
 #if defined(__s390x__)
 	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
 		static const char *const allow[] = {
@@ -1282,20 +1423,46 @@ int main(void)
 		skip("arm/wx [all modes]", why);
 #endif
 #if defined(__x86_64__)
-	if (runs("/t/i386/wx32", why, sizeof(why))) {
+	int i386_runs = runs("/t/i386/wx32", why, sizeof(why));
+	if (i386_runs) {
 		wx_cases("i386/wx32", "/t/i386/wx32");
+		summary_exec_case("i386/wx32", "/t/i386/wx32", "i386");
 		mapfile32_cases();
 		memgrow32_cases();
 		race32_cases();
 		filemap32_cases();
-		backtrace32_cases();
+		backtrace_ip_only_cases(&wx32_ip_only);
 	} else {
 		skip("i386/wx32 [all modes]", why);
+		skip("i386/wx32/summary", why);
 		skip("i386/mapfile32 [all modes]", why);
 		skip("i386/memgrow32 [all modes]", why);
 		skip("i386/race32 [all modes]", why);
 		skip("i386/filemap32 [all modes]", why);
 		skip("i386/wx32/backtrace [all modes]", why);
+	}
+	if (runs_x32("/t/x32/wxx32", why, sizeof(why))) {
+		wx_cases("x32/wxx32", "/t/x32/wxx32");
+		summary_exec_case("x32/wxx32", "/t/x32/wxx32", "x32");
+		/* An x32 process's x86_64 and i386 (int $0x80) calls. */
+		const char *no_mix = !i386_runs ? "its int $0x80 call needs "
+			"IA32 emulation, and this kernel does not run i386 "
+			"programs" : access("/t/x32/mixx32", X_OK) ?
+			"/t/x32/mixx32 is not in the initramfs" : NULL;
+		if (no_mix) {
+			skip("x32/mixx32 [all modes]", no_mix);
+			skip("x32/mixx32/backtrace", no_mix);
+		} else {
+			wx_cases("x32/mixx32", "/t/x32/mixx32");
+			mixx32_backtrace_case();
+		}
+		backtrace_ip_only_cases(&wxx32_ip_only);
+	} else {
+		skip("x32/wxx32 [all modes]", why);
+		skip("x32/wxx32/summary", why);
+		skip("x32/mixx32 [all modes]", why);
+		skip("x32/mixx32/backtrace", why);
+		skip("x32/wxx32/backtrace [all modes]", why);
 	}
 #endif
 	backtrace_cases();

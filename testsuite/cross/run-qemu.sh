@@ -54,13 +54,17 @@ debarch() {
 # The case groups each guest runs, for SKIP lines when it cannot boot.
 groups() {
 	echo "wx [all modes]"
+	echo "wx/summary"
 	case $1 in
 	s390x) echo "old_mmap [all modes]" ;;
 	aarch64) echo "arm/wx [all modes]" ;;
-	x86_64) printf '%s\n' "i386/wx32 [all modes]" \
+	x86_64) printf '%s\n' "i386/wx32 [all modes]" "i386/wx32/summary" \
 		"i386/mapfile32 [all modes]" "i386/memgrow32 [all modes]" \
 		"i386/race32 [all modes]" "i386/filemap32 [all modes]" \
-		"i386/wx32/backtrace [all modes]" ;;
+		"i386/wx32/backtrace [all modes]" \
+		"x32/wxx32 [all modes]" "x32/wxx32/summary" \
+		"x32/mixx32 [all modes]" "x32/mixx32/backtrace" \
+		"x32/wxx32/backtrace [all modes]" ;;
 	esac
 	echo "backtrace [all modes]"
 	echo "backtrace/libc [all modes]"
@@ -189,7 +193,10 @@ boot() {	# ARCH KERNEL
 	s390x) cmd=(qemu-system-s390x -M s390-ccw-virtio -cpu max) ; con=ttysclp0 ;;
 	aarch64) cmd=(qemu-system-aarch64 -M virt -cpu max) ; con=ttyAMA0 ;;
 	riscv64) cmd=(qemu-system-riscv64 -M virt) ; con=ttyS0 ;;
-	x86_64) cmd=(qemu-system-x86_64 -cpu max) ; con=ttyS0 ;;
+	x86_64) cmd=(qemu-system-x86_64 -cpu max) ; con=ttyS0
+		# Debian's amd64 kernel has x32 (CONFIG_X86_X32_ABI) but
+		# off by default (CONFIG_X86_X32_DISABLED): the x32 cases.
+		extra=syscall.x32=y ;;
 	arm) cmd=(qemu-system-arm -M virt -cpu max) ; con=ttyAMA0 ;;
 	ppc64le) cmd=(qemu-system-ppc64 -M pseries -cpu power9 -machine "$ppc_caps")
 		 con=hvc0 ;;

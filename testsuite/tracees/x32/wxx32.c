@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * W^X for the x32 personality (x86_64's AUDIT_ARCH, numbers with
+ * __X32_SYSCALL_BIT): mmap, mprotect and pkey_mprotect, as wx32 does
+ * for i386. memtrace names the personality "x32" in its records.
+ *
+ *   wxx32 deny    default policy: RWX and RX anonymous mmap, mprotect
+ *                 RW->RX and RWX, pkey_mprotect RWX are refused with
+ *                 -EACCES; prints the records memtrace must write
+ *   wxx32 allow   trace/allow_unsafe_exec_memory:1: all succeed
+ *
+ * An RW mmap and an R->RX mprotect are allowed in both modes. Exits 1
+ * on a wrong result.
+ */
+#include "sysx32.h"
+
+#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
+
+static long long mmap6(unsigned long len, int prot)
+{
+	return sys6(NR_mmap, 0, len, prot, ANON, -1, 0);
+}
+
+static void map_rwx(void)
+{
+	long long r = mmap6(4096, PROT_READ | PROT_WRITE | PROT_EXEC);
+	struct line a = { .n = 0 };
+	l_str(&a, "NULL, 4096, PROT_READ|PROT_WRITE|PROT_EXEC, "
+	      "MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)");
+	expect_record("mmap(", &a, "writable and executable mapping");
+	expect64("mmap rwx anon", r, deny_mode, 1);
+}
+
+static void map_rx(void)
+{
+	long long r = mmap6(8192, PROT_READ | PROT_EXEC);
+	struct line a = { .n = 0 };
+	l_str(&a, "NULL, 8192, PROT_READ|PROT_EXEC, "
+	      "MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)");
+	expect_record("mmap(", &a, "executable anonymous mapping");
+	expect64("mmap rx anon", r, deny_mode, 1);
+}
+
+static void protect(void)
+{
+	long long a = mmap6(4096, PROT_READ | PROT_WRITE);
+	expect64("mmap rw anon", a, 0, 1);
+	if ((unsigned long long)a > 0xffffffffULL)
+		return;
+
+	long long r = sys3(NR_mprotect, a, 4096, PROT_READ | PROT_EXEC);
+	struct line l = { .n = 0 };
+	l_hex(&l, (unsigned long)a);
+	l_str(&l, ", 4096, PROT_READ|PROT_EXEC)");
+	expect_record("mprotect(", &l, "making writable memory executable");
+	expect64("mprotect rw->rx", r, deny_mode, 0);
+
+	r = sys3(NR_mprotect, a, 4096, PROT_READ | PROT_WRITE | PROT_EXEC);
+	struct line w = { .n = 0 };
+	l_hex(&w, (unsigned long)a);
+	l_str(&w, ", 4096, PROT_READ|PROT_WRITE|PROT_EXEC)");
+	expect_record("mprotect(", &w, "writable and executable protection");
+	expect64("mprotect rwx", r, deny_mode, 0);
+
+	r = sys4(NR_pkey_mprotect, a, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+		 -1);
+	struct line k = { .n = 0 };
+	l_hex(&k, (unsigned long)a);
+	l_str(&k, ", 4096, PROT_READ|PROT_WRITE|PROT_EXEC, ");
+	l_dec(&k, -1);
+	l_str(&k, ")");
+	expect_record("pkey_mprotect(", &k,
+		      "writable and executable protection");
+	expect64("pkey_mprotect rwx", r, deny_mode, 0);
+
+	/* Memory that was never writable may become executable. */
+	long long b = mmap6(4096, PROT_READ);
+	expect64("mmap r anon", b, 0, 1);
+	expect64("mprotect r->rx", sys3(NR_mprotect, b, 4096,
+					PROT_READ | PROT_EXEC), 0, 0);
+}
+
+int tracee_main(void)
+{
+	map_rwx();
+	map_rx();
+	protect();
+	return failed;
+}

@@ -181,6 +181,20 @@ void filter_need_bits(struct filter_need *n, int arg, uint64_t mask);
 void filter_need_cmp(struct filter_need *n, int arg, enum cond_op op,
 		     uint64_t value);
 
+/* The host's page size, and v rounded up to it (saturating). */
+uint64_t page_size(void);
+uint64_t page_align(uint64_t v);
+
+/*
+ * The size a call asks for, page-rounded, as the mem check counts it
+ * (brk: growth over f->cur_brk, which needs FACT_BRK). false, with 0,
+ * when that is not known (checks/mem.c).
+ */
+bool mem_request(const struct mcall *c, const struct facts *f,
+		 uint64_t *req);
+/* The same, 0 when not known: what -c and --learn add up. */
+uint64_t call_request(const struct mcall *c, const struct facts *f);
+
 /* Set a deny verdict for category cat (taking its default action). */
 void verdict_set(struct verdict *v, const struct policy *p,
 		 enum category cat, const char *check, int err,

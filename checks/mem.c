@@ -26,7 +26,7 @@
 #define MREMAP_DONTUNMAP 4
 #endif
 
-static uint64_t page_size(void)
+uint64_t page_size(void)
 {
 	static uint64_t ps;
 
@@ -38,7 +38,7 @@ static uint64_t page_size(void)
 }
 
 /* Round up to a page; a length that cannot be rounded saturates. */
-static uint64_t page_align(uint64_t v)
+uint64_t page_align(uint64_t v)
 {
 	uint64_t ps = page_size();
 
@@ -78,12 +78,9 @@ static bool size_known(const struct mcall *c)
 	return c->sys != MSYS_BRK || c->brk == 0;
 }
 
-/*
- * The size the call asks for. brk needs the current break; returns
- * false when it is not known (not gathered or failed).
- */
-static bool requested(const struct mcall *c, const struct facts *f,
-		      uint64_t *req)
+/* brk needs the current break: not known when not gathered or failed. */
+bool mem_request(const struct mcall *c, const struct facts *f,
+		 uint64_t *req)
 {
 	uint64_t want;
 
@@ -119,6 +116,14 @@ static bool requested(const struct mcall *c, const struct facts *f,
 	}
 }
 
+uint64_t call_request(const struct mcall *c, const struct facts *f)
+{
+	uint64_t req;
+
+	mem_request(c, f, &req);
+	return req;
+}
+
 static bool have(const struct facts *f, unsigned bit)
 {
 	return (f->have & bit) && !(f->failed & bit);
@@ -134,7 +139,7 @@ static unsigned mem_needs(const struct mcall *c, const struct policy *p,
 	if (!size_known(c) && !(f->have & FACT_BRK) &&
 	    !(f->failed & FACT_BRK))
 		return FACT_BRK;
-	if (!requested(c, f, &req) || req == 0)
+	if (!mem_request(c, f, &req) || req == 0)
 		return 0;		/* failed break: refused, no more reads */
 	if (!(f->have & FACT_VMSIZE) && !(f->failed & FACT_VMSIZE))
 		return FACT_VMSIZE;
@@ -209,7 +214,7 @@ static void mem_run(const struct mcall *c, const struct facts *f,
 
 	if (!mem_call(c->sys))
 		return;
-	if (!requested(c, f, &req)) {
+	if (!mem_request(c, f, &req)) {
 		deny_unread(p, v, "the current break", key, limit);
 		return;
 	}

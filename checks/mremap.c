@@ -16,7 +16,7 @@
 #define DONTUNMAP 4u
 #define PAGE 4096u	/* the smallest page of every host memtrace runs on */
 
-static uint64_t page_align(uint64_t v)
+static uint64_t align_4k(uint64_t v)
 {
 	return (v + PAGE - 1) & ~(uint64_t)(PAGE - 1);
 }
@@ -46,12 +46,12 @@ static const char *mremap_problem(const struct mcall *c)
 		return "unknown flags";
 	if (c->addr & (PAGE - 1))
 		return "old address is not page-aligned";
-	if (page_align(c->new_len) == 0)
+	if (align_4k(c->new_len) == 0)
 		return "new size is zero";
 	if ((fl & (FIXED | DONTUNMAP)) && !(fl & MAYMOVE))
 		return "MREMAP_FIXED or MREMAP_DONTUNMAP without MREMAP_MAYMOVE";
 	if ((fl & DONTUNMAP) &&
-	    page_align(c->old_len) != page_align(c->new_len))
+	    align_4k(c->old_len) != align_4k(c->new_len))
 		return "MREMAP_DONTUNMAP with different sizes";
 	if ((fl & (FIXED | DONTUNMAP)) && (c->new_addr & (PAGE - 1)))
 		return "new address is not page-aligned";

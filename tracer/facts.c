@@ -20,15 +20,6 @@
 #include "checks/force.h"
 #include "tracer/tracer.h"
 
-static uint64_t page_size(void)
-{
-	static uint64_t ps;
-
-	if (!ps)
-		ps = (uint64_t)sysconf(_SC_PAGESIZE);
-	return ps;
-}
-
 static uint64_t page_round_up(uint64_t v)
 {
 	return (v + page_size() - 1) & ~(page_size() - 1);

@@ -159,30 +159,13 @@ int learn_setup(struct policy *pol, const char *file, char *const argv[])
 	return 0;
 }
 
-static void comm_of(pid_t pid, char *buf, size_t len)
-{
-	char path[64];
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	n = fd >= 0 ? read(fd, buf, len - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		n = snprintf(buf, len, "?");
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 /* "pid 12 (sh): mmap(...)" */
 static void describe(pid_t tgid, const struct mcall *c, const char *what,
 		     char *buf, size_t len)
 {
 	char comm[64], call[512];
 
-	comm_of(tgid, comm, sizeof(comm));
+	proc_comm(tgid, comm, sizeof(comm));
 	if (what)
 		snprintf(call, sizeof(call), "%s", what);
 	else
@@ -460,7 +443,7 @@ void learn_exec_record(pid_t tid, pid_t tgid, const struct mcall *c,
 		interp_link(tid, v->path, link, sizeof(link));
 	}
 	char comm[64];
-	comm_of(tgid, comm, sizeof(comm));
+	proc_comm(tgid, comm, sizeof(comm));
 	snprintf(who, sizeof(who), "pid %d (%s): execve, the %s %s", tgid,
 		 comm, what, v->path);
 	struct source s = { tid, c, link };

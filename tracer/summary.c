@@ -8,7 +8,8 @@
  *   - per process: peak VmSize and, where PSS was read, peak PSS;
  *   - the wall time traced and the number of ptrace stops.
  *
- * Bytes requested are counted as the mem check counts them, in whole
+ * Bytes requested are counted as the mem check counts them (its
+ * call_request, checks/mem.c), in whole
  * pages: the length for the mmap family, the growth over the current
  * break for brk, new - old for mremap (the new size with
  * MREMAP_DONTUNMAP), 0 for mprotect and for a shrink.
@@ -24,7 +25,6 @@
  * a program the checks refused is counted denied (it was killed).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,10 +33,6 @@
 #include <unistd.h>
 
 #include "tracer/tracer.h"
-
-#ifndef MREMAP_DONTUNMAP
-#define MREMAP_DONTUNMAP 4
-#endif
 
 struct row {
 	enum msys sys;
@@ -85,50 +81,6 @@ static void *grow(void *v, size_t n, size_t size)
 	return nv;
 }
 
-static uint64_t page_size(void)
-{
-	static uint64_t ps;
-
-	if (!ps) {
-		long v = sysconf(_SC_PAGESIZE);
-		ps = v > 0 ? (uint64_t)v : 4096;
-	}
-	return ps;
-}
-
-static uint64_t page_align(uint64_t v)
-{
-	uint64_t ps = page_size();
-
-	if (v > UINT64_MAX - (ps - 1))
-		return UINT64_MAX;
-	return (v + ps - 1) & ~(ps - 1);
-}
-
-uint64_t call_request(const struct mcall *c, const struct facts *f)
-{
-	switch (c->sys) {
-	case MSYS_BRK: {
-		if (!c->brk || !(f->have & FACT_BRK) ||
-		    (f->failed & FACT_BRK))
-			return 0;
-		uint64_t want = page_align(c->brk);
-		return want > f->cur_brk ? want - f->cur_brk : 0;
-	}
-	case MSYS_MMAP:
-	case MSYS_MMAP2:
-	case MSYS_OLD_MMAP:
-		return c->block_unreadable ? 0 : page_align(c->len);
-	case MSYS_MREMAP:
-		if (c->flags & MREMAP_DONTUNMAP)
-			return page_align(c->new_len);
-		uint64_t o = page_align(c->old_len), n = page_align(c->new_len);
-		return n > o ? n - o : 0;
-	default:
-		return 0;
-	}
-}
-
 void summary_start(void)
 {
 	clock_gettime(CLOCK_MONOTONIC, &S.start);
@@ -150,25 +102,6 @@ static struct row *row_get(enum msys sys, const char *pers)
 	return r;
 }
 
-static void read_comm(pid_t pid, char *buf, size_t len)
-{
-	char path[64];
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	n = fd >= 0 ? read(fd, buf, len - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0) {
-		snprintf(buf, len, "?");
-		return;
-	}
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 static struct proc *proc_get(pid_t pid)
 {
 	for (size_t i = 0; i < S.nprocs; i++)
@@ -177,7 +110,7 @@ static struct proc *proc_get(pid_t pid)
 	S.procs = grow(S.procs, S.nprocs, sizeof(*S.procs));
 	struct proc *p = &S.procs[S.nprocs++];
 	p->pid = pid;
-	read_comm(pid, p->comm, sizeof(p->comm));
+	proc_comm(pid, p->comm, sizeof(p->comm));
 	return p;
 }
 
@@ -254,7 +187,7 @@ void summary_exec(pid_t tgid, const char *pers)
 	S.exec_open = true;
 	S.exec_row = (size_t)(r - S.rows);
 	S.exec_act = ACT_ALLOW;
-	read_comm(p->pid, p->comm, sizeof(p->comm));
+	proc_comm(p->pid, p->comm, sizeof(p->comm));
 }
 
 void summary_exec_verdict(const struct verdict *v)

@@ -98,6 +98,8 @@ struct thread *thread_find(pid_t tid);
 struct thread *thread_add(pid_t tid);
 void thread_del(pid_t tid);
 pid_t thread_tgid(struct thread *t);
+/* /proc/PID/comm without its newline, "?" if unreadable. */
+void proc_comm(pid_t pid, char *buf, size_t len);
 void thread_foreach(void (*fn)(struct thread *, void *), void *arg);
 size_t thread_count(void);
 
@@ -230,9 +232,6 @@ void summary_call(pid_t tid, pid_t tgid, const struct mcall *c,
 void summary_exec(pid_t tgid, const char *pers);	/* PTRACE_EVENT_EXEC */
 void summary_exec_verdict(const struct verdict *v);	/* its record */
 void summary_finish(void);	/* print once, to the log */
-/* The size a call asks for, page-rounded, as the mem check counts it
- * (brk: growth over f->cur_brk, needs FACT_BRK). */
-uint64_t call_request(const struct mcall *c, const struct facts *f);
 
 /* learn.c: --learn FILE. */
 /* Turn the policy into the learning run's: every check on, warn.

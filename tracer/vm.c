@@ -12,19 +12,10 @@
 
 #include "tracer/tracer.h"
 
-static size_t page_size(void)
-{
-	static size_t ps;
-
-	if (!ps)
-		ps = (size_t)sysconf(_SC_PAGESIZE);
-	return ps;
-}
-
 static int read_vm(pid_t tid, uint64_t addr, void *buf, size_t len)
 {
 	struct iovec local[4], remote[4];
-	size_t n = 0, done = 0, ps = page_size();
+	size_t n = 0, done = 0, ps = (size_t)page_size();
 
 	while (done < len && n < 4) {
 		uint64_t a = addr + done;

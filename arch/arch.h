@@ -222,6 +222,12 @@ void arch_fill_call(const struct personality *p, enum msys s,
 		    const struct raw_call *rc, const void *block,
 		    struct mcall *out);
 
+/*
+ * Whether the arguments of call s are a block in tracee memory
+ * (old_mmap; s390's mmap2) rather than registers.
+ */
+bool arch_uses_block(const struct personality *p, enum msys s);
+
 /* Size in bytes of the argument block of old_mmap for p. */
 size_t arch_block_size(const struct personality *p);
 

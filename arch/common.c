@@ -189,26 +189,18 @@ void arch_encode_skip(const struct personality *p,
 		arch_encode_return(p, l, regs, retval);
 }
 
-static const char *const msys_scmp_name[MSYS__N] = {
-	[MSYS_BRK] = "brk",
-	[MSYS_MMAP] = "mmap",
-	[MSYS_MMAP2] = "mmap2",
-	[MSYS_MREMAP] = "mremap",
-	[MSYS_MPROTECT] = "mprotect",
-	[MSYS_PKEY_MPROTECT] = "pkey_mprotect",
-	[MSYS_SECCOMP] = "seccomp",
-	[MSYS_PRCTL] = "prctl",
-	[MSYS_PERSONALITY] = "personality",
-	[MSYS_CLONE] = "clone",
-	[MSYS_CLONE3] = "clone3",
-	[MSYS_SHMAT] = "shmat",
-};
-
+/* Every call goes by its own name (msys_name) but these. */
 const char *arch_scmp_name(enum msys s)
 {
-	if (s == MSYS_OLD_MMAP)
+	switch (s) {
+	case MSYS_OLD_MMAP:
 		return "mmap";
-	return s < MSYS__N ? msys_scmp_name[s] : NULL;
+	case MSYS_NONE:
+	case MSYS_EXEC:		/* not a call memtrace stops on */
+		return NULL;
+	default:
+		return s < MSYS__N ? msys_name(s) : NULL;
+	}
 }
 
 int arch_resolve_numbers(const struct personality *p,
@@ -217,10 +209,12 @@ int arch_resolve_numbers(const struct personality *p,
 	for (int s = 0; s < MSYS__N; s++)
 		out->nr[s] = -1;
 	for (int s = 0; s < MSYS__N; s++) {
-		if (!msys_scmp_name[s])
+		const char *name = arch_scmp_name((enum msys)s);
+
+		/* "mmap" is resolved once, as MSYS_MMAP. */
+		if (!name || s == MSYS_OLD_MMAP)
 			continue;
-		int nr = seccomp_syscall_resolve_name_arch(p->scmp_arch,
-							   msys_scmp_name[s]);
+		int nr = seccomp_syscall_resolve_name_arch(p->scmp_arch, name);
 		if (nr < 0)
 			continue;	/* not on this personality */
 		enum msys as = (enum msys)s;
@@ -243,15 +237,26 @@ enum msys arch_classify(const struct personality *p,
 	return MSYS_NONE;
 }
 
+bool arch_uses_block(const struct personality *p, enum msys s)
+{
+	return s == MSYS_OLD_MMAP || (s == MSYS_MMAP2 && p->mmap2_block);
+}
+
+/* The size of one word of the block. */
+static unsigned block_word_size(const struct personality *p)
+{
+	return p->old_mmap_word ? p->old_mmap_word : p->word;
+}
+
 size_t arch_block_size(const struct personality *p)
 {
-	return 6 * (p->old_mmap_word ? p->old_mmap_word : p->word);
+	return 6 * block_word_size(p);
 }
 
 static uint64_t block_word(const struct personality *p, const void *block,
 			   int i)
 {
-	unsigned w = p->old_mmap_word ? p->old_mmap_word : p->word;
+	unsigned w = block_word_size(p);
 	const unsigned char *b = (const unsigned char *)block + i * w;
 
 	/* The block is tracee memory: the personality's byte order. */
@@ -281,9 +286,7 @@ void arch_fill_call(const struct personality *p, enum msys s,
 	c->fd = -1;
 	c->clone_flags_arg = p->clone_flags_arg;
 
-	bool uses_block = s == MSYS_OLD_MMAP ||
-			  (s == MSYS_MMAP2 && p->mmap2_block);
-	if (uses_block) {
+	if (arch_uses_block(p, s)) {
 		uint64_t a[6];
 		c->block_addr = rc->args[0];
 		if (!block) {

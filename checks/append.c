@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 
-#include "checks/checks.h"
+#include "checks/filecheck.h"
 
 static bool append_enabled(const struct policy *p)
 {
@@ -19,19 +19,13 @@ static bool append_enabled(const struct policy *p)
 
 static bool shared_file_mapping(const struct mcall *c)
 {
-	uint64_t type = c->flags & MAP_TYPE;
-
-	return msys_is_mmap(c->sys) && !c->block_unreadable &&
-	       !(c->flags & MAP_ANONYMOUS) &&
-	       (type == MAP_SHARED || type == MAP_SHARED_VALIDATE);
+	return file_mmap(c) && map_shared(c->flags);
 }
 
 static void append_filter(enum msys s, const struct policy *p,
 			  struct filter_need *n)
 {
-	if (s == MSYS_OLD_MMAP)
-		filter_need_always(n);
-	else if (msys_is_mmap(s))
+	if (msys_is_mmap(s))
 		filter_need_bits(n, 3, MAP_SHARED);	/* and _VALIDATE */
 }
 
@@ -62,8 +56,7 @@ static void append_run(const struct mcall *c, const struct facts *f,
 	verdict_set(v, p, CAT_APPEND, "append", EPERM, tip,
 		    "shared mapping of an append-only file (rule append+%s)",
 		    rule);
-	snprintf(v->path, sizeof(v->path), "%s", f->path);
-	v->has_path = true;
+	file_path(f, v);
 }
 
 const struct check check_append = {

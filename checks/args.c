@@ -6,7 +6,6 @@
  * readable (with other contents) after the check.
  */
 #include <errno.h>
-#include <stdio.h>
 
 #include "checks/checks.h"
 
@@ -20,14 +19,10 @@ static void args_run(const struct mcall *c, const struct facts *f,
 {
 	if (!c->block_unreadable)
 		return;
-	v->act = ACT_FILTER;
-	v->err = EFAULT;
-	v->cat = CAT_WX;
-	v->check = "args";
-	snprintf(v->msg, sizeof(v->msg),
-		 "argument block at %#llx is unreadable",
-		 (unsigned long long)c->block_addr);
-	v->tip[0] = '\0';
+	verdict_set(v, p, CAT_WX, "args", EFAULT, NULL,
+		    "argument block at %#llx is unreadable",
+		    (unsigned long long)c->block_addr);
+	v->act = ACT_FILTER;	/* as the kernel would fail it: no record */
 }
 
 const struct check check_args = {

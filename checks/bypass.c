@@ -23,7 +23,6 @@
  *    its memory calls fail with ENOSYS: nothing escapes.
  */
 #include <errno.h>
-#include <stdio.h>
 
 #include "checks/checks.h"
 
@@ -51,6 +50,10 @@ static void bypass_filter(enum msys s, const struct policy *p,
 		filter_need_bits(n, 0, READ_IMPLIES_EXEC);
 }
 
+/* Both ways of installing a filter refuse it for the same reason. */
+#define FORGE "a seccomp filter could forge memtrace's trace data on a " \
+	"kernel without PTRACE_GET_SYSCALL_INFO"
+
 static void refuse(struct verdict *v, const struct policy *p, int err,
 		   const char *msg)
 {
@@ -70,16 +73,12 @@ static void bypass_run(const struct mcall *c, const struct facts *f,
 			       "user-notification listener could let memory "
 			       "calls run unseen");
 		else if (c->trace_data_untrusted)
-			refuse(v, p, EPERM, "a seccomp filter could forge "
-			       "memtrace's trace data on a kernel without "
-			       "PTRACE_GET_SYSCALL_INFO");
+			refuse(v, p, EPERM, FORGE);
 		break;
 	case MSYS_PRCTL:
 		if (c->raw[0] == PR_SET_SECCOMP_ && c->raw[1] == MODE_FILTER &&
 		    c->trace_data_untrusted)
-			refuse(v, p, EPERM, "a seccomp filter could forge "
-			       "memtrace's trace data on a kernel without "
-			       "PTRACE_GET_SYSCALL_INFO");
+			refuse(v, p, EPERM, FORGE);
 		break;
 	case MSYS_PERSONALITY:
 		if (!p->allow_unsafe_exec_memory &&
@@ -99,16 +98,13 @@ static void bypass_run(const struct mcall *c, const struct facts *f,
 			       "child that nobody traces");
 		break;
 	case MSYS_CLONE3:
-		if (c->ptrace_only) {
-			/* Routine: glibc falls back to clone. No record. */
-			v->act = ACT_FILTER;
-			v->err = ENOSYS;
-			v->cat = CAT_BYPASS;
-			v->check = "bypass";
-			snprintf(v->msg, sizeof(v->msg), "clone3 takes its "
-				 "flags from memory; refused so that clone "
-				 "is used");
-		}
+		if (!c->ptrace_only)
+			break;
+		verdict_set(v, p, CAT_BYPASS, "bypass", ENOSYS, NULL,
+			    "clone3 takes its flags from memory; refused so "
+			    "that clone is used");
+		/* Routine: glibc falls back to clone. No record. */
+		v->act = ACT_FILTER;
 		break;
 	default:
 		break;

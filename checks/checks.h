@@ -12,7 +12,10 @@ struct check {
 	const char *name;
 	/* Whether the policy switches the check on at all. */
 	bool (*enabled)(const struct policy *p);
-	/* When a call of kind s may be denied (drives the filter). */
+	/* When a call of kind s may be denied (drives the filter), as
+	 * conditions on its register arguments; for old_mmap, whose
+	 * arguments are in memory, check_filter_needs makes any condition
+	 * a stop always. */
 	void (*filter)(enum msys s, const struct policy *p,
 		       struct filter_need *n);
 	/* Facts the check needs for c, given what f holds already. */
@@ -23,6 +26,10 @@ struct check {
 		    const struct policy *p, struct verdict *v);
 };
 
+/* mprotect and pkey_mprotect. */
+bool msys_is_mprotect(enum msys s);
+/* MAP_SHARED or MAP_SHARED_VALIDATE among mmap flags. */
+bool map_shared(uint64_t flags);
 
 extern const struct check check_args;
 extern const struct check check_bypass;

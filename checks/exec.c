@@ -18,12 +18,6 @@ static bool exec_enabled(const struct policy *p)
 	return p->sandbox_exec;
 }
 
-static unsigned exec_needs(const struct mcall *c, const struct policy *p,
-			   const struct facts *f)
-{
-	return file_needs(c);
-}
-
 /* allow/exec+PATH, escaped; sandbox/exec:off where no rule can name
  * the file (a deleted file, a memfd). */
 static void exec_tip(const struct facts *f, char *tip, size_t len)
@@ -66,6 +60,6 @@ const struct check check_exec = {
 	.name = "exec",
 	.enabled = exec_enabled,
 	.filter = file_filter,
-	.needs = exec_needs,
+	.needs = file_needs,
 	.run = exec_run,
 };

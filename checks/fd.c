@@ -6,28 +6,27 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <sys/mman.h>
 
-#include "checks/checks.h"
+#include "checks/filecheck.h"
+
+#define TIP "default/fd:allow"
 
 static bool fd_enabled(const struct policy *p)
 {
 	return true;
 }
 
+/* Unlike file_exec_call, any fd: one that is not open is refused here. */
 static bool exec_file_mapping(const struct mcall *c)
 {
-	return msys_is_mmap(c->sys) && !c->block_unreadable &&
-	       (c->prot & PROT_EXEC) && !(c->flags & MAP_ANONYMOUS);
+	return file_mmap(c) && (c->prot & PROT_EXEC);
 }
 
 static void fd_filter(enum msys s, const struct policy *p,
 		      struct filter_need *n)
 {
-	if (s == MSYS_OLD_MMAP)
-		filter_need_always(n);
-	else if (msys_is_mmap(s))
+	if (msys_is_mmap(s))
 		filter_need_bits(n, 2, PROT_EXEC);
 }
 
@@ -43,21 +42,20 @@ static void fd_run(const struct mcall *c, const struct facts *f,
 	if (!exec_file_mapping(c))
 		return;
 	if ((f->have & FACT_FD) && !f->fd_exists) {
-		verdict_set(v, p, CAT_FD, "fd", EBADF, "default/fd:allow",
+		verdict_set(v, p, CAT_FD, "fd", EBADF, TIP,
 			    "fd %d is not open", c->fd);
 		return;
 	}
 	if (f->failed & FACT_FD) {
-		verdict_set(v, p, CAT_FD, "fd", EACCES, "default/fd:allow",
+		verdict_set(v, p, CAT_FD, "fd", EACCES, TIP,
 			    "cannot read the state of fd %d", c->fd);
 		return;
 	}
 	if ((f->fd_flags & O_ACCMODE) == O_RDONLY)
 		return;
-	verdict_set(v, p, CAT_FD, "fd", EACCES, "default/fd:allow",
+	verdict_set(v, p, CAT_FD, "fd", EACCES, TIP,
 		    "executable mapping of a file open for writing");
-	snprintf(v->path, sizeof(v->path), "%s", f->path);
-	v->has_path = true;
+	file_path(f, v);
 }
 
 const struct check check_fd = {

@@ -9,31 +9,32 @@
 
 static bool mprotect_exec(const struct mcall *c)
 {
-	return (c->sys == MSYS_MPROTECT || c->sys == MSYS_PKEY_MPROTECT) &&
-	       (c->prot & PROT_EXEC);
+	return msys_is_mprotect(c->sys) && (c->prot & PROT_EXEC);
+}
+
+bool file_mmap(const struct mcall *c)
+{
+	return msys_is_mmap(c->sys) && !c->block_unreadable &&
+	       !(c->flags & MAP_ANONYMOUS);
 }
 
 bool file_exec_call(const struct mcall *c)
 {
 	if (c->sys == MSYS_EXEC || mprotect_exec(c))
 		return true;
-	return msys_is_mmap(c->sys) && !c->block_unreadable &&
-	       (c->prot & PROT_EXEC) && !(c->flags & MAP_ANONYMOUS) &&
-	       c->fd >= 0;
+	return file_mmap(c) && (c->prot & PROT_EXEC) && c->fd >= 0;
 }
 
 /* mprotect adding PROT_EXEC is checked on the file behind the range,
  * so map-then-mprotect is no way around the file checks. */
 void file_filter(enum msys s, const struct policy *p, struct filter_need *n)
 {
-	if (s == MSYS_OLD_MMAP)
-		filter_need_always(n);
-	else if (s == MSYS_MMAP || s == MSYS_MMAP2 || s == MSYS_MPROTECT ||
-		 s == MSYS_PKEY_MPROTECT)
+	if (msys_is_mmap(s) || msys_is_mprotect(s))
 		filter_need_bits(n, 2, PROT_EXEC);
 }
 
-unsigned file_needs(const struct mcall *c)
+unsigned file_needs(const struct mcall *c, const struct policy *p,
+		    const struct facts *f)
 {
 	return file_exec_call(c) ? FACT_FD : 0;
 }

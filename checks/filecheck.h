@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * What the file checks (exec, tpe, force, stack) share: which calls
- * map a file executable, the facts they need first, failing closed
- * when those facts are missing, and writing a path into a rule.
+ * What the file checks (exec, tpe, force, stack; fd and append in
+ * part) share: which calls map a file executable, the facts they need
+ * first, failing closed when those facts are missing, and writing a
+ * path into a rule.
  */
 #ifndef MEMTRACE_FILECHECK_H
 #define MEMTRACE_FILECHECK_H
@@ -13,6 +14,13 @@
 #include "checks/checks.h"
 
 /*
+ * An mmap-family call of a file (not MAP_ANONYMOUS) whose arguments
+ * could be read, on any fd (the fd check refuses one that is not
+ * open).
+ */
+bool file_mmap(const struct mcall *c);
+
+/*
  * An executable mapping of a file: an mmap-family call with PROT_EXEC,
  * without MAP_ANONYMOUS, on fd >= 0 (with fd < 0 the kernel fails the
  * call with EBADF, and no other thread can make -1 valid); or the
@@ -20,12 +28,14 @@
  */
 bool file_exec_call(const struct mcall *c);
 
-/* The filter every file check declares: PROT_EXEC in arg 2 of mmap and
- * mmap2, old_mmap always (its arguments are in memory). */
+/* The filter every file check declares: PROT_EXEC in arg 2 of the
+ * mmap family and of mprotect. */
 void file_filter(enum msys s, const struct policy *p, struct filter_need *n);
 
-/* FACT_FD for an executable file mapping, else nothing. */
-unsigned file_needs(const struct mcall *c);
+/* The needs every file check starts from: FACT_FD for an executable
+ * file mapping, else nothing. */
+unsigned file_needs(const struct mcall *c, const struct policy *p,
+		    const struct facts *f);
 
 /* Whether the FACT_FD facts are there and describe an open file. */
 bool file_known(const struct facts *f);

@@ -334,21 +334,36 @@ static void dump_action(const struct policy *p, const struct policy *dflt,
 		fprintf(out, "%s:%s\n", k->name, action_name(v));
 }
 
+/* --- rule lists --- */
+
+/*
+ * The array v of n elements of size bytes, with room for one more:
+ * v itself, or v moved and *cap doubled. NULL (v untouched) if out of
+ * memory.
+ */
+static void *grow(void *v, size_t n, size_t *cap, size_t size)
+{
+	size_t ncap;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? 2 * *cap : 8;
+	if (!(v = reallocarray(v, ncap, size)))
+		return NULL;
+	*cap = ncap;
+	return v;
+}
+
 /* --- glob lists: append, allow/exec, deny/exec --- */
 
 static int list_add(struct glob_list *l, const char *pattern, enum action a)
 {
+	struct glob_rule *v = grow(l->v, l->n, &l->cap, sizeof(*v));
 	char *copy;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 8;
-		struct glob_rule *v = reallocarray(l->v, cap, sizeof(*v));
-
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!v)
+		return -1;
+	l->v = v;
 	if (!(copy = strdup(pattern)))
 		return -1;
 	l->v[l->n].pattern = copy;
@@ -471,18 +486,13 @@ static void dump_gid(const struct policy *p, const struct policy *dflt,
 static int force_add(struct force_list *l, const char *path, size_t pathlen,
 		     int alg, const char *hex, enum action a)
 {
+	struct force_rule *v = grow(l->v, l->n, &l->cap, sizeof(*v));
 	struct force_rule *r;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 8;
-		struct force_rule *v = reallocarray(l->v, cap, sizeof(*v));
-
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
-	r = &l->v[l->n];
+	if (!v)
+		return -1;
+	l->v = v;
+	r = &v[l->n];
 	r->path = strndup(path, pathlen);
 	r->hex = strdup(hex);
 	if (!r->path || !r->hex) {
@@ -496,16 +506,20 @@ static int force_add(struct force_list *l, const char *path, size_t pathlen,
 	return 0;
 }
 
+static void force_del(struct force_list *l, size_t i)
+{
+	free(l->v[i].path);
+	free(l->v[i].hex);
+	memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(l->v[0]));
+	l->n--;
+}
+
 static void force_remove(struct force_list *l, const char *path, bool all)
 {
 	for (size_t i = l->n; i-- > 0;) {
 		if (path && strcmp(l->v[i].path, path))
 			continue;
-		free(l->v[i].path);
-		free(l->v[i].hex);
-		memmove(&l->v[i], &l->v[i + 1],
-			(l->n - i - 1) * sizeof(l->v[0]));
-		l->n--;
+		force_del(l, i);
 		if (!all)
 			return;
 	}
@@ -784,21 +798,20 @@ void policy_init(struct policy *p)
 		p->deflt[c] = ACT_DENY;
 }
 
+static void list_free(struct glob_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].pattern);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
 void policy_free(struct policy *p)
 {
-	for (size_t i = 0; i < p->append.n; i++)
-		free(p->append.v[i].pattern);
-	for (size_t i = 0; i < p->exec.n; i++)
-		free(p->exec.v[i].pattern);
-	for (size_t i = 0; i < p->force.n; i++) {
-		free(p->force.v[i].path);
-		free(p->force.v[i].hex);
-	}
-	free(p->append.v);
-	free(p->exec.v);
+	list_free(&p->append);
+	list_free(&p->exec);
+	force_remove(&p->force, NULL, true);
 	free(p->force.v);
-	memset(&p->append, 0, sizeof(p->append));
-	memset(&p->exec, 0, sizeof(p->exec));
 	memset(&p->force, 0, sizeof(p->force));
 }
 
@@ -820,7 +833,7 @@ static int apply_trimmed(struct policy *p, const char *rule, char *why,
 {
 	const struct key *k;
 	size_t klen = 0;
-	char q[QBUF], ops[64];
+	char q[QBUF], ops[64], name[QUOTE_MAX + 1];
 
 	if (!rule[0] || rule[0] == '#')
 		return 0;
@@ -836,18 +849,14 @@ static int apply_trimmed(struct policy *p, const char *rule, char *why,
 		snprintf(why, whylen, "expected a key");
 		return -1;
 	}
+	/* The key alone, for the messages below. */
+	snprintf(name, sizeof(name), "%.*s", (int)klen, rule);
 	if (!rule[klen] || !strchr(":+-^", rule[klen])) {
-		char name[QUOTE_MAX + 1];
-
-		snprintf(name, sizeof(name), "%.*s", (int)klen, rule);
 		snprintf(why, whylen, "expected \":\", \"+\", \"-\" or \"^\" "
 			 "after the key %s", quote(q, sizeof(q), name));
 		return -1;
 	}
 	if (!(k = key_find(rule, klen))) {
-		char name[QUOTE_MAX + 1];
-
-		snprintf(name, sizeof(name), "%.*s", (int)klen, rule);
 		snprintf(why, whylen, "unknown key %s", quote(q, sizeof(q),
 			 name));
 		return -1;
@@ -1016,34 +1025,33 @@ bool policy_equal(const struct policy *a, const struct policy *b)
 
 /* --- lookups --- */
 
+/* The last entry of l matching path, its pattern in *rule; NULL (and
+ * *rule NULL) if none. */
+static const struct glob_rule *list_match(const struct glob_list *l,
+					  const char *path, const char **rule)
+{
+	const struct glob_rule *r = NULL;
+
+	for (size_t i = l->n; i-- > 0 && !r;)
+		if (glob_match(l->v[i].pattern, path))
+			r = &l->v[i];
+	if (rule)
+		*rule = r ? r->pattern : NULL;
+	return r;
+}
+
 enum action policy_exec_match(const struct policy *p, const char *path,
 			      const char **rule)
 {
-	for (size_t i = p->exec.n; i-- > 0;) {
-		if (glob_match(p->exec.v[i].pattern, path)) {
-			if (rule)
-				*rule = p->exec.v[i].pattern;
-			return p->exec.v[i].act;
-		}
-	}
-	if (rule)
-		*rule = NULL;
-	return ACT__N;
+	const struct glob_rule *r = list_match(&p->exec, path, rule);
+
+	return r ? r->act : ACT__N;
 }
 
 bool policy_append_match(const struct policy *p, const char *path,
 			 const char **rule)
 {
-	for (size_t i = p->append.n; i-- > 0;) {
-		if (glob_match(p->append.v[i].pattern, path)) {
-			if (rule)
-				*rule = p->append.v[i].pattern;
-			return true;
-		}
-	}
-	if (rule)
-		*rule = NULL;
-	return false;
+	return list_match(&p->append, path, rule) != NULL;
 }
 
 const struct force_rule *policy_force_find(const struct policy *p,

@@ -30,12 +30,6 @@ static bool tpe_enabled(const struct policy *p)
 	return p->sandbox_tpe;
 }
 
-static unsigned tpe_needs(const struct mcall *c, const struct policy *p,
-			  const struct facts *f)
-{
-	return file_needs(c);
-}
-
 /* Whether tpe/gid and tpe/negate put the process under the check. */
 static bool tpe_applies(const struct policy *p, const struct facts *f)
 {
@@ -97,22 +91,21 @@ static void tpe_run(const struct mcall *c, const struct facts *f,
 
 	switch (why) {
 	case TPE_NO_DIR:
-		verdict_set(v, p, CAT_TPE, "tpe", EACCES, tip,
-			    f->path_real ? "cannot read the parent directory "
-			    "%s (fail closed)" : "the file has no parent "
-			    "directory to trust (%s)", f->path_real ? d :
-			    f->path);
+		if (f->path_real)
+			verdict_set(v, p, CAT_TPE, "tpe", EACCES, tip,
+				    "cannot read the parent directory %s "
+				    "(fail closed)", d);
+		else
+			verdict_set(v, p, CAT_TPE, "tpe", EACCES, tip,
+				    "the file has no parent directory to "
+				    "trust (%s)", f->path);
 		v->act = fail_closed_action(v->act);
 		break;
 	case TPE_WORLD_W:
-		verdict_set(v, p, CAT_TPE, "tpe", EACCES, tip,
-			    "parent directory %s is world-writable "
-			    "(mode %04o)", d, mode);
-		break;
 	case TPE_GROUP_W:
 		verdict_set(v, p, CAT_TPE, "tpe", EACCES, tip,
-			    "parent directory %s is group-writable "
-			    "(mode %04o)", d, mode);
+			    "parent directory %s is %s-writable (mode %04o)",
+			    d, why == TPE_WORLD_W ? "world" : "group", mode);
 		break;
 	case TPE_NOT_ROOT:
 		verdict_set(v, p, CAT_TPE, "tpe", EACCES, tip,
@@ -135,6 +128,6 @@ const struct check check_tpe = {
 	.name = "tpe",
 	.enabled = tpe_enabled,
 	.filter = file_filter,
-	.needs = tpe_needs,
+	.needs = file_needs,
 	.run = tpe_run,
 };

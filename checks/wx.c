@@ -20,35 +20,20 @@ static bool wx_enabled(const struct policy *p)
 static void wx_filter(enum msys s, const struct policy *p,
 		      struct filter_need *n)
 {
-	if (s == MSYS_OLD_MMAP)
-		filter_need_always(n);	/* arguments are in memory */
-	else if (s == MSYS_SHMAT)
+	if (s == MSYS_SHMAT)
 		filter_need_bits(n, 2, SHM_EXEC_FLAG);
-	else if (msys_is_mmap(s) || s == MSYS_MPROTECT ||
-		 s == MSYS_PKEY_MPROTECT)
+	else if (msys_is_mmap(s) || msys_is_mprotect(s))
 		filter_need_bits(n, 2, PROT_EXEC);
-}
-
-static bool mprotect_family(enum msys s)
-{
-	return s == MSYS_MPROTECT || s == MSYS_PKEY_MPROTECT;
 }
 
 static unsigned wx_needs(const struct mcall *c, const struct policy *p,
 			 const struct facts *f)
 {
 	/* Only an X-without-W mprotect needs to know what is there now. */
-	if (mprotect_family(c->sys) && (c->prot & PROT_EXEC) &&
+	if (msys_is_mprotect(c->sys) && (c->prot & PROT_EXEC) &&
 	    !(c->prot & PROT_WRITE))
 		return FACT_RANGE_PROT;
 	return 0;
-}
-
-static bool shared(uint64_t flags)
-{
-	uint64_t type = flags & MAP_TYPE;
-
-	return type == MAP_SHARED || type == MAP_SHARED_VALIDATE;
 }
 
 static void wx_mmap(const struct mcall *c, const struct policy *p,
@@ -62,7 +47,7 @@ static void wx_mmap(const struct mcall *c, const struct policy *p,
 	else if (c->flags & MAP_ANONYMOUS)
 		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
 			    "executable anonymous mapping");
-	else if (shared(c->flags))
+	else if (map_shared(c->flags))
 		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
 			    "executable shared mapping");
 }
@@ -93,7 +78,7 @@ static void wx_run(const struct mcall *c, const struct facts *f,
 {
 	if (msys_is_mmap(c->sys))
 		wx_mmap(c, p, v);
-	else if (mprotect_family(c->sys))
+	else if (msys_is_mprotect(c->sys))
 		wx_mprotect(c, f, p, v);
 	else if (c->sys == MSYS_SHMAT && (c->raw[2] & SHM_EXEC_FLAG))
 		/* A segment can be attached writable elsewhere. */

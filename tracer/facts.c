@@ -66,18 +66,12 @@ static int range_prot(pid_t tid, uint64_t addr, uint64_t len,
  */
 static int fd_info(pid_t tid, int fd, int *flags, unsigned long *ino)
 {
-	char path[64], buf[1024];
+	char name[32], buf[1024];
 	int found = -1;
 
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", tid, fd);
-	int d = open(path, O_RDONLY | O_CLOEXEC);
-	if (d < 0)
+	snprintf(name, sizeof(name), "fdinfo/%d", fd);
+	if (proc_read(tid, name, buf, sizeof(buf)) <= 0)
 		return -1;
-	ssize_t n = read(d, buf, sizeof(buf) - 1);
-	close(d);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	*ino = 0;
 	for (char *line = buf; line && *line; ) {
 		if (!strncmp(line, "flags:", 6)) {
@@ -216,7 +210,10 @@ static void file_facts(pid_t tid, const char *link, const struct policy *p,
 		}
 	}
 	parent_dir(f);
-	if (proc_ids(tid, p, f) < 0) {
+	/* The process's ids are read once: a caller that has them (the
+	 * interpreter at exec, from the program's facts) puts them in
+	 * first, nthreads with them (0: unknown). */
+	if (!f->nthreads && proc_ids(tid, p, f) < 0) {
 		f->failed |= FACT_FD;	/* TPE must not guess the user */
 		return;
 	}
@@ -339,26 +336,27 @@ static int read_vmsize(pid_t tid, uint64_t *out)
 	return -1;
 }
 
-static int read_pss(pid_t tid, uint64_t *out)
+int facts_rollup(pid_t tid, uint64_t *rss, uint64_t *pss)
 {
 	char path[64], line[256];
 	unsigned long long kb;
+	unsigned want = rss ? 3 : 2, found = 0;
 	FILE *s;
-	int found = -1;
 
 	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", tid);
-	s = fopen(path, "re");
-	if (!s)
+	if (!(s = fopen(path, "re")))
 		return -1;
-	while (fgets(line, sizeof(line), s)) {
-		if (sscanf(line, "Pss: %llu kB", &kb) == 1) {
-			*out = kb * 1024;
-			found = 0;
-			break;
+	while (found != want && fgets(line, sizeof(line), s)) {
+		if (rss && sscanf(line, "Rss: %llu kB", &kb) == 1) {
+			*rss = (uint64_t)kb * 1024;
+			found |= 1;
+		} else if (sscanf(line, "Pss: %llu kB", &kb) == 1) {
+			*pss = (uint64_t)kb * 1024;
+			found |= 2;
 		}
 	}
 	fclose(s);
-	return found;
+	return found == want ? 0 : -1;
 }
 
 /*
@@ -376,23 +374,15 @@ static bool heap_end(const struct map_entry *e, void *arg)
 
 static int read_brk(pid_t tid, uint64_t *out)
 {
-	char path[64], line[4352];
-	FILE *m;
+	char line[4352];
 
 	*out = 0;
 	if (maps_walk(tid, heap_end, out) < 0)
 		return -1;
 	if (*out)
 		return 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	m = fopen(path, "re");
-	if (!m || !fgets(line, sizeof(line), m)) {
-		if (m)
-			fclose(m);
+	if (proc_read(tid, "stat", line, sizeof(line)) <= 0)
 		return -1;
-	}
-	fclose(m);
 	/* Fields after the command name, which may hold spaces. */
 	char *s = strrchr(line, ')');
 	unsigned long long v = 0;
@@ -435,40 +425,28 @@ void facts_gather_file(pid_t tid, const char *link, const struct policy *p,
  * needs CAP_SYS_ADMIN on older kernels); failing that, through the path
  * in maps, if that file still has the mapping's device and inode.
  */
-struct file_walk {
-	uint64_t addr, end;
-	bool found;
-	struct map_entry e;
-	char path[4200];
-};
-
-static bool first_file(const struct map_entry *e, void *arg)
+static bool file_in_range(const struct map_entry *e, void *arg)
 {
-	struct file_walk *w = arg;
+	const uint64_t *range = arg;	/* [start, end) */
 
-	if (e->hi <= w->addr || e->lo >= w->end || !e->ino ||
-	    e->path[0] != '/')
-		return false;
-	w->e = *e;
-	snprintf(w->path, sizeof(w->path), "%s", e->path);
-	w->e.path = w->path;
-	w->found = true;
-	return true;
+	return e->hi > range[0] && e->lo < range[1] && e->ino &&
+	       e->path[0] == '/';
 }
 
 static void range_file_facts(pid_t tid, const struct mcall *c,
 			     const struct policy *p, unsigned needs,
 			     struct facts *f)
 {
-	struct file_walk w = { .addr = c->addr,
-			       .end = c->addr + page_round_up(c->len) };
-	char link[96];
+	uint64_t range[2] = { c->addr, c->addr + page_round_up(c->len) };
+	struct map_entry e;
+	char link[96], path[4200];
+	int found = maps_find(tid, file_in_range, range, &e, path,
+			      sizeof(path));
 
-	if (maps_walk(tid, first_file, &w) < 0) {
+	if (found < 0) {
 		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
 		return;
 	}
-	bool found = w.found;
 	f->range_file = found;
 	if (!found) {
 		/* Anonymous memory: W^X decides, the file checks pass. */
@@ -477,21 +455,21 @@ static void range_file_facts(pid_t tid, const struct mcall *c,
 		return;
 	}
 	snprintf(link, sizeof(link), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
-		 tid, w.e.lo, w.e.hi);
+		 tid, e.lo, e.hi);
 	facts_gather_file(tid, link, p, needs, f);
 	if ((f->have & FACT_FD) && f->fd_exists)
 		return;
 	/* No map_files: the path, if it is still the mapped file. */
 	struct stat st;
-	if (stat(w.path, &st) < 0 || st.st_ino != w.e.ino ||
-	    major(st.st_dev) != w.e.maj || minor(st.st_dev) != w.e.min) {
+	if (stat(path, &st) < 0 || st.st_ino != e.ino ||
+	    major(st.st_dev) != e.maj || minor(st.st_dev) != e.min) {
 		f->have &= ~FACT_FD;
 		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
 		return;
 	}
 	f->have &= ~FACT_FD;
 	f->failed &= ~(FACT_FD | FACT_ELF | FACT_HASH);
-	facts_gather_file(tid, w.path, p, needs, f);
+	facts_gather_file(tid, path, p, needs, f);
 }
 
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
@@ -503,7 +481,7 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 	if (needs & FACT_VMSIZE)
 		mark(f, FACT_VMSIZE, read_vmsize(tid, &f->vmsize));
 	if (needs & FACT_PSS)
-		mark(f, FACT_PSS, read_pss(tid, &f->pss));
+		mark(f, FACT_PSS, facts_rollup(tid, NULL, &f->pss));
 	if (needs & FACT_BRK)
 		mark(f, FACT_BRK, read_brk(tid, &f->cur_brk));
 	if ((needs & (FACT_FD | FACT_ELF | FACT_HASH)) &&
@@ -521,5 +499,20 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		} else {
 			facts_gather_file(tid, link, p, needs, f);
 		}
+	}
+}
+
+void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
+		    const char *link, struct facts *f)
+{
+	unsigned want = check_needs(c, p);
+
+	/* Cheap facts first; a check may then ask for more. */
+	for (int round = 0; want && round < 8; round++) {
+		if (link)
+			facts_gather_file(tid, link, p, want, f);
+		else
+			facts_gather(tid, c, p, want, f);
+		want = check_needs_more(c, p, f);
 	}
 }

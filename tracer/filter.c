@@ -47,6 +47,23 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t act, const char *name,
 	return rc;
 }
 
+/*
+ * What the checks need of call s made in personality p. A call whose
+ * arguments are a block in memory (old_mmap; s390's mmap2 too) hides
+ * them from seccomp, which sees only the block's address: a condition
+ * on them can only be met by stopping always. (check_filter_needs
+ * knows this of old_mmap, which is a block on every personality.)
+ */
+static void call_needs(const struct personality *p, enum msys s,
+		       const struct policy *pol, struct filter_need *need)
+{
+	check_filter_needs(s, pol, need);
+	if (arch_uses_block(p, s) && need->ncond) {
+		need->always = true;
+		need->ncond = 0;
+	}
+}
+
 static int add_call_rules(scmp_filter_ctx ctx, int idx,
 			  const struct policy *pol, bool verbose)
 {
@@ -60,7 +77,7 @@ static int add_call_rules(scmp_filter_ctx ctx, int idx,
 
 		if (nums->nr[s] < 0 || !name)
 			continue;
-		check_filter_needs((enum msys)s, pol, &need);
+		call_needs(arch_host->pers[idx], (enum msys)s, pol, &need);
 		/* -v stops every memory call, since it records them all. */
 		if (verbose && msys_is_memory((enum msys)s))
 			need.always = true;
@@ -216,7 +233,7 @@ int filter_dump(const struct policy *pol, bool verbose, FILE *out)
 			struct filter_need need;
 			if (T.nums[i].nr[s] < 0)
 				continue;
-			check_filter_needs((enum msys)s, pol, &need);
+			call_needs(p, (enum msys)s, pol, &need);
 			dump_need(out, p->name, (enum msys)s,
 				  T.nums[i].nr[s], &need, verbose);
 		}

@@ -18,26 +18,12 @@ static void decode(struct thread *t, struct stop_call *sc, enum msys s,
 {
 	unsigned char block[6 * 8];
 	const struct personality *p = sc->pers;
-	bool uses_block = s == MSYS_OLD_MMAP ||
-			  (s == MSYS_MMAP2 && p->mmap2_block);
 	const void *b = NULL;
 
-	if (uses_block && vm_read(t->tid, sc->rc.args[0], block,
+	if (arch_uses_block(p, s) && vm_read(t->tid, sc->rc.args[0], block,
 				  arch_block_size(p)) == 0)
 		b = block;
 	arch_fill_call(p, s, &sc->rc, b, c);
-}
-
-static void gather(struct thread *t, const struct mcall *c, struct facts *f)
-{
-	unsigned want = check_needs(c, T.pol);
-
-	memset(f, 0, sizeof(*f));
-	/* Cheap facts first; a check may then ask for more. */
-	for (int round = 0; want && round < 8; round++) {
-		facts_gather(t->tid, c, T.pol, want, f);
-		want = check_needs_more(c, T.pol, f);
-	}
 }
 
 /*
@@ -214,7 +200,8 @@ void handle_call(struct thread *t, struct stop_call *sc)
 	decode(t, sc, s, &c);
 	c.ptrace_only = !t->seccomp;
 	c.trace_data_untrusted = !T.kf.get_info;
-	gather(t, &c, &f);
+	memset(&f, 0, sizeof(f));
+	facts_for_call(t->tid, &c, T.pol, NULL, &f);
 	check_call(&c, &f, T.pol, &v);
 	/* --stop-on-deny: a denial that leaves the process running
 	 * (deny, abort) stops it for a debugger instead; filter (no

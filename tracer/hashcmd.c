@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checks/filecheck.h"
 #include "checks/force.h"
 #include "tracer/tracer.h"
 
@@ -29,14 +30,6 @@ static void list_algs(FILE *f)
 		if (i != HASH_CRC64)
 			fprintf(f, "%s%s", i ? ", " : "", hash_alg_name(i));
 	fputc('\n', f);
-}
-
-static bool printable(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
 }
 
 /* One file: 0, or 1 with a message on stderr. */
@@ -59,7 +52,7 @@ static int hash_one(int alg, const char *name)
 	} else if (!S_ISREG(st.st_mode)) {
 		fprintf(stderr, "memtrace: --hash: %s: not a regular file\n",
 			name);
-	} else if (!printable(path)) {
+	} else if (!rule_safe(path)) {
 		fprintf(stderr, "memtrace: --hash: %s: the path holds a "
 			"control character, which no rule can\n", name);
 	} else if (hash_fd(fd, &st, alg, hex) < 0) {

@@ -181,21 +181,6 @@ struct source {
 	const char *link;
 };
 
-static void gather(const struct source *s, struct facts *f)
-{
-	unsigned want = check_needs(s->c, &L.learned);
-
-	for (int round = 0; want && round < 8; round++) {
-		if (s->link)
-			facts_gather_file(s->tid, s->link, &L.learned, want,
-					  f);
-		else
-			facts_gather(s->tid, s->c, &L.learned, want, f);
-		want = check_needs_more(s->c, &L.learned, f);
-		want &= ~(f->have | f->failed);
-	}
-}
-
 /* force+PATH:sha256:HEX for the file behind the source. */
 static int force_rule(const struct source *s, const struct facts *f,
 		      char *rule, size_t len)
@@ -257,15 +242,14 @@ static void unlearned(const char *who, const struct verdict *w,
 }
 
 /* Add rules to learned until its checks allow the call. */
-static void satisfy(const struct source *s, pid_t tgid, struct facts *f,
-		    const char *who)
+static void satisfy(const struct source *s, struct facts *f, const char *who)
 {
 	char rule[sizeof(((struct verdict *)0)->tip) + 4200], err[1024];
 	char last[sizeof(rule)] = "";
 	struct verdict w;
 
 	for (int round = 0; round < 16; round++) {
-		gather(s, f);
+		facts_for_call(s->tid, s->c, &L.learned, s->link, f);
 		check_call(s->c, f, &L.learned, &w);
 		if (w.act == ACT_ALLOW)
 			return;
@@ -302,31 +286,6 @@ static void satisfy(const struct source *s, pid_t tgid, struct facts *f,
 		snprintf(last, sizeof(last), "%s", rule);
 	}
 	unlearned(who, &w, "too many rules for one call");
-	(void)tgid;
-}
-
-/* Rss and Pss from smaps_rollup, bytes; 0 if both were read. */
-static int read_rss_pss(pid_t tid, uint64_t *rss, uint64_t *pss)
-{
-	char path[64], line[256];
-	unsigned long long kb;
-	int found = 0;
-	FILE *s;
-
-	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", tid);
-	if (!(s = fopen(path, "re")))
-		return -1;
-	while (found != 3 && fgets(line, sizeof(line), s)) {
-		if (sscanf(line, "Rss: %llu kB", &kb) == 1) {
-			*rss = (uint64_t)kb * 1024;
-			found |= 1;
-		} else if (sscanf(line, "Pss: %llu kB", &kb) == 1) {
-			*pss = (uint64_t)kb * 1024;
-			found |= 2;
-		}
-	}
-	fclose(s);
-	return found == 3 ? 0 : -1;
 }
 
 static void peaks(pid_t tid, pid_t tgid, const struct mcall *c,
@@ -339,7 +298,7 @@ static void peaks(pid_t tid, pid_t tgid, const struct mcall *c,
 		return;
 	if (!(f->have & (FACT_VMSIZE)) && !(f->failed & FACT_VMSIZE))
 		facts_gather(tid, c, T.pol, FACT_VMSIZE, f);
-	bool ok = read_rss_pss(tid, &rss, &pss) == 0;
+	bool ok = facts_rollup(tid, &rss, &pss) == 0;
 	if (ok && !(f->have & FACT_PSS)) {
 		f->pss = pss;	/* for the summary too */
 		f->have |= FACT_PSS;
@@ -388,40 +347,32 @@ void learn_call(pid_t tid, pid_t tgid, const struct mcall *c,
 	g->have &= ~FACT_HASH;
 	g->failed &= ~FACT_HASH;
 	describe(tgid, c, NULL, who, sizeof(who));
-	satisfy(&s, tgid, g, who);
+	satisfy(&s, g, who);
 	free(g);
+}
+
+static bool maps_path(const struct map_entry *e, void *path)
+{
+	return !strcmp(e->path, path);
 }
 
 /* The mapping of path in the process, as a map_files link if it can be
  * opened (root), else the path inside the process's root. */
 static void interp_link(pid_t tid, const char *path, char *link, size_t len)
 {
-	char mpath[64], line[4352];
-	FILE *m;
+	struct map_entry e;
+	char ml[128];
 
 	snprintf(link, len, "/proc/%d/root%s", tid, path);
-	snprintf(mpath, sizeof(mpath), "/proc/%d/maps", tid);
-	if (!(m = fopen(mpath, "re")))
+	if (maps_find(tid, maps_path, (void *)path, &e, NULL, 0) <= 0)
 		return;
-	while (fgets(line, sizeof(line), m)) {
-		uint64_t lo, hi, off;
-		int pos = 0;
-		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %" SCNx64
-			   " %*s %*s %n", &lo, &hi, &off, &pos) < 3 || !pos ||
-		    strcmp(line + pos, path))
-			continue;
-		char ml[128];
-		snprintf(ml, sizeof(ml), "/proc/%d/map_files/%" PRIx64 "-%"
-			 PRIx64, tid, lo, hi);
-		int fd = open(ml, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			close(fd);
-			snprintf(link, len, "%s", ml);
-		}
-		break;
+	snprintf(ml, sizeof(ml), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
+		 tid, e.lo, e.hi);
+	int fd = open(ml, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		snprintf(link, len, "%s", ml);
 	}
-	fclose(m);
 }
 
 void learn_exec_record(pid_t tid, pid_t tgid, const struct mcall *c,
@@ -450,7 +401,7 @@ void learn_exec_record(pid_t tid, pid_t tgid, const struct mcall *c,
 	struct facts *f = calloc(1, sizeof(*f));
 	if (!f)
 		die("out of memory");
-	satisfy(&s, tgid, f, who);
+	satisfy(&s, f, who);
 	free(f);
 }
 

@@ -189,7 +189,7 @@ static FILE *out(void)
 	return T.log ? T.log : stderr;
 }
 
-static void json_str(FILE *f, const char *s)
+void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -320,13 +320,6 @@ void log_record(pid_t tid, pid_t tgid, const struct mcall *c,
 {
 	struct backtrace bt, *btp = NULL;
 
-	if (c->sys == MSYS_EXEC) {
-		/* The program check's records (tracer/program.c). */
-		if (T.opt.summary)
-			summary_exec_verdict(v);
-		if (T.opt.learn)
-			learn_exec_record(tid, tgid, c, v);
-	}
 	if (T.opt.stack) {
 		stack_capture(tid, c->pers, T.opt.stack_depth, &bt);
 		btp = &bt;

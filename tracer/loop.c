@@ -65,6 +65,29 @@ static void on_exit_status(pid_t pid, int status)
 		thread_del(pid);
 }
 
+/*
+ * Decide the call read at an entry or seccomp stop (r: what stop_read_*
+ * returned) and resume the thread. A call that cannot be read does not
+ * run: its process is killed (fail closed).
+ */
+static void decide(struct thread *t, int r, struct stop_call *sc)
+{
+	if (r == -1) {
+		if (errno == ESRCH)
+			return;
+		warnx_("%d: cannot read the call: %s", t->tid,
+		       strerror(errno));
+		kill(thread_tgid(t), SIGKILL);
+	} else {
+		handle_call(t, r == -2 ? NULL : sc);
+		/* Inside the call now: without syscall info to tell, the
+		 * next syscall stop is this call's exit. */
+		if (wants_exit_stop(t))
+			t->in_syscall = true;
+	}
+	resume(t, 0);
+}
+
 static void on_syscall_stop(struct thread *t)
 {
 	struct stop_call sc;
@@ -100,18 +123,7 @@ static void on_syscall_stop(struct thread *t)
 		resume(t, 0);
 		return;
 	}
-	if (r == -1) {
-		if (errno == ESRCH)
-			return;
-		warnx_("%d: cannot read the call: %s", t->tid,
-		       strerror(errno));
-		/* Fail closed, as at a seccomp stop. */
-		kill(thread_tgid(t), SIGKILL);
-		resume(t, 0);
-		return;
-	}
-	handle_call(t, r == -2 ? NULL : &sc);
-	resume(t, 0);
+	decide(t, r, &sc);
 }
 
 static void on_seccomp_stop(struct thread *t)
@@ -136,24 +148,7 @@ static void on_seccomp_stop(struct thread *t)
 		resume(t, 0);
 		return;
 	}
-	if (tag == TAG_BADARCH && !T.use_info && !T.kf.get_info)
-		r = -2;
-	if (r == -1) {
-		if (errno == ESRCH)
-			return;
-		warnx_("%d: cannot read the call: %s", t->tid,
-		       strerror(errno));
-		/* Fail closed: a call we cannot read does not run. */
-		kill(thread_tgid(t), SIGKILL);
-		resume(t, 0);
-		return;
-	}
-	handle_call(t, r == -2 ? NULL : &sc);
-	/* Inside the call now: without syscall info to tell, the next
-	 * syscall stop is this call's exit. */
-	if (wants_exit_stop(t))
-		t->in_syscall = true;
-	resume(t, 0);
+	decide(t, r, &sc);
 }
 
 static void on_new_task(struct thread *parent, int event)
@@ -208,16 +203,12 @@ static void on_exec(struct thread *t)
 	if (t->tid == T.root && !T.seccomp_live && t->seccomp) {
 		/* The first exec of the command without a probe: the
 		 * filter is not there; trace every call instead. */
-		if (!T.opt.no_seccomp && !T.seccomp_announced)
-			T.seccomp_announced = true;
 		t->seccomp = false;
 	}
 	/* The execve's own exit stop follows in PTRACE_SYSCALL mode. */
 	t->in_syscall = !t->seccomp;
 	stack_flush();		/* a new address space: nothing cached holds */
-	if (T.opt.summary)
-		summary_exec(t->tgid ? t->tgid : t->tid, program_pers(t->tid));
-	program_check(t);
+	program_check(t);	/* and -c's count of the exec */
 	personality_check(t);
 	resume(t, 0);
 }

@@ -37,3 +37,38 @@ int maps_walk(pid_t tid, bool (*fn)(const struct map_entry *e, void *arg),
 	fclose(m);
 	return 0;
 }
+
+struct find {
+	bool (*match)(const struct map_entry *e, void *arg);
+	void *arg;
+	struct map_entry *out;
+	char *path;
+	size_t len;
+	bool found;
+};
+
+static bool find_one(const struct map_entry *e, void *arg)
+{
+	struct find *w = arg;
+
+	if (!w->match(e, w->arg))
+		return false;
+	*w->out = *e;
+	w->out->path = "";
+	if (w->path) {
+		snprintf(w->path, w->len, "%s", e->path);
+		w->out->path = w->path;
+	}
+	w->found = true;
+	return true;
+}
+
+int maps_find(pid_t tid, bool (*match)(const struct map_entry *e, void *arg),
+	      void *arg, struct map_entry *out, char *path, size_t len)
+{
+	struct find w = { match, arg, out, path, len, false };
+
+	if (maps_walk(tid, find_one, &w) < 0)
+		return -1;
+	return w.found;
+}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The thread table: every traced tid, hashed; and a process's name. */
+/* The thread table: every traced tid, hashed; and small /proc reads. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,21 +94,28 @@ size_t thread_count(void)
 	return nthreads;
 }
 
+ssize_t proc_read(pid_t pid, const char *name, char *buf, size_t len)
+{
+	char path[96];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 void proc_comm(pid_t pid, char *buf, size_t len)
 {
-	char path[64];
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	n = fd >= 0 ? read(fd, buf, len - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0) {
+	if (proc_read(pid, "comm", buf, len) <= 0) {
 		snprintf(buf, len, "?");
 		return;
 	}
-	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 }

@@ -48,13 +48,8 @@ struct exe_info {
 	char interp[4096];	/* PT_INTERP, as written in the program */
 };
 
-/* A line of /proc/PID/maps. */
-struct mapent {
-	uint64_t lo, hi, off;
-	unsigned dev_major, dev_minor;
-	uint64_t ino;
-	char path[4096];
-};
+/* Room for the path of a mapping. */
+#define MAP_PATH 4096
 
 static void read_exe(pid_t tid, struct exe_info *x)
 {
@@ -129,17 +124,10 @@ const char *program_pers(pid_t tid)
 /* AT_BASE from /proc/PID/auxv, in the program's word size. */
 static int read_at_base(pid_t tid, bool is64, uint64_t *base)
 {
-	unsigned char buf[4096];
-	char path[64];
-	ssize_t n;
-	int fd;
+	char buf[4096 + 1];	/* proc_read adds a NUL */
+	ssize_t n = proc_read(tid, "auxv", buf, sizeof(buf));
 	size_t w = is64 ? 8 : 4;
 
-	snprintf(path, sizeof(path), "/proc/%d/auxv", tid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
 	for (size_t i = 0; n > 0 && i + 2 * w <= (size_t)n; i += 2 * w) {
 		uint64_t k = 0, v = 0;
 		if (is64) {
@@ -162,63 +150,33 @@ static int read_at_base(pid_t tid, bool is64, uint64_t *base)
 	return -1;
 }
 
-struct starts_at {
-	uint64_t addr;
-	struct mapent *m;
-	bool found;
-};
-
-static bool starts_here(const struct map_entry *e, void *arg)
+static bool starts_at(const struct map_entry *e, void *addr)
 {
-	struct starts_at *w = arg;
-
-	if (e->lo != w->addr)
-		return false;
-	w->m->lo = e->lo;
-	w->m->hi = e->hi;
-	w->m->off = e->off;
-	w->m->dev_major = e->maj;
-	w->m->dev_minor = e->min;
-	w->m->ino = e->ino;
-	snprintf(w->m->path, sizeof(w->m->path), "%s", e->path);
-	w->found = true;
-	return true;
-}
-
-/* The mapping that starts at addr. */
-static int find_mapping(pid_t tid, uint64_t addr, struct mapent *m)
-{
-	struct starts_at w = { addr, m, false };
-
-	memset(m, 0, sizeof(*m));
-	return maps_walk(tid, starts_here, &w) == 0 && w.found ? 0 : -1;
+	return e->lo == *(uint64_t *)addr;
 }
 
 /*
  * The interpreter's facts without map_files: open the mapped path
  * inside the tracee's root, make sure it is the mapped file (device
  * and inode), and read everything from that one descriptor. The
- * process's ids are the program's (same process, same moment).
+ * process's ids are the program's (put in by gather).
  */
-static void interp_facts_by_path(pid_t tid, const struct mapent *m,
-				 const struct facts *exe, unsigned needs,
-				 struct facts *f)
+static void interp_facts_by_path(pid_t tid, const struct map_entry *m,
+				 unsigned needs, struct facts *f)
 {
-	char p[sizeof(m->path) + 64], dir[sizeof(m->path)];
+	char p[MAP_PATH + 64], dir[MAP_PATH];
 	int fd;
 
 	needs &= ~(f->have | f->failed);
 	if (!(f->have & FACT_FD)) {
 		snprintf(p, sizeof(p), "/proc/%d/root%s", tid, m->path);
 		f->fd_exists = true;
-		f->proc_uid = exe->proc_uid;
-		f->proc_in_tpe_gid = exe->proc_in_tpe_gid;
 		snprintf(f->path, sizeof(f->path), "%s", m->path);
 		fd = m->path[0] == '/' ? open(p, O_RDONLY | O_CLOEXEC |
 					      O_NOCTTY | O_NONBLOCK) : -1;
 		if (fd < 0 || fstat(fd, &f->st) < 0 ||
-		    major(f->st.st_dev) != m->dev_major ||
-		    minor(f->st.st_dev) != m->dev_minor ||
+		    major(f->st.st_dev) != m->maj ||
+		    minor(f->st.st_dev) != m->min ||
 		    f->st.st_ino != m->ino) {
 			/* Gone, replaced or deleted: fail closed. */
 			if (fd >= 0)
@@ -228,7 +186,7 @@ static void interp_facts_by_path(pid_t tid, const struct mapent *m,
 		}
 		close(fd);
 		f->path_real = true;
-		memcpy(dir, m->path, sizeof(dir));
+		snprintf(dir, sizeof(dir), "%s", m->path);
 		snprintf(p, sizeof(p), "/proc/%d/root%s", tid, dirname(dir));
 		f->dir_ok = stat(p, &f->dir_st) == 0;
 		f->have |= FACT_FD;
@@ -266,21 +224,29 @@ static void interp_facts_by_path(pid_t tid, const struct mapent *m,
 /* Where the facts of one file come from. */
 struct source {
 	const char *link;		/* a /proc link facts.c can follow */
-	const struct mapent *m;		/* or a mapping, opened by path */
-	const struct facts *exe;
+	const struct map_entry *m;	/* or a mapping, opened by path */
+	const struct facts *exe;	/* the interpreter: the program's */
 };
 
 static void gather(pid_t tid, const struct source *s, const struct mcall *c,
 		   struct facts *f)
 {
-	unsigned want = check_needs(c, T.pol);
-
 	memset(f, 0, sizeof(*f));
+	if (s->exe) {
+		/* Same process, same moment: the program's ids, not read
+		 * again (facts.c reads them where nthreads is 0). */
+		f->proc_uid = s->exe->proc_uid;
+		f->proc_in_tpe_gid = s->exe->proc_in_tpe_gid;
+		f->nthreads = s->exe->nthreads;
+	}
+	if (s->link) {
+		facts_for_call(tid, c, T.pol, s->link, f);
+		return;
+	}
+	/* The same rounds as facts_for_call, by path. */
+	unsigned want = check_needs(c, T.pol);
 	for (int round = 0; want && round < 8; round++) {
-		if (s->link)
-			facts_gather_file(tid, s->link, T.pol, want, f);
-		else
-			interp_facts_by_path(tid, s->m, s->exe, want, f);
+		interp_facts_by_path(tid, s->m, want, f);
 		want = check_needs_more(c, T.pol, f);
 	}
 }
@@ -313,8 +279,14 @@ static bool carry_out(struct thread *t, const struct mcall *c,
 		snprintf(v->msg + used, sizeof(v->msg) - used, "; %s%s",
 			 what, kill_it ? " killed after exec" :
 			 " allowed to run");
-	if (action_records(v->act) || T.opt.verbose)
+	if (action_records(v->act) || T.opt.verbose) {
+		/* -c and --learn take the exec from its records. */
+		if (T.opt.summary)
+			summary_exec_verdict(v);
+		if (T.opt.learn)
+			learn_exec_record(t->tid, tgid, c, v);
 		log_record(t->tid, tgid, c, v, false);
+	}
 	switch (v->act) {
 	case ACT_ALLOW:
 	case ACT_WARN:
@@ -342,11 +314,18 @@ void program_check(struct thread *t)
 	c.prot = PROT_READ | PROT_EXEC;
 	c.flags = MAP_PRIVATE;
 	c.fd = -1;
-	if (!check_needs(&c, T.pol))
+	bool checked = check_needs(&c, T.pol) != 0;
+	if (!checked && !T.opt.summary)
 		return;		/* no enabled check looks at files */
 	read_exe(t->tid, &x);
 	c.pers = exe_pers(&x);
 	c.word = x.is64 ? 8 : 4;
+	/* -c counts the exec in the program's personality (x32 and
+	 * x86_64 share a ptrace arch; the header tells). */
+	if (T.opt.summary)
+		summary_exec(thread_tgid(t), c.pers);
+	if (!checked)
+		return;
 
 	snprintf(link, sizeof(link), "/proc/%d/exe", t->tid);
 	struct source se = { .link = link };
@@ -357,10 +336,11 @@ void program_check(struct thread *t)
 
 	/* The interpreter: the mapping at AT_BASE. */
 	uint64_t base = 0;
-	struct mapent m;
+	struct map_entry m;
+	char mpath[MAP_PATH];
 	if (read_at_base(t->tid, x.is64, &base) < 0 || !base ||
-	    find_mapping(t->tid, base, &m) < 0 || m.off != 0 ||
-	    m.path[0] != '/') {
+	    maps_find(t->tid, starts_at, &base, &m, mpath,
+		      sizeof(mpath)) <= 0 || m.off != 0 || m.path[0] != '/') {
 		char what[400];
 		snprintf(what, sizeof(what), "cannot find the mapping of "
 			 "the interpreter %.300s", x.interp);

@@ -31,7 +31,11 @@
 #define SI_SECCOMP 3
 
 /* struct ptrace_syscall_info as of Linux 6.16 (binary compatible with
- * the 5.3 layout, whose reserved/flags bytes were padding). */
+ * the 5.3 layout, whose reserved/flags bytes were padding). An entry
+ * and a seccomp stop hold the call alike. */
+struct mt_si_call {
+	uint64_t nr, args[6];
+};
 struct mt_si {
 	uint8_t op;
 	uint8_t reserved;
@@ -39,14 +43,15 @@ struct mt_si {
 	uint32_t arch;
 	uint64_t ip, sp;
 	union {
-		struct { uint64_t nr, args[6]; } entry;
+		struct mt_si_call entry;
 		struct { int64_t rval; uint8_t is_error; } exit;
 		struct {
-			uint64_t nr, args[6];
+			struct mt_si_call call;
 			uint32_t ret_data, reserved2;
 		} seccomp;
 	};
 };
+_Static_assert(sizeof(struct mt_si) == 88, "struct ptrace_syscall_info");
 
 static long get_info(pid_t tid, struct mt_si *si)
 {
@@ -59,6 +64,31 @@ static long set_info(pid_t tid, struct mt_si *si)
 {
 	return ptrace((enum __ptrace_request)MT_PTRACE_SET_SYSCALL_INFO, tid,
 		      (void *)sizeof(*si), si);
+}
+
+/* The call of an entry or seccomp stop; NULL at any other stop. */
+static struct mt_si_call *si_call(struct mt_si *si)
+{
+	if (si->op == SI_ENTRY)
+		return &si->entry;
+	return si->op == SI_SECCOMP ? &si->seccomp.call : NULL;
+}
+
+/* Through syscall info, the call at an entry or seccomp stop becomes
+ * call nr, with args unless NULL. */
+static int info_rewrite(pid_t tid, long nr, const uint64_t args[6])
+{
+	struct mt_si si;
+	struct mt_si_call *call;
+
+	if (get_info(tid, &si) <= 0)
+		return -1;
+	if (!(call = si_call(&si)))
+		return errno = EINVAL, -1;
+	call->nr = (uint64_t)nr;
+	if (args)
+		memcpy(call->args, args, sizeof(call->args));
+	return set_info(tid, &si) < 0 ? -1 : 0;
 }
 
 /* Fork a child that stops at a syscall entry and try both requests. */
@@ -115,46 +145,40 @@ static int pidx_of(const struct personality *p)
 	return -1;
 }
 
+ssize_t stop_regset_read(pid_t tid, unsigned type, void *buf, size_t len)
+{
+	struct iovec iov = { buf, len };
+
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)(uintptr_t)type, &iov) < 0)
+		return -1;
+	return (ssize_t)iov.iov_len;
+}
+
 static int getregs(pid_t tid, struct stop_call *sc)
 {
-	struct iovec iov = { sc->regs, sizeof(sc->regs) };
+	ssize_t n = stop_regset_read(tid, NT_PRSTATUS, sc->regs,
+				     sizeof(sc->regs));
 
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
+	if (n < 0)
 		return -1;
-	sc->regs_len = iov.iov_len;
+	sc->regs_len = (size_t)n;
 	sc->have_regs = true;
 	return 0;
 }
 
-static int fill_from_info(struct stop_call *sc, const struct mt_si *s);
-
-static int read_by_info(pid_t tid, struct stop_call *sc)
+/* The call of an entry or seccomp stop read through syscall info. */
+static int fill_from_info(struct stop_call *sc, struct mt_si *si)
 {
-	struct mt_si si;
+	const struct mt_si_call *call = si_call(si);
 
-	if (get_info(tid, &si) <= 0)
-		return -1;
-	return fill_from_info(sc, &si);
-}
-
-static int fill_from_info(struct stop_call *sc, const struct mt_si *s)
-{
-	struct mt_si si = *s;
-
-	sc->op = si.op;
-	if (si.op == SI_ENTRY) {
-		sc->rc.nr = (long)si.entry.nr;
-		memcpy(sc->rc.args, si.entry.args, sizeof(sc->rc.args));
-	} else if (si.op == SI_SECCOMP) {
-		sc->rc.nr = (long)si.seccomp.nr;
-		memcpy(sc->rc.args, si.seccomp.args, sizeof(sc->rc.args));
-	} else {
-		errno = EINVAL;
-		return -1;
-	}
-	sc->rc.ip = si.ip;
-	sc->rc.sp = si.sp;
-	sc->pers = arch_personality(arch_host, si.arch, sc->rc.nr);
+	sc->op = si->op;
+	if (!call)
+		return errno = EINVAL, -1;
+	sc->rc.nr = (long)call->nr;
+	memcpy(sc->rc.args, call->args, sizeof(sc->rc.args));
+	sc->rc.ip = si->ip;
+	sc->rc.sp = si->sp;
+	sc->pers = arch_personality(arch_host, si->arch, sc->rc.nr);
 	if (!sc->pers)
 		return -2;
 	uint64_t mask = sc->pers->word >= 8 ? ~0ULL
@@ -162,6 +186,7 @@ static int fill_from_info(struct stop_call *sc, const struct mt_si *s)
 	for (int i = 0; i < 6; i++)
 		sc->rc.args[i] &= mask;
 	sc->rc.nr = (long)(int32_t)sc->rc.nr;
+	sc->pidx = pidx_of(sc->pers);
 	return 0;
 }
 
@@ -201,22 +226,21 @@ static const struct personality *regs_personality(pid_t tid, int pidx_hint,
 static int read_arg0_note(pid_t tid, struct stop_call *sc)
 {
 	unsigned char word[8];
-	struct iovec iov = { word, sizeof(word) };
 	const struct personality *p = sc->pers;
 
 	if (!p->arg0_note)
 		return 0;
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)(uintptr_t)p->arg0_note,
-		   &iov) == 0 && iov.iov_len >= p->word) {
+	if (stop_regset_read(tid, p->arg0_note, word, sizeof(word)) >=
+	    (ssize_t)p->word) {
 		struct reg_slot s = { 0, (uint8_t)p->word };
 		sc->rc.args[0] = arch_reg_get(p, word, s);
 		return 0;
 	}
 	struct mt_si si;
+	const struct mt_si_call *call;
 	if (T.kf.get_info && get_info(tid, &si) > 0 &&
-	    (si.op == SI_ENTRY || si.op == SI_SECCOMP)) {
-		sc->rc.args[0] = si.op == SI_ENTRY ? si.entry.args[0]
-						   : si.seccomp.args[0];
+	    (call = si_call(&si))) {
+		sc->rc.args[0] = call->args[0];
 		return 0;
 	}
 	return -2;
@@ -236,11 +260,10 @@ int stop_read(pid_t tid, int op, int pidx_hint, struct stop_call *sc)
 {
 	stop_clear(sc, op);
 	if (T.use_info) {
-		int r = read_by_info(tid, sc);
-		if (r < 0)
-			return r;
-		sc->pidx = pidx_of(sc->pers);
-		return 0;
+		struct mt_si si;
+		if (get_info(tid, &si) <= 0)
+			return -1;
+		return fill_from_info(sc, &si);
 	}
 	if (getregs(tid, sc) < 0)
 		return -1;
@@ -282,10 +305,7 @@ int stop_read_syscall(pid_t tid, bool assume_entry, struct stop_call *sc,
 		*op = si.op;
 		if (si.op != SI_ENTRY)
 			return 0;
-		int r = fill_from_info(sc, &si);
-		if (r == 0)
-			sc->pidx = pidx_of(sc->pers);
-		return r;
+		return fill_from_info(sc, &si);
 	}
 	*op = stop_op(tid);
 	if (*op >= 0 ? *op != SI_ENTRY : !assume_entry)
@@ -308,10 +328,7 @@ int stop_read_seccomp(pid_t tid, struct stop_call *sc, unsigned long *data)
 		if (si.op != SI_SECCOMP)
 			return errno = EINVAL, -1;
 		*data = si.seccomp.ret_data;
-		int r = fill_from_info(sc, &si);
-		if (r == 0)
-			sc->pidx = pidx_of(sc->pers);
-		return r;
+		return fill_from_info(sc, &si);
 	}
 	*data = 0;
 	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, data) < 0)
@@ -339,7 +356,7 @@ static int call_regs(pid_t tid, struct stop_call *sc)
 static int exit_regs(pid_t tid, const struct personality *pers,
 		     struct stop_call *sc)
 {
-	memset(sc, 0, sizeof(*sc));
+	stop_clear(sc, SI_EXIT);
 	if (getregs(tid, sc) < 0)
 		return -1;
 	sc->pers = pers ? pers : regs_personality(tid, -1, sc->regs_len, -1);
@@ -350,16 +367,7 @@ static int exit_regs(pid_t tid, const struct personality *pers,
 int stop_deny(struct thread *t, struct stop_call *sc, int64_t retval)
 {
 	if (T.use_set_info) {
-		struct mt_si si;
-		if (get_info(t->tid, &si) <= 0)
-			return -1;
-		if (si.op == SI_ENTRY)
-			si.entry.nr = (uint64_t)-1;
-		else if (si.op == SI_SECCOMP)
-			si.seccomp.nr = (uint64_t)-1;
-		else
-			return errno = EINVAL, -1;
-		if (set_info(t->tid, &si) < 0)
+		if (info_rewrite(t->tid, -1, NULL) < 0)
 			return -1;
 		t->pending_ret = true;
 		t->ret = retval;
@@ -474,21 +482,8 @@ int stop_rewrite(struct thread *t, struct stop_call *sc, long nr,
 {
 	if (save_args(t, sc) < 0)
 		return -1;
-	if (T.use_set_info) {
-		struct mt_si si;
-		if (get_info(t->tid, &si) <= 0)
-			return -1;
-		if (si.op == SI_ENTRY) {
-			si.entry.nr = (uint64_t)nr;
-			memcpy(si.entry.args, args, sizeof(si.entry.args));
-		} else if (si.op == SI_SECCOMP) {
-			si.seccomp.nr = (uint64_t)nr;
-			memcpy(si.seccomp.args, args, sizeof(si.seccomp.args));
-		} else {
-			return errno = EINVAL, -1;
-		}
-		return set_info(t->tid, &si) < 0 ? -1 : 0;
-	}
+	if (T.use_set_info)
+		return info_rewrite(t->tid, nr, args);
 	arch_reg_put(sc->pers, sc->regs, sc->layout->nr, (uint64_t)nr);
 	for (int i = 0; i < 6; i++)
 		arch_reg_put(sc->pers, sc->regs, sc->layout->args[i], args[i]);

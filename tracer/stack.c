@@ -31,8 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ptrace.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #ifdef MEMTRACE_HAVE_UNWIND
@@ -162,11 +160,12 @@ static const struct personality *pers_by_name(const char *name)
 static int read_ip(pid_t tid, const struct personality *p, uint64_t *ip)
 {
 	unsigned char regs[ARCH_REGSET_MAX];
-	struct iovec iov = { regs, sizeof(regs) };
+	ssize_t n = p ? stop_regset_read(tid, NT_PRSTATUS, regs, sizeof(regs))
+		      : -1;
 
-	if (!p || ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
+	if (n < 0)
 		return -1;
-	const struct regset_layout *l = arch_layout(p, iov.iov_len);
+	const struct regset_layout *l = arch_layout(p, (size_t)n);
 	if (!l || !l->ip.size)
 		return -1;
 	*ip = arch_reg_get(p, regs, l->ip);
@@ -201,7 +200,7 @@ static int regset_access_reg(unw_addr_space_t a, unw_regnum_t reg,
 			     unw_word_t *val, int write, void *arg)
 {
 	unsigned char regs[ARCH_REGSET_MAX];
-	struct iovec iov = { regs, sizeof(regs) };
+	ssize_t n;
 
 	(void)a;
 	(void)arg;
@@ -211,8 +210,8 @@ static int regset_access_reg(unw_addr_space_t a, unw_regnum_t reg,
 	    arch_host->unwind_regs[reg] < 0)
 		return -UNW_EBADREG;
 	size_t off = (size_t)arch_host->unwind_regs[reg];
-	if (ptrace(PTRACE_GETREGSET, unwind_tid, (void *)NT_PRSTATUS,
-		   &iov) < 0 || off + sizeof(*val) > iov.iov_len)
+	n = stop_regset_read(unwind_tid, NT_PRSTATUS, regs, sizeof(regs));
+	if (n < 0 || off + sizeof(*val) > (size_t)n)
 		return -UNW_EBADREG;
 	memcpy(val, regs + off, sizeof(*val));
 	return 0;

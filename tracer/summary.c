@@ -278,21 +278,6 @@ static void print_text(FILE *f, double wall)
 	}
 }
 
-static void jstr(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
 static void print_json(FILE *f, double wall)
 {
 	fprintf(f, "{\"ctx\":\"summary\",\"wall\":%.6f,\"stops\":%lu,"
@@ -301,7 +286,7 @@ static void print_json(FILE *f, double wall)
 		const struct row *r = &S.rows[i];
 		fprintf(f, "%s{\"sys\":\"%s\",\"arch\":", i ? "," : "",
 			msys_name(r->sys));
-		jstr(f, r->pers);
+		json_str(f, r->pers);
 		fprintf(f, ",\"calls\":%lu,\"allowed\":%lu,\"warned\":%lu,"
 			"\"denied\":%lu,\"bytes\":%" PRIu64 "}", r->calls,
 			r->allowed, r->warned, r->denied, r->bytes);
@@ -309,14 +294,14 @@ static void print_json(FILE *f, double wall)
 	fprintf(f, "],\"checks\":[");
 	for (size_t i = 0; i < S.nhits; i++) {
 		fprintf(f, "%s{\"cap\":", i ? "," : "");
-		jstr(f, S.hits[i].check);
+		json_str(f, S.hits[i].check);
 		fprintf(f, ",\"hits\":%lu}", S.hits[i].hits);
 	}
 	fprintf(f, "],\"procs\":[");
 	for (size_t i = 0; i < S.nprocs; i++) {
 		const struct proc *p = &S.procs[i];
 		fprintf(f, "%s{\"pid\":%d,\"comm\":", i ? "," : "", p->pid);
-		jstr(f, p->comm);
+		json_str(f, p->comm);
 		if (p->have_vm)
 			fprintf(f, ",\"vm_peak\":%" PRIu64, p->vm);
 		else

@@ -77,7 +77,6 @@ struct tracer {
 	bool use_info;		/* read through syscall info */
 	bool use_set_info;	/* deny through syscall info */
 	bool seccomp_live;	/* the probe arrived */
-	bool seccomp_announced;
 	pid_t root;		/* the command (spawn) or -p target */
 	bool root_done;
 	int root_status;
@@ -98,6 +97,9 @@ struct thread *thread_find(pid_t tid);
 struct thread *thread_add(pid_t tid);
 void thread_del(pid_t tid);
 pid_t thread_tgid(struct thread *t);
+/* One read of /proc/PID/NAME into buf (len bytes with the NUL it
+ * adds): the length read, or -1. For the small files read whole. */
+ssize_t proc_read(pid_t pid, const char *name, char *buf, size_t len);
 /* /proc/PID/comm without its newline, "?" if unreadable. */
 void proc_comm(pid_t pid, char *buf, size_t len);
 void thread_foreach(void (*fn)(struct thread *, void *), void *arg);
@@ -128,6 +130,9 @@ struct stop_call {
 	int op;				/* PTRACE_SYSCALL_INFO_* */
 };
 void probe_kernel_features(void);
+/* PTRACE_GETREGSET of one regset (NT_PRSTATUS, ...) into buf: the
+ * length the kernel gave, or -1. */
+ssize_t stop_regset_read(pid_t tid, unsigned type, void *buf, size_t len);
 /* op: what kind of stop; pidx_hint: personality from seccomp data or -1. */
 int stop_read(pid_t tid, int op, int pidx_hint, struct stop_call *sc);
 int stop_read_seccomp(pid_t tid, struct stop_call *sc, unsigned long *data);
@@ -171,6 +176,11 @@ bool maps_parse(char *line, struct map_entry *e);
  * the maps cannot be read. */
 int maps_walk(pid_t tid, bool (*fn)(const struct map_entry *e, void *arg),
 	      void *arg);
+/* The first mapping of tid that match accepts, copied to out, its path
+ * to path (len bytes; without a buffer out->path is ""). 1 if found, 0
+ * if none, -1 if the maps cannot be read. */
+int maps_find(pid_t tid, bool (*match)(const struct map_entry *e, void *arg),
+	      void *arg, struct map_entry *out, char *path, size_t len);
 
 /* facts.c */
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
@@ -178,15 +188,27 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 /* The same for the file behind a /proc link (an fd, or exe). */
 void facts_gather_file(pid_t tid, const char *link, const struct policy *p,
 		       unsigned needs, struct facts *f);
+/* Everything the checks of p ask for about c, in rounds (cheap facts
+ * first, then what check_needs_more asks given those): from the file
+ * behind link if given, else as the call names it. Facts already in f
+ * are not read again. */
+void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
+		    const char *link, struct facts *f);
+/* Rss (unless rss is NULL) and Pss of /proc/TID/smaps_rollup, in
+ * bytes; 0 if all that was asked for was read. */
+int facts_rollup(pid_t tid, uint64_t *rss, uint64_t *pss);
 
 /* log.c */
 void log_record(pid_t tid, pid_t tgid, const struct mcall *c,
 		const struct verdict *v, bool denied);
 void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void format_call(const struct mcall *c, char *buf, size_t len);
+/* s as a JSON string, quoted and escaped. */
+void json_str(FILE *f, const char *s);
 
 /* program.c: the file checks on the new program and its interpreter,
- * at PTRACE_EVENT_EXEC; a refused program is killed. */
+ * at PTRACE_EVENT_EXEC; a refused program is killed. Counts the exec
+ * for -c too. */
 void program_check(struct thread *t);
 /* The personality the program just exec'd runs in, from its ELF
  * header (x32 and x86_64 share a ptrace arch; the header tells). */

@@ -36,6 +36,14 @@ static bool fd_table_shared(const struct thread *t, const struct facts *f)
 	return T.opt.attach || f->nthreads != 1 || t->files_shared;
 }
 
+/* At the exit stop, the mapping must be backed by the checked file. */
+static void plan_file(struct thread *t, const struct facts *f)
+{
+	t->verify.on = t->verify.file = true;
+	t->verify.dev = f->st.st_dev;
+	t->verify.ino = f->st.st_ino;
+}
+
 void verify_plan(struct thread *t, const struct mcall *c,
 		 const struct facts *f, const struct personality *p)
 {
@@ -45,9 +53,7 @@ void verify_plan(struct thread *t, const struct mcall *c,
 	    f->fd_exists && (T.opt.attach || f->nthreads != 1)) {
 		/* Another thread could map another file over the range
 		 * between the check and the kernel's mprotect. */
-		t->verify.on = t->verify.file = true;
-		t->verify.dev = f->st.st_dev;
-		t->verify.ino = f->st.st_ino;
+		plan_file(t, f);
 		t->verify.addr = c->addr;
 		t->verify.sys = c->sys;
 		return;
@@ -58,62 +64,30 @@ void verify_plan(struct thread *t, const struct mcall *c,
 		    (f->have & FACT_FD) && f->fd_exists;
 	/* A block in memory (s390x old_mmap) cannot be moved into
 	 * registers: check the mapping that resulted against the block
-	 * that was checked. */
-	bool block = c->sys == MSYS_OLD_MMAP ||
-		     (c->sys == MSYS_MMAP2 && p->mmap2_block);
+	 * that was checked, and its file whatever the fd table. */
+	bool block = arch_uses_block(p, c->sys);
 
-	if (file && (c->prot & PROT_EXEC) && fd_table_shared(t, f)) {
-		t->verify.on = t->verify.file = true;
-		t->verify.dev = f->st.st_dev;
-		t->verify.ino = f->st.st_ino;
-	}
+	if (file && (block || ((c->prot & PROT_EXEC) &&
+			       fd_table_shared(t, f))))
+		plan_file(t, f);
 	if (block) {
 		t->verify.on = t->verify.prot = true;
 		t->verify.want_prot = c->prot & (PROT_READ | PROT_WRITE |
 						 PROT_EXEC);
-		if (file && !t->verify.file) {
-			t->verify.file = true;
-			t->verify.dev = f->st.st_dev;
-			t->verify.ino = f->st.st_ino;
-		}
 	}
 	t->verify.sys = c->sys;
 }
 
-struct holder {
-	uint64_t addr;
-	bool found;
-	struct map_entry e;
-};
-
-static bool holds(const struct map_entry *e, void *arg)
+static bool holds(const struct map_entry *e, void *addr)
 {
-	struct holder *h = arg;
-
-	if (e->lo > h->addr || h->addr >= e->hi)
-		return false;
-	h->e = *e;
-	h->e.path = "";		/* the line is gone after the walk */
-	h->found = true;
-	return true;
-}
-
-/* The mapping that holds addr. */
-static int mapping_at(pid_t tid, uint64_t addr, struct map_entry *e)
-{
-	struct holder h = { .addr = addr };
-
-	if (maps_walk(tid, holds, &h) < 0 || !h.found)
-		return -1;
-	*e = h.e;
-	return 0;
+	return e->lo <= *(uint64_t *)addr && *(uint64_t *)addr < e->hi;
 }
 
 static const char *mismatch(const struct thread *t, uint64_t addr)
 {
 	struct map_entry e;
 
-	if (mapping_at(t->tid, addr, &e) < 0)
+	if (maps_find(t->tid, holds, &addr, &e, NULL, 0) <= 0)
 		return "the new mapping is gone";
 	if (t->verify.file && (makedev(e.maj, e.min) != t->verify.dev ||
 			       e.ino != t->verify.ino))
@@ -162,19 +136,14 @@ void verify_at_exit(struct thread *t)
  */
 void personality_check(struct thread *t)
 {
-	char path[64];
+	char buf[32];
 	unsigned long persona = 0;
-	FILE *f;
 
 	if (T.pol->allow_unsafe_exec_memory)
 		return;
-	snprintf(path, sizeof(path), "/proc/%d/personality", t->tid);
-	f = fopen(path, "re");
-	if (!f)
-		return;		/* gone: nothing to enforce */
-	int ok = fscanf(f, "%lx", &persona) == 1;
-	fclose(f);
-	if (!ok || !(persona & 0x0400000UL))
+	/* Unreadable: the process is gone, nothing to enforce. */
+	if (proc_read(t->tid, "personality", buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%lx", &persona) != 1 || !(persona & 0x0400000UL))
 		return;
 	pid_t tgid = thread_tgid(t);
 	log_note("kill pid=%d tid=%d execve: READ_IMPLIES_EXEC is set "

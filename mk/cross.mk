@@ -30,19 +30,20 @@ CROSS_ARCHES ?=
 CROSS_BUILD_ALL := aarch64 arm ppc64le riscv64 s390x x86_64 loongarch64
 CROSS_BOOT_ALL  := s390x aarch64 riscv64 x86_64 arm ppc64le loongarch64
 
-.PHONY: cross check-cross clean-cross
+.PHONY: cross check-cross clean-cross cross-tracees
 
 # x86_64 carries the i386 and x32 tracees of the main build (T32_BINS,
 # TX32_BINS); one that does not build does not stop the others
 # (build.sh needs wx32 and wxx32).
-cross:
+cross-tracees:
 	+@$(MAKE) --no-print-directory -k $(T32_BINS) $(TX32_BINS) || true
+
+cross: cross-tracees
 	+@MAKE="$(MAKE)" sh testsuite/cross/build.sh \
 		$(or $(CROSS_ARCHES),$(CROSS_BUILD_ALL))
 	@bash testsuite/cross/smoke.sh $(or $(CROSS_ARCHES),$(CROSS_BUILD_ALL))
 
-check-cross:
-	+@$(MAKE) --no-print-directory -k $(T32_BINS) $(TX32_BINS) || true
+check-cross: cross-tracees
 	+@MAKE="$(MAKE)" CROSS_TIMEOUT="$(CROSS_TIMEOUT)" \
 		bash testsuite/cross/run-qemu.sh \
 		$(or $(CROSS_ARCHES),$(CROSS_BOOT_ALL))

@@ -34,16 +34,23 @@ normalise() {
 	sed -e 's/ pid=[0-9]* tid=[0-9]*//' "$@"
 }
 
+# split_argv TRACEE-ARGV... [-- MEMTRACE-ARGS]: sets the caller's
+# targv and margs (declared local there).
+split_argv() {
+	targv=() margs=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do targv+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	margs=("$@")
+}
+
 # tracee_case NAME MODE TRACEE-ARGV... [-- MEMTRACE-ARGS]
 # Runs the tracee under memtrace: the tracee must exit 0 (its own
 # checks passed), and memtrace's records must equal what the tracee
 # printed on stdout.
 tracee_case() {
 	local name=$1 mode=$2; shift 2
-	local targv=() margs=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do targv+=("$1"); shift; done
-	[ $# -gt 0 ] && shift
-	margs=("$@")
+	local targv margs
+	split_argv "$@"
 	local leaf=$name.$mode
 	local dir=$MT_TMP/${leaf//[,\/]/_}
 	mkdir -p "$dir"
@@ -104,10 +111,8 @@ json_check() {
 # a rerun with all of them writes no denial.
 tips_case() {
 	local name=$1; shift
-	local targv=() margs=() tips=() dir=$MT_TMP/tips.${1//\//_}
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do targv+=("$1"); shift; done
-	[ $# -gt 0 ] && shift
-	margs=("$@")
+	local targv margs tips=() dir=$MT_TMP/tips.${1//\//_}
+	split_argv "$@"
 	mkdir -p "$dir"
 	"$mt" "${margs[@]}" --json -o "$dir/first" -- "${targv[@]}" \
 		> /dev/null 2>&1
@@ -147,9 +152,8 @@ mode_check() {
 # compiled out or switched off at boot).
 i386_reason=
 can_run_i386() {
-	"$T/i386/wx32" allow > /dev/null 2>&1 && return 0
 	local e
-	e=$("$T/i386/wx32" allow 2>&1 >/dev/null)
+	e=$("$T/i386/wx32" allow 2>&1 >/dev/null) && return 0
 	# shellcheck disable=SC2034
 	i386_reason="this kernel does not run i386 programs (${e:-no output}; IA32 emulation disabled); the i386 cases run under qemu in make check-cross"
 	return 1
@@ -160,9 +164,8 @@ can_run_i386() {
 # its command line.
 x32_reason=
 can_run_x32() {
-	"$T/x32/wxx32" allow > /dev/null 2>&1 && return 0
 	local e rc
-	e=$("$T/x32/wxx32" allow 2>&1 >/dev/null)
+	e=$("$T/x32/wxx32" allow 2>&1 >/dev/null) && return 0
 	rc=$?
 	# shellcheck disable=SC2034
 	x32_reason="this kernel does not run x32 programs (${e:-exit status $rc}; no CONFIG_X86_X32_ABI, or built with x32 disabled and booted without syscall.x32=y); the x32 cases run under qemu in make check-cross"
@@ -183,4 +186,26 @@ wait_bounded() {
 		return 124
 	fi
 	wait "$pid"
+}
+
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+
+# The state letter of process PID (R, S, T, Z...) and its tracer's pid
+# (0: none); empty once it is gone.
+proc_state() { sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null; }
+tracer_of() { sed -n 's/^TracerPid:\t//p' "/proc/$1/status" 2>/dev/null; }
+
+# stopped_pid LOG: the process an action "stop" left for a debugger,
+# named by memtrace's note in LOG ("process PID is stopped ...; attach
+# with: gdb -p PID"), once it is stopped (state T) and untraced; waits
+# up to 10 s for both. Prints the PID, or nothing if no note came.
+stopped_pid() {
+	local pid=
+	for _ in $(seq 200); do
+		pid=$(sed -n 's/^memtrace: process \([0-9]*\) is stopped.*gdb -p \1$/\1/p' "$1" 2>/dev/null | head -1)
+		[ -n "$pid" ] && [ "$(proc_state "$pid")" = T ] &&
+			[ "$(tracer_of "$pid")" = 0 ] && break
+		sleep 0.05
+	done
+	echo "$pid"
 }

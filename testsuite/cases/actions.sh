@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # Syd's actions, on a W^X denial: what the call returns, what is
 # recorded, and what happens to the process and to memtrace.
+# shellcheck source=testsuite/lib.sh
 . "$MT_ROOT/testsuite/lib.sh"
 
 # run_action MODE ACTION DIR: run "sh -c 'wx deny; sleep 30'" with
@@ -17,22 +19,30 @@ run_action() {
 	rc=$?
 }
 
+# wx_run MODE ACTION DIR COMMAND...: COMMAND under memtrace in MODE
+# with default/wx:ACTION (records in DIR/log, its output in DIR/out and
+# DIR/err); sets rc.
+wx_run() {
+	local mode=$1 act=$2 dir=$3; shift 3
+	mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -m "default/wx:$act" \
+		-o "$dir/log" -- "$@" > "$dir/out" 2> "$dir/err"
+	rc=$?
+}
+
 records() { grep -c "^memtrace: $2 " "$1/log"; }
 
 # A process that exists and is not a zombie.
 alive() {
 	local st
-	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	st=$(proc_state "$1")
 	[ -n "$st" ] && [ "$st" != Z ]
 }
 
 check_warn() {
 	local mode=$1 dir=$MT_TMP/act.warn.${1/,/_}
-	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -m default/wx:warn \
-		-o "$dir/log" "$T/wx" allow > /dev/null 2> "$dir/err"
-	rc=$?
+	wx_run "$mode" warn "$dir" "$T/wx" allow
 	local n; n=$(records "$dir" warn)
 	if [ $rc -eq 0 ] && [ "$n" -eq 7 ] && ! grep -q '= -E' "$dir/log"; then
 		pass "action/warn [$mode]"
@@ -43,11 +53,7 @@ check_warn() {
 
 check_filter() {
 	local mode=$1 dir=$MT_TMP/act.filter.${1/,/_}
-	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -m default/wx:filter \
-		-o "$dir/log" "$T/wx" deny > /dev/null 2> "$dir/err"
-	rc=$?
+	wx_run "$mode" filter "$dir" "$T/wx" deny
 	if [ $rc -eq 0 ] && [ ! -s "$dir/log" ]; then
 		pass "action/filter [$mode]"
 	else
@@ -60,12 +66,7 @@ check_filter() {
 # "wx=" line shows the status, and memtrace exits with the shell's.
 check_signal_action() {
 	local mode=$1 act=$2 sig=$3 dir=$MT_TMP/act.$2.${1/,/_}
-	# The sleep is killed by timeout's end or by us; keep it short.
-	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -m "default/wx:$act" \
-		-o "$dir/log" -- sh -c "$T/wx deny; echo wx=\$?" > "$dir/out" 2> "$dir/err"
-	rc=$?
+	wx_run "$mode" "$act" "$dir" sh -c "$T/wx deny; echo wx=\$?"
 	local want="wx=$((128 + sig))" n
 	n=$(records "$dir" "$act")
 	if [ $rc -eq 0 ] && grep -qx "$want" "$dir/out" && [ "$n" -eq 1 ]; then
@@ -102,21 +103,17 @@ check_panic() {
 # The process is left stopped and detached for a debugger; memtrace
 # waits for it, and exits with its status once it is gone.
 check_stop() {
-	local mode=$1 dir=$MT_TMP/act.stop.${1/,/_} i pid=
+	local mode=$1 dir=$MT_TMP/act.stop.${1/,/_} pid
 	mkdir -p "$dir"
 	# shellcheck disable=SC2046
 	env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
 		-m default/wx:stop -o "$dir/log" "$T/wx" deny > /dev/null 2> "$dir/err" &
 	local mtpid=$!
-	for i in $(seq 100); do
-		pid=$(sed -n 's/.*attach with: gdb -p \([0-9]*\)$/\1/p' "$dir/log" | head -1)
-		[ -n "$pid" ] && [ "$(awk '/^TracerPid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" = 0 ] && break
-		sleep 0.05
-	done
+	pid=$(stopped_pid "$dir/log")
 	sleep 0.2
 	local state tracer
-	state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
-	tracer=$(awk '/^TracerPid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+	state=$(proc_state "$pid")
+	tracer=$(tracer_of "$pid")
 	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
 	wait_bounded "$mtpid" 10; rc=$?
 	if [ $rc -eq 137 ] && [ "$state" = T ] && [ "$tracer" = 0 ] &&

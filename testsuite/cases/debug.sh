@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # Debugging a denial: backtraces (-k), the process stopped for a
 # debugger (--stop-on-deny), the summary (-c) and the learning run
 # (--learn).
+# shellcheck source=testsuite/lib.sh
 . "$MT_ROOT/testsuite/lib.sh"
 
 D=$MT_TMP/debug
@@ -106,11 +108,11 @@ fi
 # (a whole NO_UNWIND build takes longer than this file): the IP and its
 # module, and the reason.
 nounwind_case() {
-	local san= obj=$D/stack-nounwind.o bin=$D/memtrace-nounwind libs
+	local san='' obj=$D/stack-nounwind.o bin=$D/memtrace-nounwind libs
 	[ "${B:-build}" = build-san ] &&
 		san="-fsanitize=address,undefined -fno-omit-frame-pointer"
 	libs=$(pkg-config --libs libseccomp libelf libcrypto zlib libunwind-ptrace)
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046,SC2086
 	if ! cc -std=gnu11 -O2 -D_GNU_SOURCE $san -I"$MT_ROOT" \
 		$(pkg-config --cflags libseccomp) -c "$MT_ROOT/tracer/stack.c" \
 		-o "$obj" 2> "$D/nounwind.err" ||
@@ -138,7 +140,7 @@ nounwind_case
 # second tracer finds it right after the syscall instruction with
 # rax = -EACCES, at the IP of the record's first frame.
 stop_case() {
-	local mode=$1 dir=$D/stop.${1/,/_} pid= i
+	local mode=$1 dir=$D/stop.${1/,/_} pid
 	mkdir -p "$dir"
 	# (In a subshell, so that bash does not report its SIGKILL.)
 	# shellcheck disable=SC2046
@@ -146,13 +148,7 @@ stop_case() {
 		-o "$dir/log" -- "$deep" wx > "$dir/out" 2> "$dir/err"; exit $?) \
 		2> /dev/null &
 	local mtpid=$!
-	for i in $(seq 200); do
-		pid=$(sed -n 's/.*attach with: gdb -p \([0-9]*\)$/\1/p' "$dir/log" 2>/dev/null | head -1)
-		[ -n "$pid" ] &&
-		[ "$(awk '/^TracerPid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" = 0 ] &&
-		[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = T ] && break
-		sleep 0.05
-	done
+	pid=$(stopped_pid "$dir/log")
 	if [ -z "$pid" ]; then
 		kill -9 "$mtpid" 2>/dev/null; wait "$mtpid" 2>/dev/null
 		fail "debug/stop-on-deny [$mode]" "no stop: $(head -c 300 "$dir/log")"

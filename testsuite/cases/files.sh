@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # The file checks (exec rules, tpe, executable stacks, force) on mmap
 # and dlopen, every action, and the program and its interpreter at
 # exec; in every mode. The tracee (maplib) prints the records memtrace
 # must write; see testsuite/tracees/maplib.c.
+# shellcheck source=testsuite/lib.sh
 . "$MT_ROOT/testsuite/lib.sh"
 
 L=$MT_ROOT/build/testlibs
@@ -41,10 +43,8 @@ norm_log() {
 # EXPECTED "-", the records the tracee printed.
 fcase() {
 	local name=$1 mode=$2 want=$3 exp=$4; shift 4
-	local targv=() margs=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do targv+=("$1"); shift; done
-	[ $# -gt 0 ] && shift
-	margs=("$@")
+	local targv margs
+	split_argv "$@"
 	local leaf=${name//\//_}.${mode/,/_}
 	local dir=$D/run/$leaf
 	mkdir -p "$dir"
@@ -73,7 +73,7 @@ fcase() {
 
 # The variants of a case run once each, the modes taken in turn (the
 # main cases run in every mode): a mode per call, round robin.
-modes=($MODES)
+read -ra modes <<< "$MODES"
 turn=0
 next_mode() { mode=${modes[$((turn % 4))]}; turn=$((turn + 1)); }
 
@@ -246,22 +246,18 @@ done
 stop_case() {	# CHECK MODE FILE TAIL MEMTRACE-ARGS...
 	local check=$1 mode=$2 file=$3 tail=$4; shift 4
 	local name="files/action-$check-stop [$mode]"
-	local dir=$D/run/stop-$check.${mode/,/_} i pid= state= tracer=
+	local dir=$D/run/stop-$check.${mode/,/_} pid state='' tracer=''
 	mkdir -p "$dir"
 	# shellcheck disable=SC2046
 	env $(mode_env "$mode") "$mt" $(mode_args "$mode") "$@" \
 		-o "$dir/log" -- "$M" map "$file" die stop "$tail" \
 		> "$dir/out" 2> "$dir/err" &
 	local mtpid=$!
-	for i in $(seq 100); do
-		pid=$(sed -n 's/^memtrace: process \([0-9]*\) is stopped.*gdb -p \1$/\1/p' "$dir/log" 2>/dev/null | head -1)
-		[ -n "$pid" ] && [ "$(sed -n 's/^TracerPid:\t//p' "/proc/$pid/status" 2>/dev/null)" = 0 ] && break
-		sleep 0.05
-	done
+	pid=$(stopped_pid "$dir/log")
 	sleep 0.2
 	if [ -n "$pid" ]; then
-		state=$(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
-		tracer=$(sed -n 's/^TracerPid:\t//p' "/proc/$pid/status" 2>/dev/null)
+		state=$(proc_state "$pid")
+		tracer=$(tracer_of "$pid")
 		kill -9 "$pid" 2>/dev/null
 	fi
 	wait_bounded "$mtpid" 10; local rc=$?
@@ -324,7 +320,6 @@ fcase files/exec-program-warn "$mode" 0 "$D/exp-warn" "$M" \
 
 # Not root: /proc/PID/map_files cannot be opened, and the interpreter
 # is found by its path in /proc/PID/maps instead.
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 if [ "$(id -u)" != 0 ]; then
 	skip "files/exec-interpreter-user" "needs root to switch to nobody"
 elif ! as_nobody test -x "$mt" || ! as_nobody test -x "$M"; then

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # The memory sandbox: mem/vm_max (VmSize) and mem/max (PSS) on every way
 # of growing, every action, every mode; tips that allow the call; the
 # filter: which calls stop, counted.
+# shellcheck source=testsuite/lib.sh
 . "$MT_ROOT/testsuite/lib.sh"
 
 G=$T/memgrow
@@ -30,14 +32,21 @@ mg() {
 	rc=$?
 }
 
+# no_record NAME: the run exited 0 and wrote no record.
+no_record() {
+	if [ $rc -eq 0 ] && [ ! -s "$dir/log" ]; then
+		pass "$1"
+	else
+		fail "$1" "$(said)"
+	fi
+}
+
 # What a run said, for a failure message.
 said() {
 	printf 'exit %s; tracee: %s; records: %s' "$rc" \
 		"$(cat "$dir/out" "$dir/err" | head -c 300 | tr '\n' '|')" \
 		"$(head -c 400 "$dir/log" | tr '\n' '|')"
 }
-
-json_str_re='"([^"\\]|\\.)*"'
 
 # check_records KEY WHAT SYS: every record of $dir/log is a JSON mem
 # denial of the limit KEY (mem/max or mem/vm_max) at $LIMIT_B, failing
@@ -102,7 +111,7 @@ for mode in $MODES; do
 			key=mem/${lim%%:*} what=${lim#*:} touch=
 			if [ "$key" = mem/max ]; then
 				case $mode in seccomp,regs|ptrace,info) continue ;; esac
-				touch=touch
+				touch="touch"
 			fi
 			name=mem/$kind/${lim%%:*}
 			case $kind in sbrk|malloc-*)
@@ -131,11 +140,7 @@ done
 for kind in mmap mremap dontunmap; do
 	mg "mem/$kind/max-untouched" seccomp,info -m sandbox/mem:on \
 		-m mem/max:$LIMIT -- "$G" "$kind" allow $TOTAL
-	if [ $rc -eq 0 ] && [ ! -s "$dir/log" ]; then
-		pass "mem/$kind/max-untouched"
-	else
-		fail "mem/$kind/max-untouched" "$(said)"
-	fi
+	no_record "mem/$kind/max-untouched"
 done
 
 # Under a limit out of reach nothing is refused, and the sandbox on
@@ -146,11 +151,7 @@ for rules in "sandbox/mem:on mem/vm_max:1T mem/max:1T" "sandbox/mem:on"; do
 	for kind in mmap mremap sbrk; do
 		mg "mem/$kind/allowed-${#args[@]}" ptrace,info "${args[@]}" -- \
 			"$G" "$kind" allow $TOTAL touch
-		if [ $rc -eq 0 ] && [ ! -s "$dir/log" ]; then
-			pass "mem/$kind/allowed ($rules)"
-		else
-			fail "mem/$kind/allowed ($rules)" "$(said)"
-		fi
+		no_record "mem/$kind/allowed ($rules)"
 	done
 done
 
@@ -189,19 +190,18 @@ tracee_pid() {
 # A pid that is gone (or a zombie nobody reaped yet).
 gone() {
 	local st
-	st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null)
+	st=$(proc_state "$1")
 	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
 }
-act_args() {
-	echo -m sandbox/mem:on -m mem/vm_max:$LIMIT -m default/mem:$1
-}
+# The policy of the action cases, before their default/mem:ACT.
+act_base=(-m sandbox/mem:on -m "mem/vm_max:$LIMIT")
 # deny in every mode; the other actions in two that between them cover
 # both modes and both decode paths.
 DIAG="seccomp,info ptrace,regs"
 
 for mode in $MODES; do
-	# shellcheck disable=SC2046
-	mg mem/act-deny "$mode" $(act_args deny) -- "$G" once deny $TOTAL
+	mg mem/act-deny "$mode" "${act_base[@]}" -m default/mem:deny \
+		-- "$G" once deny $TOTAL
 	if [ $rc -eq 0 ] && record deny 1; then
 		pass "mem/act-deny [$mode]"
 	else
@@ -210,15 +210,16 @@ for mode in $MODES; do
 done
 
 for mode in $DIAG; do
-	# shellcheck disable=SC2046
-	mg mem/act-warn "$mode" $(act_args warn) -- "$G" once allow $TOTAL
+	mg mem/act-warn "$mode" "${act_base[@]}" -m default/mem:warn \
+		-- "$G" once allow $TOTAL
 	if [ $rc -eq 0 ] && record warn 0 && grep -q '^memgrow once: ok$' "$dir/out"; then
 		pass "mem/act-warn [$mode]"
 	else
 		fail "mem/act-warn [$mode]" "$(said)"
 	fi
 
-	mg mem/act-filter "$mode" $(act_args filter) -- "$G" once deny $TOTAL
+	mg mem/act-filter "$mode" "${act_base[@]}" -m default/mem:filter \
+		-- "$G" once deny $TOTAL
 	if [ $rc -eq 0 ] && [ ! -s "$dir/log" ] &&
 	   grep -q '^memgrow once: Cannot allocate memory$' "$dir/out"; then
 		pass "mem/act-filter [$mode]"
@@ -226,28 +227,32 @@ for mode in $DIAG; do
 		fail "mem/act-filter [$mode]" "$(said)"
 	fi
 
-	mg mem/act-kill "$mode" $(act_args kill) -- "$G" once deny $TOTAL
+	mg mem/act-kill "$mode" "${act_base[@]}" -m default/mem:kill \
+		-- "$G" once deny $TOTAL
 	if [ $rc -eq 137 ] && record kill 1 && ! grep -q '^memgrow once: [CO]' "$dir/out"; then
 		pass "mem/act-kill [$mode]"
 	else
 		fail "mem/act-kill [$mode]" "$(said)"
 	fi
 
-	mg mem/act-abort "$mode" $(act_args abort) -- "$G" once deny $TOTAL
+	mg mem/act-abort "$mode" "${act_base[@]}" -m default/mem:abort \
+		-- "$G" once deny $TOTAL
 	if [ $rc -eq 134 ] && record abort 1; then
 		pass "mem/act-abort [$mode]"
 	else
 		fail "mem/act-abort [$mode]" "$(said)"
 	fi
 
-	mg mem/act-exit "$mode" $(act_args exit) -- "$G" once deny $TOTAL
+	mg mem/act-exit "$mode" "${act_base[@]}" -m default/mem:exit \
+		-- "$G" once deny $TOTAL
 	if [ $rc -eq 12 ] && record exit 1; then
 		pass "mem/act-exit [$mode]"
 	else
 		fail "mem/act-exit [$mode]" "$(said)"
 	fi
 
-	mg mem/act-panic "$mode" $(act_args panic) -- "$G" once deny $TOTAL
+	mg mem/act-panic "$mode" "${act_base[@]}" -m default/mem:panic \
+		-- "$G" once deny $TOTAL
 	p=$(tracee_pid)
 	for _ in $(seq 100); do [ -n "$p" ] && gone "$p" && break; sleep 0.05; done
 	if [ $rc -eq 134 ] && record panic 1 && [ -n "$p" ] && gone "$p"; then
@@ -261,23 +266,13 @@ done
 for mode in $DIAG; do
 	dir=$base/act-stop.${mode/,/_}; mkdir -p "$dir"
 	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") $(act_args stop) \
-		-o "$dir/log" -- "$G" once deny $TOTAL > "$dir/out" 2> "$dir/err" &
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") "${act_base[@]}" \
+		-m default/mem:stop -o "$dir/log" -- "$G" once deny $TOTAL \
+		> "$dir/out" 2> "$dir/err" &
 	mpid=$!
-	p=
-	for _ in $(seq 200); do
-		p=$(sed -n 's/.*attach with: gdb -p \([0-9]*\)$/\1/p' "$dir/log" 2>/dev/null)
-		[ -n "$p" ] && break
-		sleep 0.05
-	done
-	st= tracer=
-	for _ in $(seq 100); do
-		[ -n "$p" ] || break
-		st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\).*/\1/p' "/proc/$p/stat" 2>/dev/null)
-		tracer=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$p/status" 2>/dev/null)
-		[ "$st" = T ] && [ "$tracer" = 0 ] && break
-		sleep 0.05
-	done
+	p=$(stopped_pid "$dir/log")
+	st=$(proc_state "$p")
+	tracer=$(tracer_of "$p")
 	ok=0
 	[ -n "$p" ] && [ "$p" = "$(tracee_pid)" ] && [ "$st" = T ] &&
 		[ "$tracer" = 0 ] && record stop 1 && ok=1
@@ -385,11 +380,7 @@ if can_run_i386; then
 		fi
 		mg mem/i386-allow "$mode" -m sandbox/mem:on -m mem/vm_max:1G \
 			-- "$T/i386/memgrow32" allow
-		if [ $rc -eq 0 ] && [ ! -s "$dir/log" ]; then
-			pass "mem/i386-allow [$mode]"
-		else
-			fail "mem/i386-allow [$mode]" "$(said)"
-		fi
+		no_record "mem/i386-allow [$mode]"
 	done
 else
 	skip "mem/i386 [all modes]" "$i386_reason"

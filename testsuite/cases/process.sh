@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # Following processes and threads: fork+exec chains, vfork, threads,
 # exec from a thread, signals, group-stops.
+# shellcheck source=testsuite/lib.sh
 . "$MT_ROOT/testsuite/lib.sh"
 
 for mode in $MODES; do
@@ -14,16 +16,16 @@ done
 
 # A group-stop really stops the command, and SIGCONT resumes it.
 stop_case() {
-	local mode=$1 dir=$MT_TMP/stop.${1//,/_} pid state i
+	local mode=$1 dir=$MT_TMP/stop.${1//,/_} pid state
 	mkdir -p "$dir"
 	# shellcheck disable=SC2046
 	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/log" \
 		"$T/sigs" deny stop > "$dir/out" 2> "$dir/err" &
 	local mtpid=$!
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		pid=$(pgrep -P "$mtpid" -f "$T/sigs" | head -1)
 		state=
-		[ -n "$pid" ] && state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+		[ -n "$pid" ] && state=$(proc_state "$pid")
 		# Under ptrace a group-stop shows as "t" (tracing stop).
 		[ "$state" = T ] || [ "$state" = t ] && break
 		sleep 0.05
@@ -34,7 +36,7 @@ stop_case() {
 		return
 	fi
 	sleep 0.3
-	state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+	state=$(proc_state "$pid")
 	if { [ "$state" != T ] && [ "$state" != t ]; } || grep -q resumed "$dir/err"; then
 		kill -9 "$mtpid"; wait "$mtpid" 2>/dev/null
 		fail "group-stop [$mode]" "the stop did not hold (state $state)"

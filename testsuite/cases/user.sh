@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # Most users are not root: the filter then needs no_new_privs. The W^X
 # and exit-status cases run as nobody.
+# shellcheck source=testsuite/lib.sh
 . "$MT_ROOT/testsuite/lib.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	tracee_case user/wx seccomp,info "$T/wx" deny
 	exit 0
 fi
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 if ! as_nobody test -x "$mt"; then
 	skip user/all "nobody cannot reach $mt (directory permissions)"
 	exit 0
@@ -28,6 +29,7 @@ for mode in $MODES; do
 	else
 		pass "user/wx [$mode]"
 	fi
+	# shellcheck disable=SC2046
 	as_nobody "$mt" $(mode_args "$mode") -- sh -c 'exit 42'; rc=$?
 	[ $rc -eq 42 ] && pass "user/status [$mode]" ||
 		fail "user/status [$mode]" "exit $rc, expected 42"

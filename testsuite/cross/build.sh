@@ -8,7 +8,8 @@
 #                                 where Debian ships it static (else
 #                                 NO_UNWIND=1)
 #   build-cross/ARCH/init         testsuite/cross/init.c
-#   build-cross/ARCH/t/...        testsuite/cross/tracees/*.c; x86_64
+#   build-cross/ARCH/t/...        testsuite/cross/tracees/*.c and
+#                                 t/xwx (testsuite/tracees/wx.c); x86_64
 #                                 also t/i386/ and t/x32/ (make
 #                                 tracees) and t/lib/libexecstack.so
 #                                 (mapfile32's)
@@ -34,36 +35,13 @@
 # Exit status 3: the archive could not be reached (nothing cached).
 set -eu
 
-die() { echo "cross/build: $*" >&2; exit 1; }
+ME=cross/build
+# shellcheck source=testsuite/cross/common.sh
+. "$(dirname "$0")/common.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 BC=${CROSS_BUILD_DIR:-build-cross}
 MAKE=${MAKE:-make}
-
-# Host packages: install what is missing (root), else say what to run.
-host_need() {	# COMMAND PACKAGE
-	command -v "$1" > /dev/null 2>&1 && return 0
-	if [ "$(id -u)" != 0 ]; then
-		die "missing $1; run as root: apt-get install $2"
-	fi
-	echo "cross/build: installing $2" >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends "$2" >&2 ||
-		die "apt-get install $2 failed"
-}
-
-debarch() {
-	case $1 in
-	aarch64) echo arm64 ;;
-	arm) echo armhf ;;
-	loongarch64) echo loong64 ;;
-	ppc64le) echo ppc64el ;;
-	riscv64) echo riscv64 ;;
-	s390x) echo s390x ;;
-	x86_64) echo amd64 ;;
-	*) die "unknown target $1 (aarch64 arm loongarch64 ppc64le riscv64 s390x x86_64)" ;;
-	esac
-}
 
 # The GNU triplet: the cross compiler's prefix and the multiarch
 # directory of the target's libraries and headers.
@@ -249,7 +227,7 @@ build_one() {
 	# shellcheck disable=SC2086
 	{
 		$cc -o "$out/init" testsuite/cross/init.c &&
-		$cc -o "$out/t/xwx" $tr/xwx.c &&
+		$cc -o "$out/t/xwx" testsuite/tracees/wx.c &&
 		$cc -o "$out/t/xbrk" $tr/xbrk.c &&
 		$cc $XBT_FLAGS -o "$out/t/xbt" $tr/xbt.c
 	} || die "$arch: building init or tracees failed"
@@ -263,25 +241,24 @@ build_one() {
 		# The arm (EABI) compat personality.
 		host_need arm-linux-gnueabihf-gcc gcc-arm-linux-gnueabihf
 		# shellcheck disable=SC2086
-		arm-linux-gnueabihf-gcc $TFLAGS -o "$out/t/xwx-arm" $tr/xwx.c ||
+		arm-linux-gnueabihf-gcc $TFLAGS -o "$out/t/xwx-arm" \
+			testsuite/tracees/wx.c ||
 			die "aarch64: building the arm tracee failed"
 		;;
 	x86_64)
-		# The i386 tracees come from the main build (make tracees).
-		mkdir -p "$out/t/i386"
-		for t in build/tracees/i386/*; do
-			[ -f "$t" ] && [ -x "$t" ] && cp "$t" "$out/t/i386/"
+		# The i386 and x32 tracees come from the main build (make
+		# tracees); the x32 ones run because run-qemu.sh boots the
+		# kernel with syscall.x32=y. DIR:TRACEE: the one each
+		# directory must have.
+		for dt in i386:wx32 x32:wxx32; do
+			d=${dt%%:*}
+			mkdir -p "$out/t/$d"
+			for t in build/tracees/"$d"/*; do
+				[ -f "$t" ] && [ -x "$t" ] && cp "$t" "$out/t/$d/"
+			done
+			[ -x "$out/t/$d/${dt#*:}" ] ||
+				die "x86_64: build/tracees/$d/${dt#*:} is missing (make tracees)"
 		done
-		[ -x "$out/t/i386/wx32" ] ||
-			die "x86_64: build/tracees/i386/wx32 is missing (make tracees)"
-		# The x32 tracees too; they run because run-qemu.sh boots
-		# the kernel with syscall.x32=y.
-		mkdir -p "$out/t/x32"
-		for t in build/tracees/x32/*; do
-			[ -f "$t" ] && [ -x "$t" ] && cp "$t" "$out/t/x32/"
-		done
-		[ -x "$out/t/x32/wxx32" ] ||
-			die "x86_64: build/tracees/x32/wxx32 is missing (make tracees)"
 		# mapfile32's library: PT_GNU_STACK RWX, as mk/testlibs.mk
 		# builds libexecstack.so for testsuite/cases/files.sh.
 		mkdir -p "$out/t/lib"

@@ -24,6 +24,9 @@
 # CROSS_PARALLEL (boots at once, default 2), CROSS_KEEP_LOGS=1.
 set -eu
 
+ME=cross/run
+# shellcheck source=testsuite/cross/common.sh
+. "$(dirname "$0")/common.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 BC=${CROSS_BUILD_DIR:-build-cross}
@@ -31,32 +34,12 @@ TIMEOUT=${CROSS_TIMEOUT:-300}
 PARALLEL=${CROSS_PARALLEL:-2}
 [ $# -gt 0 ] || set -- s390x aarch64 riscv64 x86_64 arm ppc64le loongarch64
 
-die() { echo "cross/run: $*" >&2; exit 1; }
-
-host_need() {	# COMMAND PACKAGE
-	command -v "$1" > /dev/null 2>&1 && return 0
-	[ "$(id -u)" = 0 ] || die "missing $1; run as root: apt-get install $2"
-	echo "cross/run: installing $2" >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends "$2" >&2 || die "apt-get install $2 failed"
-}
-
-debarch() {
-	case $1 in
-	aarch64) echo arm64 ;; riscv64) echo riscv64 ;;
-	s390x) echo s390x ;; x86_64) echo amd64 ;;
-	arm) echo armhf ;; ppc64le) echo ppc64el ;;
-	loongarch64) echo loong64 ;;
-	*) die "unknown target $1" ;;
-	esac
-}
-
 # The case groups each guest runs, for SKIP lines when it cannot boot.
 groups() {
 	echo "wx [all modes]"
 	echo "wx/summary"
 	case $1 in
-	s390x) echo "old_mmap [all modes]" ;;
+	s390x) printf '%s\n' "old_mmap [all modes]" "filter/block-calls" ;;
 	aarch64) echo "arm/wx [all modes]" ;;
 	x86_64) printf '%s\n' "i386/wx32 [all modes]" "i386/wx32/summary" \
 		"i386/mapfile32 [all modes]" "i386/memgrow32 [all modes]" \

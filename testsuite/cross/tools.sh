@@ -28,7 +28,9 @@
 # tools-SUITE); exit status 3 means the archive could not be reached.
 set -eu
 
-die() { echo "cross/tools: $*" >&2; exit 1; }
+ME=cross/tools
+# shellcheck source=testsuite/cross/common.sh
+. "$(dirname "$0")/common.sh"
 [ $# -eq 2 ] || die "usage: tools.sh gcc|qemu-system|qemu-user ARCH"
 what=$1 arch=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -59,14 +61,6 @@ qemu_table() {
 		;;
 	*) die "no qemu for $1 here (only loongarch64)" ;;
 	esac
-}
-
-host_need() {	# COMMAND PACKAGE
-	command -v "$1" > /dev/null 2>&1 && return 0
-	[ "$(id -u)" = 0 ] || die "missing $1; run as root: apt-get install $2"
-	echo "cross/tools: installing $2" >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends "$2" >&2 || die "apt-get install $2 failed"
 }
 
 # Unpack the packages of a table line into build-cross/tools/NAME;

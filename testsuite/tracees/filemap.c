@@ -105,8 +105,7 @@ static void append_checks(const char *dir)
 
 static long raw_mremap(long a, long ol, long nl, long fl, long na)
 {
-	long r = syscall(SYS_mremap, a, ol, nl, fl, na);
-	return r == -1 ? -errno : r;
+	return ret_of(syscall(SYS_mremap, a, ol, nl, fl, na));
 }
 
 static void mremap_one(long a, long ol, long nl, long fl, long na,

@@ -4,7 +4,8 @@
  * beyond their system call instruction: constants (the same for i386,
  * x86_64 and x32), output without a C library, the record memtrace
  * must print for a W^X denial, result checks, and the C side of
- * _start, which reads "deny" or "allow" from argv[1] and calls
+ * _start, which reads "deny" or "allow" from argv[1], keeps argc and
+ * argv for the tracee (tracee_argc, tracee_argv) and calls
  * tracee_main().
  *
  * The includer first defines RAW_PERS (the personality's name as
@@ -109,6 +110,16 @@ RAW_HELPER void expect_record(const char *call_head, struct line *args,
 	out(1, l.b);
 }
 
+/* The same for a call on ADDR: CALL_HEAD, then ADDR, then REST. */
+RAW_HELPER void expect_addr_record(const char *call_head, unsigned long addr,
+			       const char *rest, const char *msg)
+{
+	struct line args = { .n = 0 };
+	l_hex(&args, addr);
+	l_str(&args, rest);
+	expect_record(call_head, &args, msg);
+}
+
 RAW_HELPER void expect(const char *what, long r, int denied)
 {
 	if (denied && r != -EACCES) {
@@ -131,12 +142,14 @@ RAW_HELPER int streq(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* _start: read argv[1] from the initial stack. */
+/* _start: argc and argv from the initial stack. */
+static int tracee_argc;
+static char **tracee_argv;
 int tracee_main(void);
 static void __attribute__((used)) start_c(long *sp)
 {
-	int argc = (int)sp[0];
-	char **argv = (char **)(sp + 1);
+	int argc = tracee_argc = (int)sp[0];
+	char **argv = tracee_argv = (char **)(sp + 1);
 	if (argc < 2 || (!streq(argv[1], "deny") && !streq(argv[1], "allow"))) {
 		out(2, "usage: tracee deny|allow\n");
 		sys1(NR_exit, 2);

@@ -129,6 +129,23 @@ static void **slots(unsigned long n)
 	return v;
 }
 
+/* The N pieces of LEN bytes in V still hold what fill() wrote (WHAT
+ * names a piece in the message); then each is given back with FREE_IT
+ * (munmap if NULL). */
+static void check_kept(const char *mode, const char *what, void **v,
+		       unsigned long n, unsigned long len,
+		       void (*free_it)(void *))
+{
+	for (unsigned long j = 0; j < n; j++) {
+		if (touch && ((char *)v[j])[len - 1] != 0x5a)
+			bad("%s: %s %lu lost its contents", mode, what, j);
+		if (free_it)
+			free_it(v[j]);
+		else
+			munmap(v[j], len);
+	}
+}
+
 static void *anon(unsigned long len)
 {
 	return mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -153,11 +170,7 @@ static void grow_mmap(void)
 	}
 	if (!outcome("mmap", got, err))
 		return;
-	for (unsigned long j = 0; j < i; j++) {
-		if (touch && ((char *)v[j])[MIB - 1] != 0x5a)
-			bad("mmap: chunk %lu lost its contents", j);
-		munmap(v[j], MIB);
-	}
+	check_kept("mmap", "chunk", v, i, MIB, NULL);
 	void *p = anon(MIB);
 	if (p == MAP_FAILED)
 		bad("mmap: cannot map again after unmapping: %s",
@@ -233,11 +246,7 @@ static void grow_dontunmap(void)
 	}
 	if (!outcome("dontunmap", got, err))
 		return;
-	for (unsigned long j = 0; j < i; j++) {
-		if (touch && ((char *)v[j])[MIB - 1] != 0x5a)
-			bad("dontunmap: mapping %lu lost its contents", j);
-		munmap(v[j], MIB);
-	}
+	check_kept("dontunmap", "mapping", v, i, MIB, NULL);
 	char *q = mremap(p, MIB, MIB, MREMAP_MAYMOVE | MREMAP_DONTUNMAP,
 			 NULL);
 	if (q == MAP_FAILED)
@@ -264,11 +273,7 @@ static void grow_malloc(const char *mode, unsigned long block)
 	}
 	if (!outcome(mode, got, err))
 		return;
-	for (unsigned long j = 0; j < i; j++) {
-		if (touch && ((char *)v[j])[block - 1] != 0x5a)
-			bad("%s: block %lu lost its contents", mode, j);
-		free(v[j]);
-	}
+	check_kept(mode, "block", v, i, block, free);
 	char *p = malloc(block);
 	if (!p)
 		bad("%s: malloc fails after freeing everything", mode);

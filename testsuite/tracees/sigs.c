@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 		raise(SIGSTOP);
 		fprintf(stderr, "resumed\n");
 	}
-	expect_wx_record("x86_64", "mmap(NULL, 4096, PROT_READ|PROT_WRITE|"
+	expect_wx_record("mmap(NULL, 4096, PROT_READ|PROT_WRITE|"
 			 "PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)",
 			 "writable and executable mapping");
 	expect_result("mmap rwx after signals", raw_mmap(NULL, 4096,

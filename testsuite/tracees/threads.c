@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 		}
 	for (int i = 0; i < NTHREADS; i++) {
 		pthread_join(th[i], NULL);
-		expect_wx_record("x86_64", "mmap(NULL, 4096, PROT_READ|"
+		expect_wx_record("mmap(NULL, 4096, PROT_READ|"
 				 "PROT_WRITE|PROT_EXEC, MAP_PRIVATE|"
 				 "MAP_ANONYMOUS, -1, 0)",
 				 "writable and executable mapping");

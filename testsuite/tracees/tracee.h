@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Tracee helpers. A tracee prints on stdout the records memtrace must
- * write (pid and tid left out), checks each call's result itself, and
- * exits 1 with a message on stderr if a result is not what it expected.
+ * Tracee helpers, for the native tracees (this directory, dynamic) and
+ * the cross tracees (testsuite/cross/tracees/, static, built by
+ * testsuite/cross/build.sh with each target's compiler). A tracee
+ * prints on stdout the records memtrace must write (pid and tid left
+ * out), checks each call's result itself, and exits 1 with a message on
+ * stderr if a result is not what it expected.
  *
  *   argv[1] == "deny": the default policy (W^X on) is in force
  *   argv[1] == "allow": trace/allow_unsafe_exec_memory:1 is in force
+ *
+ * The personality name and the way the target maps memory (mmap,
+ * mmap2, or s390x's old_mmap block) come from the compiler's own
+ * macros.
  */
 #ifndef MEMTRACE_TRACEE_H
 #define MEMTRACE_TRACEE_H
 
+#include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +26,26 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#if defined(__x86_64__)
+#define PERS "x86_64"
+#elif defined(__aarch64__)
+#define PERS "aarch64"
+#elif defined(__arm__)
+#define PERS "arm"
+#define USE_MMAP2 1		/* EABI: no __NR_mmap, mmap2 in 4096 units */
+#elif defined(__riscv) && __riscv_xlen == 64
+#define PERS "riscv64"
+#elif defined(__s390x__)
+#define PERS "s390x"
+#define USE_OLD_MMAP 1		/* __NR_mmap (90) takes a six-word block */
+#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
+#define PERS "ppc64le"
+#elif defined(__loongarch64)
+#define PERS "loongarch64"
+#else
+#error "no tracee support for this architecture"
+#endif
 
 static int tracee_failed;
 static int tracee_deny;		/* 1: the policy denies W^X */
@@ -32,14 +60,13 @@ static inline void tracee_mode(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
-/* The record memtrace writes for a W^X denial. */
-static inline void expect_wx_record(const char *pers, const char *call,
-				    const char *msg)
+/* The record memtrace writes for a W^X denial of CALL. */
+static inline void expect_wx_record(const char *call, const char *msg)
 {
 	if (tracee_deny)
 		printf("memtrace: deny %s %s = -EACCES; wx: %s; "
 		       "tip: -m trace/allow_unsafe_exec_memory:1\n",
-		       pers, call, msg);
+		       PERS, call, msg);
 }
 
 /* Check a raw syscall result: -EACCES when denied, success otherwise. */
@@ -56,23 +83,51 @@ static inline void expect_result(const char *what, long ret, int denied)
 	}
 }
 
-static inline long raw_mmap(void *a, size_t l, int prot, int flags, int fd,
-			    long off)
+/* A syscall() result as the kernel gives it: -errno on failure. */
+static inline long ret_of(long r)
 {
-	long r = syscall(SYS_mmap, a, l, prot, flags, fd, off);
 	return r == -1 ? -errno : r;
 }
 
+/* The target's plain mapping call, and how memtrace names it: "mmap(",
+ * "mmap2(" or "old_mmap({" (the closing text is MMAP_END). */
+#if defined(USE_OLD_MMAP)
+#define MMAP_NAME "old_mmap({"
+#define MMAP_END "})"
+static inline long raw_mmap(void *a, size_t l, int prot, int flags, int fd,
+			    long off)
+{
+	unsigned long block[6] = { (unsigned long)a, l, (unsigned long)prot,
+				   (unsigned long)flags, (unsigned long)(long)fd,
+				   (unsigned long)off };
+	return ret_of(syscall(SYS_mmap, block));
+}
+#elif defined(USE_MMAP2)
+#define MMAP_NAME "mmap2("
+#define MMAP_END ")"
+static inline long raw_mmap(void *a, size_t l, int prot, int flags, int fd,
+			    long off)
+{
+	return ret_of(syscall(SYS_mmap2, a, l, prot, flags, fd, off / 4096));
+}
+#else
+#define MMAP_NAME "mmap("
+#define MMAP_END ")"
+static inline long raw_mmap(void *a, size_t l, int prot, int flags, int fd,
+			    long off)
+{
+	return ret_of(syscall(SYS_mmap, a, l, prot, flags, fd, off));
+}
+#endif
+
 static inline long raw_mprotect(void *a, size_t l, int prot)
 {
-	long r = syscall(SYS_mprotect, a, l, prot);
-	return r == -1 ? -errno : r;
+	return ret_of(syscall(SYS_mprotect, a, l, prot));
 }
 
 static inline long raw_pkey_mprotect(void *a, size_t l, int prot, int key)
 {
-	long r = syscall(SYS_pkey_mprotect, a, l, prot, key);
-	return r == -1 ? -errno : r;
+	return ret_of(syscall(SYS_pkey_mprotect, a, l, prot, key));
 }
 
 static inline int tracee_exit(void)
@@ -80,10 +135,6 @@ static inline int tracee_exit(void)
 	fflush(stdout);
 	return tracee_failed ? 1 : 0;
 }
-
-#endif
-
-#include <elf.h>
 
 /*
  * A page that is a minimal ELF file (one PT_GNU_STACK, not executable),
@@ -115,3 +166,5 @@ static inline void elf_stub_page(unsigned char page[4096])
 	memcpy(page, &eh, sizeof(eh));
 	memcpy(page + sizeof(eh), &ph, sizeof(ph));
 }
+
+#endif

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* The parent is checked after its child too. */
-	expect_wx_record("x86_64", "mmap(NULL, 4096, PROT_READ|PROT_WRITE|"
+	expect_wx_record("mmap(NULL, 4096, PROT_READ|PROT_WRITE|"
 			 "PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)",
 			 "writable and executable mapping");
 	expect_result("parent mmap rwx", raw_mmap(NULL, 4096, PROT_READ |

@@ -3,7 +3,7 @@
  * brk growth past a mem/vm_max limit. Prints "denied" if brk returned
  * the old break (how a refused brk fails), "grew" if the break moved.
  */
-#include "xtracee.h"
+#include "../../tracees/tracee.h"
 
 int main(void)
 {

@@ -21,7 +21,7 @@
  * their calls, so that each keeps its own frame; xbt_map_rwx calls
  * xbt_prot first, so that it is no leaf and sets up a frame.
  */
-#include "xtracee.h"
+#include "../../tracees/tracee.h"
 
 #define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
 

@@ -5,7 +5,7 @@
  * same through glibc's mmap() (which builds the block itself), and a
  * block that is not readable (EFAULT, as the kernel would, no record).
  */
-#include "xtracee.h"
+#include "../../tracees/tracee.h"
 
 #ifndef __s390x__
 #error "xoldmmap is an s390x tracee"

@@ -12,14 +12,10 @@
  * The file mapped executable is a small ELF header with a PT_GNU_STACK
  * of PF_R|PF_W, so that the stack check (which reads the headers of
  * every file mapped executable) has nothing to say about it: only the
- * fd check decides. DIR comes from /proc/self/cmdline: the start-up
- * code passes no argv.
+ * fd check decides.
  */
-/* sys32.h has helpers this tracee does not use. */
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "sys32.h"
 
-#define NR_read 3
 #define NR_close 6
 #define NR_mremap 163
 
@@ -47,39 +43,6 @@ static long mmap2(long addr, long len, long prot, long flags, long fd,
 		  long pgoff)
 {
 	return sys6(NR_mmap2, addr, len, prot, flags, fd, pgoff);
-}
-
-static long old_mmap(long addr, long len, long prot, long flags, long fd,
-		     long off)
-{
-	unsigned long block[6] = { addr, len, prot, flags, fd, off };
-	return sys1(NR_old_mmap, (long)block);
-}
-
-static char cmdline[4096];
-
-/* The third word of /proc/self/cmdline, or 0. */
-static const char *arg2(void)
-{
-	long fd = sys3(NR_open, (long)"/proc/self/cmdline", O_RDONLY, 0);
-	long n = 0, r;
-	if (fd < 0)
-		return 0;
-	while (n < (long)sizeof(cmdline) - 1 &&
-	       (r = sys3(NR_read, fd, (long)cmdline + n,
-			 sizeof(cmdline) - 1 - n)) > 0)
-		n += r;
-	sys1(NR_close, fd);
-	cmdline[n] = 0;
-	const char *s = cmdline;
-	for (int i = 0; i < 2; i++) {
-		while (s < cmdline + n && *s)
-			s++;
-		if (s >= cmdline + n)
-			return 0;
-		s++;
-	}
-	return s < cmdline + n && *s ? s : 0;
 }
 
 static void fail_msg(const char *what, const char *msg, long r)
@@ -379,8 +342,8 @@ static void mremap_checks(void)
 
 int tracee_main(void)
 {
-	const char *dir = arg2();
-	if (!dir) {
+	const char *dir = tracee_argc > 2 ? tracee_argv[2] : 0;
+	if (!dir || !*dir) {
 		out(2, "usage: filemap32 deny|allow DIR\n");
 		return 2;
 	}

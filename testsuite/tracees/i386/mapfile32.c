@@ -4,41 +4,10 @@
  * mmap2 and with old_mmap (nr 90, the six-word block).
  *   mapfile32 deny FILE    FILE is refused by the stack check
  *   mapfile32 allow FILE   trace/allow_unsafe_exec_stack:1 is in force
- * FILE comes from /proc/self/cmdline: the start-up code passes no argv.
  */
-/* sys32.h has helpers this tracee does not use. */
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "sys32.h"
 
-#define NR_read 3
-#define NR_close 6
 #define O_RDONLY 0
-
-static char cmdline[4096];
-
-/* The third word of /proc/self/cmdline, or 0. */
-static const char *arg2(void)
-{
-	long fd = sys3(NR_open, (long)"/proc/self/cmdline", O_RDONLY, 0);
-	long n = 0, r;
-	if (fd < 0)
-		return 0;
-	while (n < (long)sizeof(cmdline) - 1 &&
-	       (r = sys3(NR_read, fd, (long)cmdline + n,
-			 sizeof(cmdline) - 1 - n)) > 0)
-		n += r;
-	sys1(NR_close, fd);
-	cmdline[n] = 0;
-	const char *s = cmdline;
-	for (int i = 0; i < 2; i++) {
-		while (s < cmdline + n && *s)
-			s++;
-		if (s >= cmdline + n)
-			return 0;
-		s++;
-	}
-	return s < cmdline + n ? s : 0;
-}
 
 static void file_record(const char *call_head, struct line *args,
 			const char *path)
@@ -58,7 +27,7 @@ static void file_record(const char *call_head, struct line *args,
 
 int tracee_main(void)
 {
-	const char *path = arg2();
+	const char *path = tracee_argc > 2 ? tracee_argv[2] : 0;
 	if (!path) {
 		out(2, "usage: mapfile32 deny|allow FILE\n");
 		return 2;
@@ -77,13 +46,12 @@ int tracee_main(void)
 	expect("mmap2 rx file", sys6(NR_mmap2, 0, 4096, PROT_READ | PROT_EXEC,
 				     MAP_PRIVATE, fd, 0), deny_mode);
 
-	unsigned long block[6] = { 0, 4096, PROT_READ | PROT_EXEC,
-				   MAP_PRIVATE, (unsigned long)fd, 0 };
 	struct line b = { .n = 0 };
 	l_str(&b, "{NULL, 4096, PROT_READ|PROT_EXEC, MAP_PRIVATE, ");
 	l_dec(&b, fd);
 	l_str(&b, ", 0})");
 	file_record("old_mmap(", &b, path);
-	expect("old_mmap rx file", sys1(NR_old_mmap, (long)block), deny_mode);
+	expect("old_mmap rx file", old_mmap(0, 4096, PROT_READ | PROT_EXEC,
+					    MAP_PRIVATE, fd, 0), deny_mode);
 	return failed;
 }

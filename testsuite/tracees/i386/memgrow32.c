@@ -40,13 +40,6 @@ static void fail_(const char *what)
 	failed = 1;
 }
 
-static long old_mmap(unsigned long len)
-{
-	unsigned long block[6] = { 0, len, PROT_READ | PROT_WRITE, ANON,
-				   (unsigned long)-1, 0 };
-	return sys1(NR_old_mmap, (long)block);
-}
-
 static void grow_old_mmap(void)
 {
 	static unsigned long chunk[TOTAL / MIB];
@@ -54,7 +47,7 @@ static void grow_old_mmap(void)
 	long r = 0;
 
 	while (got < TOTAL) {
-		r = old_mmap(MIB);
+		r = old_mmap(0, MIB, PROT_READ | PROT_WRITE, ANON, -1, 0);
 		if (r < 0 && r > -4096)
 			break;
 		chunk[n++] = (unsigned long)r;
@@ -76,7 +69,7 @@ static void grow_old_mmap(void)
 			fail_("old_mmap: a chunk lost its contents");
 		sys3(NR_munmap, (long)chunk[i], MIB, 0);
 	}
-	r = old_mmap(MIB);
+	r = old_mmap(0, MIB, PROT_READ | PROT_WRITE, ANON, -1, 0);
 	if (r < 0 && r > -4096)
 		fail_("old_mmap: cannot map again after unmapping");
 	else
@@ -124,10 +117,6 @@ static void grow_brk(void)
 
 int tracee_main(void)
 {
-	/* sys32.h's W^X helpers are not needed here. */
-	(void)expect;
-	(void)expect_record;
-	(void)l_hex;
 	grow_old_mmap();
 	grow_brk();
 	return failed;

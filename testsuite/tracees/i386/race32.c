@@ -240,10 +240,6 @@ int tracee_main(void)
 				CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM,
 				stack + sizeof(stack), flipper);
 
-	(void)expect;
-	(void)expect_record;
-	(void)sys4;
-	(void)sys6;
 	if (tid < 0) {
 		out(2, "FAIL: clone failed\n");
 		return 1;

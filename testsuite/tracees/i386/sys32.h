@@ -62,6 +62,14 @@ static inline long sys6(long n, long a, long b, long c, long d, long e,
 	return r;
 }
 
+/* old_mmap (nr 90): the six arguments in a block in memory. */
+static inline long old_mmap(long addr, long len, long prot, long flags,
+			    long fd, long off)
+{
+	unsigned long block[6] = { addr, len, prot, flags, fd, off };
+	return sys1(NR_old_mmap, (long)block);
+}
+
 #include "../freestanding.h"
 
 __asm__(".globl _start\n_start:\n\tmov %esp, %eax\n\tand $-16, %esp\n"

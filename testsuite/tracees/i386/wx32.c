@@ -6,9 +6,8 @@
 
 static void old_mmap_rwx(void)
 {
-	unsigned long block[6] = { 0, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
-				   ANON, (unsigned long)-1, 0 };
-	long r = sys1(NR_old_mmap, (long)block);
+	long r = old_mmap(0, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, ANON,
+			  -1, 0);
 	struct line a = { .n = 0 };
 	l_str(&a, "{NULL, 4096, PROT_READ|PROT_WRITE|PROT_EXEC, "
 	      "MAP_PRIVATE|MAP_ANONYMOUS, -1, 0})");
@@ -16,8 +15,8 @@ static void old_mmap_rwx(void)
 	expect("old_mmap rwx", r, deny_mode);
 
 	/* The same call with a read-write block is allowed. */
-	block[2] = PROT_READ | PROT_WRITE;
-	expect("old_mmap rw", sys1(NR_old_mmap, (long)block), 0);
+	expect("old_mmap rw", old_mmap(0, 4096, PROT_READ | PROT_WRITE, ANON,
+				       -1, 0), 0);
 }
 
 static void old_mmap_unreadable(void)
@@ -45,21 +44,16 @@ static void protect(void)
 	long a = sys6(NR_mmap2, 0, 4096, PROT_READ | PROT_WRITE, ANON, -1, 0);
 	expect("mmap2 rw", a, 0);
 	long r = sys3(NR_mprotect, a, 4096, PROT_READ | PROT_EXEC);
-	struct line l = { .n = 0 };
-	l_hex(&l, (unsigned long)a);
-	l_str(&l, ", 4096, PROT_READ|PROT_EXEC)");
-	expect_record("mprotect(", &l, "making writable memory executable");
+	expect_addr_record("mprotect(", (unsigned long)a,
+			   ", 4096, PROT_READ|PROT_EXEC)",
+			   "making writable memory executable");
 	expect("mprotect rw->rx", r, deny_mode);
 
 	r = sys4(NR_pkey_mprotect, a, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
 		 -1);
-	struct line k = { .n = 0 };
-	l_hex(&k, (unsigned long)a);
-	l_str(&k, ", 4096, PROT_READ|PROT_WRITE|PROT_EXEC, ");
-	l_dec(&k, -1);
-	l_str(&k, ")");
-	expect_record("pkey_mprotect(", &k,
-		      "writable and executable protection");
+	expect_addr_record("pkey_mprotect(", (unsigned long)a,
+			   ", 4096, PROT_READ|PROT_WRITE|PROT_EXEC, -1)",
+			   "writable and executable protection");
 	expect("pkey_mprotect rwx", r, deny_mode);
 }
 

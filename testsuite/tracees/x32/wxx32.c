@@ -49,28 +49,22 @@ static void protect(void)
 		return;
 
 	long long r = sys3(NR_mprotect, a, 4096, PROT_READ | PROT_EXEC);
-	struct line l = { .n = 0 };
-	l_hex(&l, (unsigned long)a);
-	l_str(&l, ", 4096, PROT_READ|PROT_EXEC)");
-	expect_record("mprotect(", &l, "making writable memory executable");
+	expect_addr_record("mprotect(", (unsigned long)a,
+			   ", 4096, PROT_READ|PROT_EXEC)",
+			   "making writable memory executable");
 	expect64("mprotect rw->rx", r, deny_mode, 0);
 
 	r = sys3(NR_mprotect, a, 4096, PROT_READ | PROT_WRITE | PROT_EXEC);
-	struct line w = { .n = 0 };
-	l_hex(&w, (unsigned long)a);
-	l_str(&w, ", 4096, PROT_READ|PROT_WRITE|PROT_EXEC)");
-	expect_record("mprotect(", &w, "writable and executable protection");
+	expect_addr_record("mprotect(", (unsigned long)a,
+			   ", 4096, PROT_READ|PROT_WRITE|PROT_EXEC)",
+			   "writable and executable protection");
 	expect64("mprotect rwx", r, deny_mode, 0);
 
 	r = sys4(NR_pkey_mprotect, a, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
 		 -1);
-	struct line k = { .n = 0 };
-	l_hex(&k, (unsigned long)a);
-	l_str(&k, ", 4096, PROT_READ|PROT_WRITE|PROT_EXEC, ");
-	l_dec(&k, -1);
-	l_str(&k, ")");
-	expect_record("pkey_mprotect(", &k,
-		      "writable and executable protection");
+	expect_addr_record("pkey_mprotect(", (unsigned long)a,
+			   ", 4096, PROT_READ|PROT_WRITE|PROT_EXEC, -1)",
+			   "writable and executable protection");
 	expect64("pkey_mprotect rwx", r, deny_mode, 0);
 
 	/* Memory that was never writable may become executable. */

@@ -40,6 +40,13 @@ static void child_run(int go, char *const argv[])
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
 
+	/* The kernel bounds what grows without a call (the stack). */
+	if (rlimit_as_wanted() && rlimit_as_apply(0) < 0) {
+		fprintf(stderr, "memtrace: cannot set RLIMIT_AS to mem/vm_max: "
+			"%s\n", strerror(errno));
+		_exit(126);
+	}
+
 	if (!T.opt.no_seccomp) {
 		if (filter_install(T.pol, T.opt.verbose) < 0)
 			fprintf(stderr, "memtrace: cannot install the seccomp "
@@ -115,6 +122,10 @@ int attach_process(pid_t pid)
 	t->tgid = pid;
 	ptrace(PTRACE_INTERRUPT, pid, NULL, NULL);
 	T.root = pid;
+	if (rlimit_as_wanted() && rlimit_as_apply(pid) < 0)
+		warnx_("-p %d: cannot set RLIMIT_AS to mem/vm_max (%s): memory "
+		       "that grows without a call (the stack) is not bounded",
+		       pid, strerror(errno));
 
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	while (found_new) {

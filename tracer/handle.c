@@ -223,7 +223,7 @@ static void count_pending(struct thread *t, const struct mcall *c,
 	if (!mem_limits_on(T.pol))
 		return;
 	thread_pending_set(t, thread_tgid(t), call_request(c, f));
-	if (T.pol->mem_vm_max && mem_rlimit_as(c))
+	if (rlimit_as_wanted() && mem_rlimit_as(c))
 		rlimit_plan(t, c);
 }
 

@@ -160,9 +160,12 @@ void personality_check(struct thread *t)
  * call memtrace stops (the stack, MAP_GROWSDOWN regions, by page
  * faults). A lower limit already there is kept: never raised.
  */
+/* Only where the memory limits refuse: under warn (and --learn) the
+ * kernel must not refuse what memtrace lets through. */
 bool rlimit_as_wanted(void)
 {
-	return T.pol->sandbox_mem && T.pol->mem_vm_max;
+	return T.pol->sandbox_mem && T.pol->mem_vm_max &&
+	       action_denies(T.pol->deflt[CAT_MEM]);
 }
 
 int rlimit_as_apply(pid_t pid)

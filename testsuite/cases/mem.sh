@@ -392,17 +392,17 @@ HOLD_B=67108864
 REQ_B=31457280
 E=$T/memedge
 
-# Threads race the limit: six threads map 30 MiB each at once. Each
-# stop must count what other threads were allowed and have not got
-# yet, so at the end VmSize (PSS: the pages are populated) stays below
-# the limit plus one request, in every mode.
+# Threads race the limit: six threads map 30 MiB each at once
+# (MAP_POPULATE: each call takes long enough for the others to stop
+# meanwhile, and PSS grows with it). Each stop must count what other
+# threads were allowed and have not got yet, so at the end VmSize
+# (PSS) stays below the limit plus one request, in every mode.
 for mode in $MODES; do
 	for lim in vm_max:vmsize max:pss; do
-		key=mem/${lim%%:*} field=${lim#*:} pop=
-		[ "$key" = mem/max ] && pop=populate
+		key=mem/${lim%%:*} field=${lim#*:}
 		name=mem/race-threads/${lim%%:*}
 		mg "$name" "$mode" -m sandbox/mem:on -m "$key:$HOLD" -- \
-			"$T/racemem" 6 $REQ_B $pop
+			"$T/racemem" 6 $REQ_B populate
 		line=$(grep '^racemem: ok' "$dir/out")
 		val=$(sed -n "s/.* $field \\([0-9]*\\).*/\\1/p" <<< "$line")
 		ok=$(sed -n 's/^racemem: ok \([0-9]*\) .*/\1/p' <<< "$line")
@@ -429,7 +429,7 @@ bss_case() {
 	if [ $rc -ge 128 ] && ! grep -q ': ran$' "$dir/out"; then
 		pass "$name [$mode] (status $rc)"
 	else
-		fail "$name [$mode]" "it ran: $(said)"
+		fail "$name [$mode]" "not refused at exec: $(said)"
 	fi
 	mg "$name-fits" "$mode" -m sandbox/mem:on -m mem/vm_max:1G -- "$prog" "$@"
 	if [ $rc -eq 0 ] && grep -q ': ran$' "$dir/out" && [ ! -s "$dir/log" ]; then

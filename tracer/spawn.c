@@ -40,13 +40,6 @@ static void child_run(int go, char *const argv[])
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
 
-	/* The kernel bounds what grows without a call (the stack). */
-	if (rlimit_as_wanted() && rlimit_as_apply(0) < 0) {
-		fprintf(stderr, "memtrace: cannot set RLIMIT_AS to mem/vm_max: "
-			"%s\n", strerror(errno));
-		_exit(126);
-	}
-
 	if (!T.opt.no_seccomp) {
 		if (filter_install(T.pol, T.opt.verbose) < 0)
 			fprintf(stderr, "memtrace: cannot install the seccomp "
@@ -54,6 +47,13 @@ static void child_run(int go, char *const argv[])
 				strerror(errno));
 		else
 			filter_probe();
+	}
+	/* The kernel bounds what grows without a call (the stack). Last,
+	 * as memtrace's own copy here may be larger than the limit. */
+	if (rlimit_as_wanted() && rlimit_as_apply(0) < 0) {
+		fprintf(stderr, "memtrace: cannot set RLIMIT_AS to mem/vm_max: "
+			"%s\n", strerror(errno));
+		_exit(126);
 	}
 	execvp(argv[0], argv);
 	int e = errno;

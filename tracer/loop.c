@@ -144,6 +144,10 @@ static void on_seccomp_stop(struct thread *t)
 	if (tag == TAG_PROBE && !T.seccomp_live && t->tid == T.root) {
 		T.seccomp_live = true;
 		t->seccomp = true;
+		/* RLIMIT_AS for the command, just before its exec. */
+		if (rlimit_as_wanted() && rlimit_as_apply(t->tid) < 0)
+			die("cannot set RLIMIT_AS to mem/vm_max on the command: "
+			    "%s", strerror(errno));
 		resume(t, 0);
 		return;
 	}

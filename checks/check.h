@@ -31,7 +31,9 @@ enum msys {
 	MSYS_PERSONALITY,
 	MSYS_CLONE,
 	MSYS_CLONE3,
-	MSYS_SHMAT,		/* SysV shared memory, SHM_EXEC: W^X */
+	MSYS_SHMAT,		/* SysV shared memory: SHM_EXEC (W^X), size (mem) */
+	MSYS_SETRLIMIT,		/* RLIMIT_AS raised past mem/vm_max (mem) */
+	MSYS_PRLIMIT64,
 	MSYS__N
 };
 
@@ -72,6 +74,15 @@ struct mcall {
 	 * seccomp stop comes from its SECCOMP_RET_DATA, which a tracee
 	 * filter could forge. */
 	bool trace_data_untrusted;
+	/* MSYS_EXEC: the check is of the program's interpreter (the
+	 * process's facts, such as its size, were judged with the
+	 * program). */
+	bool exec_interp;
+	/* setrlimit, prlimit64 of RLIMIT_AS: the new limits as the
+	 * kernel will read them (RLIM_INFINITY as UINT64_MAX), or
+	 * rlim_unreadable. rlim_set: the call sets RLIMIT_AS. */
+	bool rlim_set, rlim_unreadable;
+	uint64_t rlim_cur, rlim_max;
 };
 
 /* What the tracer found out, asked for by check_needs(). */
@@ -83,6 +94,7 @@ enum fact_bits {
 	FACT_BRK = 1u << 4,		/* current program break */
 	FACT_ELF = 1u << 5,		/* executable-stack inspection */
 	FACT_HASH = 1u << 6,		/* force digest */
+	FACT_SHM = 1u << 7,		/* shmat: the segment's size */
 };
 
 struct facts {
@@ -109,6 +121,13 @@ struct facts {
 
 	/* FACT_VMSIZE, FACT_PSS, FACT_BRK: bytes */
 	uint64_t vmsize, pss, cur_brk;
+	/* What the process's other threads were allowed to add and whose
+	 * calls have not returned yet (so VmSize and PSS may not show it
+	 * yet): passed by the tracer with every memory call, bytes. */
+	uint64_t pending;
+
+	/* FACT_SHM: bytes */
+	uint64_t shm_size;
 
 	/* FACT_ELF */
 	int elf_stack;			/* enum elf_stack */
@@ -194,6 +213,11 @@ bool mem_request(const struct mcall *c, const struct facts *f,
 		 uint64_t *req);
 /* The same, 0 when not known: what -c and --learn add up. */
 uint64_t call_request(const struct mcall *c, const struct facts *f);
+/* Whether the memory limits are on (sandbox/mem and a limit): the
+ * tracer then counts what it allowed until the call returns. */
+bool mem_limits_on(const struct policy *p);
+/* setrlimit or prlimit64 setting RLIMIT_AS (checks/mem.c). */
+bool mem_rlimit_as(const struct mcall *c);
 
 /* Set a deny verdict for category cat (taking its default action). */
 void verdict_set(struct verdict *v, const struct policy *p,

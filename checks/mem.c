@@ -2,22 +2,36 @@
 /*
  * The memory sandbox: mem/vm_max bounds the virtual size (VmSize),
  * mem/max the proportional set size (PSS). A call is refused when the
- * current value plus the size it asks for reaches the limit.
+ * current value, plus what the process's other threads were allowed
+ * and have not yet got (pending: their calls have not returned, so
+ * VmSize may not show it), plus the size it asks for reaches the
+ * limit.
  *
  * The size a call asks for, in whole pages:
  *   brk        the growth above the current break (a shrink passes)
  *   mmap, mmap2, old_mmap   the length
  *   mremap     new - old, or the new size with MREMAP_DONTUNMAP
+ *   shmat      the segment's size
  *   mprotect   nothing
  *
- * Facts are asked for in order of cost: the break (brk only), then
- * VmSize, then PSS only when VmSize + requested reaches mem/max, since
- * PSS never exceeds VmSize. A fact that could not be read refuses the
- * call.
+ * At exec (MSYS_EXEC, the program only) nothing is asked for: the new
+ * program's VmSize (a large .bss grows it without a call) must already
+ * be below the limits, or the program is killed.
+ *
+ * setrlimit and prlimit64 that would raise RLIMIT_AS past mem/vm_max
+ * are refused (EPERM): the tracer gives the kernel mem/vm_max as
+ * RLIMIT_AS, which bounds what grows without a call (the stack, by
+ * page faults).
+ *
+ * Facts are asked for in order of cost: the break (brk) or the
+ * segment's size (shmat), then VmSize, then PSS only when VmSize +
+ * pending + requested reaches mem/max, since PSS never exceeds
+ * VmSize. A fact that could not be read refuses the call.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "checks/checks.h"
@@ -57,25 +71,51 @@ static bool mem_enabled(const struct policy *p)
 	return p->sandbox_mem && (p->mem_max || p->mem_vm_max);
 }
 
+bool mem_limits_on(const struct policy *p)
+{
+	return mem_enabled(p);
+}
+
+/* The calls that may grow the process. */
 static bool mem_call(enum msys s)
 {
-	return s == MSYS_BRK || msys_is_mmap(s) || s == MSYS_MREMAP;
+	return s == MSYS_BRK || msys_is_mmap(s) || s == MSYS_MREMAP ||
+	       s == MSYS_SHMAT;
+}
+
+static bool rlimit_call(enum msys s)
+{
+	return s == MSYS_SETRLIMIT || s == MSYS_PRLIMIT64;
 }
 
 static void mem_filter(enum msys s, const struct policy *p,
 		       struct filter_need *n)
 {
 	/* Whether a call grows the process depends on its size and, for
-	 * brk and mremap, on the state of the process: stop always. */
-	if (mem_call(s))
+	 * brk, mremap and shmat, on the state of the process: stop
+	 * always. The resource of the rlimit calls is an unsigned int
+	 * that seccomp sees in a full register: stop always too (they
+	 * are rare). */
+	if (mem_call(s) || (rlimit_call(s) && p->mem_vm_max))
 		filter_need_always(n);
 }
 
-/* The calls whose size is known from the call alone. */
-static bool size_known(const struct mcall *c)
+/* The growing calls this check judges: an exec's program, not its
+ * interpreter (the process's size was judged with the program). */
+static bool judged(const struct mcall *c)
 {
-	/* brk(0) and a break below any heap are queries or shrinks. */
-	return c->sys != MSYS_BRK || c->brk == 0;
+	return mem_call(c->sys) || (c->sys == MSYS_EXEC && !c->exec_interp);
+}
+
+/* The fact the size a call asks for comes from, 0 if the call alone
+ * says it. brk(0) is a query. */
+static unsigned size_fact(const struct mcall *c)
+{
+	if (c->sys == MSYS_BRK && c->brk != 0)
+		return FACT_BRK;
+	if (c->sys == MSYS_SHMAT)
+		return FACT_SHM;
+	return 0;
 }
 
 /* brk needs the current break: not known when not gathered or failed. */
@@ -111,6 +151,11 @@ bool mem_request(const struct mcall *c, const struct facts *f,
 			*req = n > o ? n - o : 0;
 		}
 		return true;
+	case MSYS_SHMAT:
+		if (!(f->have & FACT_SHM) || (f->failed & FACT_SHM))
+			return false;
+		*req = page_align(f->shm_size);
+		return true;
 	default:
 		return true;
 	}
@@ -132,24 +177,25 @@ static bool have(const struct facts *f, unsigned bit)
 static unsigned mem_needs(const struct mcall *c, const struct policy *p,
 			  const struct facts *f)
 {
+	unsigned size = size_fact(c);
 	uint64_t req;
 
-	if (!mem_call(c->sys))
+	if (!judged(c))
 		return 0;
-	if (!size_known(c) && !(f->have & FACT_BRK) &&
-	    !(f->failed & FACT_BRK))
-		return FACT_BRK;
-	if (!mem_request(c, f, &req) || req == 0)
-		return 0;		/* failed break: refused, no more reads */
+	if (size && !(f->have & size) && !(f->failed & size))
+		return size;
+	if (!mem_request(c, f, &req) || (req == 0 && c->sys != MSYS_EXEC))
+		return 0;		/* failed size: refused, no more reads */
 	if (!(f->have & FACT_VMSIZE) && !(f->failed & FACT_VMSIZE))
 		return FACT_VMSIZE;
 	if (!have(f, FACT_VMSIZE))
 		return 0;		/* refused without PSS */
+	uint64_t want = sat_add(sat_add(f->vmsize, f->pending), req);
 	/* Refused on VmSize already: PSS cannot change that. */
-	if (p->mem_vm_max && sat_add(f->vmsize, req) >= p->mem_vm_max)
+	if (p->mem_vm_max && want >= p->mem_vm_max)
 		return 0;
 	/* PSS <= VmSize: only when VmSize + requested reaches mem/max. */
-	if (p->mem_max && sat_add(f->vmsize, req) >= p->mem_max)
+	if (p->mem_max && want >= p->mem_max)
 		return FACT_PSS;
 	return 0;
 }
@@ -184,17 +230,36 @@ static void friendly_size(uint64_t v, char *buf, size_t len)
 	snprintf(buf, len, "%" PRIu64 "%c", n, units[u]);
 }
 
-static void deny_limit(const struct policy *p, struct verdict *v,
-		       const char *what, const char *key, uint64_t limit,
-		       uint64_t cur, uint64_t req)
-{
-	char tip[64], size[32];
+/* The current value, what is pending and what is requested. */
+struct usage {
+	uint64_t cur, pending, req;
+};
 
-	friendly_size(sat_add(sat_add(cur, req), 1), size, sizeof(size));
+static uint64_t usage_sum(const struct usage *u)
+{
+	return sat_add(sat_add(u->cur, u->pending), u->req);
+}
+
+static void deny_limit(const struct mcall *c, const struct policy *p,
+		       struct verdict *v, const char *what, const char *key,
+		       uint64_t limit, const struct usage *u)
+{
+	char tip[64], size[32], pend[48] = "";
+
+	friendly_size(sat_add(usage_sum(u), 1), size, sizeof(size));
 	snprintf(tip, sizeof(tip), "%s:%s", key, size);
+	if (c->sys == MSYS_EXEC) {
+		verdict_set(v, p, CAT_MEM, "mem", ENOMEM, tip,
+			    "%s %" PRIu64 " of the new program >= %s %"
+			    PRIu64, what, u->cur, key, limit);
+		return;
+	}
+	if (u->pending)
+		snprintf(pend, sizeof(pend), " + %" PRIu64 " pending",
+			 u->pending);
 	verdict_set(v, p, CAT_MEM, "mem", ENOMEM, tip,
-		    "%s %" PRIu64 " + %" PRIu64 " requested >= %s %" PRIu64,
-		    what, cur, req, key, limit);
+		    "%s %" PRIu64 "%s + %" PRIu64 " requested >= %s %" PRIu64,
+		    what, u->cur, pend, u->req, key, limit);
 }
 
 static void deny_unread(const struct policy *p, struct verdict *v,
@@ -204,39 +269,84 @@ static void deny_unread(const struct policy *p, struct verdict *v,
 		    "cannot read %s (%s %" PRIu64 ")", what, key, limit);
 }
 
+/*
+ * setrlimit(RLIMIT_AS, new) and prlimit64(pid, RLIMIT_AS, new, old):
+ * the kernel reads the resource as an unsigned int. The new limits
+ * were read by the tracer (the i386 setrlimit's 32-bit infinity made
+ * UINT64_MAX).
+ */
+bool mem_rlimit_as(const struct mcall *c)
+{
+	int res = c->sys == MSYS_SETRLIMIT ? 0 : 1;
+
+	return rlimit_call(c->sys) && (uint32_t)c->raw[res] == RLIMIT_AS &&
+	       c->raw[res + 1] != 0;
+}
+
+static void rlimit_run(const struct mcall *c, const struct policy *p,
+		       struct verdict *v)
+{
+	char tip[64], size[32];
+
+	if (!p->mem_vm_max || !mem_rlimit_as(c))
+		return;
+	if (c->rlim_unreadable) {
+		verdict_set(v, p, CAT_MEM, "mem", EPERM, "sandbox/mem:off",
+			    "cannot read the new RLIMIT_AS (mem/vm_max %"
+			    PRIu64 ")", p->mem_vm_max);
+		return;
+	}
+	uint64_t most = c->rlim_cur > c->rlim_max ? c->rlim_cur : c->rlim_max;
+	if (most <= p->mem_vm_max)
+		return;
+	/* A limit that allows it; none for RLIM_INFINITY ("0"). */
+	friendly_size(most, size, sizeof(size));
+	snprintf(tip, sizeof(tip), "mem/vm_max:%s", size);
+	verdict_set(v, p, CAT_MEM, "mem", EPERM, tip,
+		    "RLIMIT_AS soft %" PRIu64 " hard %" PRIu64 " would exceed "
+		    "mem/vm_max %" PRIu64, c->rlim_cur, c->rlim_max,
+		    p->mem_vm_max);
+}
+
 static void mem_run(const struct mcall *c, const struct facts *f,
 		    const struct policy *p, struct verdict *v)
 {
 	/* The tighter limit names the rule in a fail-closed record. */
 	const char *key = p->mem_vm_max ? "mem/vm_max" : "mem/max";
 	uint64_t limit = p->mem_vm_max ? p->mem_vm_max : p->mem_max;
-	uint64_t req;
+	struct usage u = { .pending = f->pending };
 
-	if (!mem_call(c->sys))
-		return;
-	if (!mem_request(c, f, &req)) {
-		deny_unread(p, v, "the current break", key, limit);
+	if (rlimit_call(c->sys)) {
+		rlimit_run(c, p, v);
 		return;
 	}
-	if (req == 0)
+	if (!judged(c))
+		return;
+	if (!mem_request(c, f, &u.req)) {
+		deny_unread(p, v, c->sys == MSYS_SHMAT ? "the segment's size"
+			    : "the current break", key, limit);
+		return;
+	}
+	if (u.req == 0 && c->sys != MSYS_EXEC)
 		return;
 	if (!have(f, FACT_VMSIZE)) {
 		deny_unread(p, v, "VmSize", key, limit);
 		return;
 	}
-	if (p->mem_vm_max && sat_add(f->vmsize, req) >= p->mem_vm_max) {
-		deny_limit(p, v, "VmSize", "mem/vm_max", p->mem_vm_max,
-			   f->vmsize, req);
+	u.cur = f->vmsize;
+	if (p->mem_vm_max && usage_sum(&u) >= p->mem_vm_max) {
+		deny_limit(c, p, v, "VmSize", "mem/vm_max", p->mem_vm_max, &u);
 		return;
 	}
-	if (!p->mem_max || sat_add(f->vmsize, req) < p->mem_max)
+	if (!p->mem_max || usage_sum(&u) < p->mem_max)
 		return;
 	if (!have(f, FACT_PSS)) {
 		deny_unread(p, v, "PSS", "mem/max", p->mem_max);
 		return;
 	}
-	if (sat_add(f->pss, req) >= p->mem_max)
-		deny_limit(p, v, "PSS", "mem/max", p->mem_max, f->pss, req);
+	u.cur = f->pss;
+	if (usage_sum(&u) >= p->mem_max)
+		deny_limit(c, p, v, "PSS", "mem/max", p->mem_max, &u);
 }
 
 const struct check check_mem = {

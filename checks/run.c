@@ -37,6 +37,8 @@ static const char *const msys_names[MSYS__N] = {
 	[MSYS_CLONE] = "clone",
 	[MSYS_CLONE3] = "clone3",
 	[MSYS_SHMAT] = "shmat",
+	[MSYS_SETRLIMIT] = "setrlimit",
+	[MSYS_PRLIMIT64] = "prlimit64",
 };
 
 const char *msys_name(enum msys s)

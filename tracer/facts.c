@@ -20,6 +20,9 @@
 #include "checks/force.h"
 #include "tracer/tracer.h"
 
+/* Facts about the process rather than a file or a range. */
+#define PROC_FACTS (FACT_VMSIZE | FACT_PSS)
+
 static uint64_t page_round_up(uint64_t v)
 {
 	return (v + page_size() - 1) & ~(page_size() - 1);
@@ -394,6 +397,47 @@ static int read_brk(pid_t tid, uint64_t *out)
 	return 0;
 }
 
+/*
+ * The size of the SysV segment shmat names, from /proc/sysvipc/shm.
+ * That file lists the reader's IPC namespace: a tracee in another one
+ * cannot be judged, and fails (so its shmat is refused).
+ */
+static bool same_ipc_ns(pid_t tid)
+{
+	char path[64];
+	struct stat mine, its;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", tid);
+	return stat("/proc/self/ns/ipc", &mine) == 0 &&
+	       stat(path, &its) == 0 && mine.st_ino == its.st_ino &&
+	       mine.st_dev == its.st_dev;
+}
+
+static int read_shm_size(pid_t tid, int shmid, uint64_t *out)
+{
+	char line[512];
+	FILE *s;
+	int rc = -1;
+
+	if (!same_ipc_ns(tid) || !(s = fopen("/proc/sysvipc/shm", "re")))
+		return -1;
+	/* key shmid perms size ...; the first line is the header. */
+	while (fgets(line, sizeof(line), s)) {
+		long long key;
+		int id;
+		unsigned perms;
+		unsigned long long size;
+		if (sscanf(line, "%lld %d %o %llu", &key, &id, &perms,
+			   &size) == 4 && id == shmid) {
+			*out = size;
+			rc = 0;
+			break;
+		}
+	}
+	fclose(s);
+	return rc;
+}
+
 static void mark(struct facts *f, unsigned bit, int rc)
 {
 	if (rc == 0)
@@ -484,6 +528,9 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		mark(f, FACT_PSS, facts_rollup(tid, NULL, &f->pss));
 	if (needs & FACT_BRK)
 		mark(f, FACT_BRK, read_brk(tid, &f->cur_brk));
+	if (needs & FACT_SHM)
+		mark(f, FACT_SHM, read_shm_size(tid, (int)c->raw[0],
+						&f->shm_size));
 	if ((needs & (FACT_FD | FACT_ELF | FACT_HASH)) &&
 	    (c->sys == MSYS_MPROTECT || c->sys == MSYS_PKEY_MPROTECT)) {
 		range_file_facts(tid, c, p, needs, f);
@@ -509,10 +556,13 @@ void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
 
 	/* Cheap facts first; a check may then ask for more. */
 	for (int round = 0; want && round < 8; round++) {
-		if (link)
+		if (link) {
 			facts_gather_file(tid, link, p, want, f);
-		else
+			/* The process's own facts (its size at exec). */
+			facts_gather(tid, c, p, want & PROC_FACTS, f);
+		} else {
 			facts_gather(tid, c, p, want, f);
+		}
 		want = check_needs_more(c, p, f);
 	}
 }

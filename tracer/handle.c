@@ -27,6 +27,39 @@ static void decode(struct thread *t, struct stop_call *sc, enum msys s,
 }
 
 /*
+ * The new limits of setrlimit (a struct rlimit of the personality's
+ * words) and prlimit64 (always two 64-bit words), from tracee memory.
+ * A 32-bit RLIM_INFINITY (all ones) is the kernel's RLIM_INFINITY.
+ */
+static void decode_rlimit(struct thread *t, const struct personality *p,
+			  struct mcall *c)
+{
+	bool set = c->sys == MSYS_SETRLIMIT;
+	uint64_t ptr = set ? c->raw[1] : c->raw[2];
+	unsigned w = set ? p->word : 8;
+	unsigned char b[16];
+
+	if (!ptr)
+		return;
+	if (vm_read(t->tid, ptr, b, 2 * w) < 0) {
+		c->rlim_unreadable = true;
+		return;
+	}
+	uint64_t v[2];
+	for (int i = 0; i < 2; i++) {
+		if (w == 8) {
+			memcpy(&v[i], b + 8 * i, 8);
+			continue;
+		}
+		uint32_t v32;
+		memcpy(&v32, b + 4 * i, 4);
+		v[i] = v32 == UINT32_MAX ? UINT64_MAX : v32;
+	}
+	c->rlim_cur = v[0];
+	c->rlim_max = v[1];
+}
+
+/*
  * The failure value of a denied call: -errno, except brk, which fails
  * by leaving the break where it is and returning it. The call becomes
  * the query brk(0); where argument 0 cannot be rewritten through the
@@ -181,6 +214,19 @@ static void after_allow(struct thread *t, struct stop_call *sc,
 	verify_plan(t, c, f, p);
 }
 
+/* What an allowed call adds counts against its process's limits
+ * until the call returns (the exit stop), so that other threads'
+ * calls decided meanwhile see it. */
+static void count_pending(struct thread *t, const struct mcall *c,
+			  const struct facts *f)
+{
+	if (!mem_limits_on(T.pol))
+		return;
+	thread_pending_set(t, thread_tgid(t), call_request(c, f));
+	if (rlimit_as_wanted() && mem_rlimit_as(c))
+		rlimit_plan(t, c);
+}
+
 /* The caller resumes the thread afterwards; whether to its exit stop
  * follows from the thread's state (wants_exit_stop). */
 void handle_call(struct thread *t, struct stop_call *sc)
@@ -198,9 +244,13 @@ void handle_call(struct thread *t, struct stop_call *sc)
 		return;
 	T.stops_checked++;
 	decode(t, sc, s, &c);
+	if (s == MSYS_SETRLIMIT || s == MSYS_PRLIMIT64)
+		decode_rlimit(t, sc->pers, &c);
 	c.ptrace_only = !t->seccomp;
 	c.trace_data_untrusted = !T.kf.get_info;
 	memset(&f, 0, sizeof(f));
+	if (mem_limits_on(T.pol))
+		f.pending = thread_pending_mem(thread_tgid(t));
 	facts_for_call(t->tid, &c, T.pol, NULL, &f);
 	check_call(&c, &f, T.pol, &v);
 	/* --stop-on-deny: a denial that leaves the process running
@@ -216,6 +266,8 @@ void handle_call(struct thread *t, struct stop_call *sc)
 		log_record(t->tid, thread_tgid(t), &c, &v,
 			   action_denies(v.act));
 	carry_out(t, sc, &c, &v);
-	if (!action_denies(v.act))
+	if (!action_denies(v.act)) {
 		after_allow(t, sc, &c, &f);
+		count_pending(t, &c, &f);
+	}
 }

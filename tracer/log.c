@@ -174,6 +174,7 @@ void format_call(const struct mcall *c, char *buf, size_t len)
 			[MSYS_SECCOMP] = 3, [MSYS_PRCTL] = 5,
 			[MSYS_PERSONALITY] = 1, [MSYS_CLONE] = 5,
 			[MSYS_CLONE3] = 2, [MSYS_SHMAT] = 3,
+			[MSYS_SETRLIMIT] = 2, [MSYS_PRLIMIT64] = 4,
 		};
 		for (int i = 0; c->sys < MSYS__N && i < nargs[c->sys]; i++)
 			sb_add(&b, "%s%#llx", i ? ", " : "",

@@ -22,7 +22,8 @@ static bool detaching;
 
 bool wants_exit_stop(const struct thread *t)
 {
-	return t->pending_ret || t->restore_args || t->verify.on;
+	return t->pending_ret || t->restore_args || t->verify.on ||
+	       t->mem_pending || t->rlimit_verify;
 }
 
 static void resume(struct thread *t, int sig)
@@ -106,6 +107,10 @@ static void on_syscall_stop(struct thread *t)
 		}
 		if (t->verify.on)
 			verify_at_exit(t);
+		/* Done: what it added shows in VmSize and PSS now. */
+		thread_pending_drop(t);
+		if (t->rlimit_verify)
+			rlimit_verify_at_exit(t);
 		if (t->restore_args) {
 			t->restore_args = false;
 			if (stop_restore_args(t) < 0 && errno != ESRCH)
@@ -139,6 +144,10 @@ static void on_seccomp_stop(struct thread *t)
 	if (tag == TAG_PROBE && !T.seccomp_live && t->tid == T.root) {
 		T.seccomp_live = true;
 		t->seccomp = true;
+		/* RLIMIT_AS for the command, just before its exec. */
+		if (rlimit_as_wanted() && rlimit_as_apply(t->tid) < 0)
+			die("cannot set RLIMIT_AS to mem/vm_max on the command: "
+			    "%s", strerror(errno));
 		resume(t, 0);
 		return;
 	}
@@ -199,6 +208,9 @@ static void on_exec(struct thread *t)
 	t->pending_ret = false;
 	t->restore_args = false;
 	t->verify.on = false;
+	t->rlimit_verify = false;
+	/* A new address space: nothing pending counts against it. */
+	thread_pending_clear(t->tgid);
 	t->files_shared = false;	/* execve unshares the fd table */
 	if (t->tid == T.root && !T.seccomp_live && t->seccomp) {
 		/* The first exec of the command without a probe: the

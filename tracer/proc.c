@@ -12,6 +12,7 @@
 
 static struct thread *buckets[NBUCKETS];
 static size_t nthreads;
+static size_t npending;		/* threads with mem_pending set */
 
 static struct thread **bucket(pid_t tid)
 {
@@ -49,6 +50,7 @@ void thread_del(pid_t tid)
 		if ((*pp)->tid == tid) {
 			struct thread *t = *pp;
 			*pp = t->next;
+			thread_pending_drop(t);	/* it will not return */
 			free(t);
 			nthreads--;
 			return;
@@ -92,6 +94,46 @@ void thread_foreach(void (*fn)(struct thread *, void *), void *arg)
 size_t thread_count(void)
 {
 	return nthreads;
+}
+
+void thread_pending_set(struct thread *t, pid_t tgid, uint64_t bytes)
+{
+	thread_pending_drop(t);
+	if (!bytes)
+		return;
+	t->mem_pending = bytes;
+	t->mem_tgid = tgid;
+	npending++;
+}
+
+void thread_pending_drop(struct thread *t)
+{
+	if (!t->mem_pending)
+		return;
+	t->mem_pending = 0;
+	npending--;
+}
+
+/* A walk of the table only while some call is pending at all, which
+ * is while a thread is between an allowed growing call and its exit. */
+uint64_t thread_pending_mem(pid_t tgid)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; npending && i < NBUCKETS; i++)
+		for (struct thread *t = buckets[i]; t; t = t->next)
+			if (t->mem_pending && t->mem_tgid == tgid)
+				sum = sum > UINT64_MAX - t->mem_pending ?
+				      UINT64_MAX : sum + t->mem_pending;
+	return sum;
+}
+
+void thread_pending_clear(pid_t tgid)
+{
+	for (size_t i = 0; npending && i < NBUCKETS; i++)
+		for (struct thread *t = buckets[i]; t; t = t->next)
+			if (t->mem_tgid == tgid)
+				thread_pending_drop(t);
 }
 
 ssize_t proc_read(pid_t pid, const char *name, char *buf, size_t len)

@@ -9,6 +9,10 @@
  * through /proc/PID/map_files (root) or, failing that, by the path in
  * /proc/PID/maps with its device and inode compared to the mapping.
  *
+ * The memory limits are checked here too: the new program's VmSize
+ * (and PSS) must be below mem/vm_max (mem/max), since a large .bss or
+ * stack grows it without a call memtrace could refuse.
+ *
  * The exec cannot be failed any more: a program or interpreter that a
  * check refuses is killed (SIGKILL) with a record saying so. warn
  * lets it run with a record, filter kills it without one; deny, stop,
@@ -332,6 +336,11 @@ void program_check(struct thread *t)
 	gather(t->tid, &se, &c, &fe);
 	check_call(&c, &fe, T.pol, &v);
 	if (carry_out(t, &c, &v, "program") || !x.has_interp)
+		return;
+	/* The interpreter: the file checks only (the process's size was
+	 * the program's check); none on, nothing to look for. */
+	c.exec_interp = true;
+	if (!check_needs(&c, T.pol))
 		return;
 
 	/* The interpreter: the mapping at AT_BASE. */

@@ -40,13 +40,27 @@ static void child_run(int go, char *const argv[])
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
 
+	bool filtered = false;
 	if (!T.opt.no_seccomp) {
-		if (filter_install(T.pol, T.opt.verbose) < 0)
+		if (filter_install(T.pol, T.opt.verbose) < 0) {
 			fprintf(stderr, "memtrace: cannot install the seccomp "
 				"filter (%s); using ptrace-only mode\n",
 				strerror(errno));
-		else
+		} else {
 			filter_probe();
+			filtered = true;
+		}
+	}
+	/*
+	 * The kernel bounds what grows without a call (the stack). Last,
+	 * as memtrace's own copy here may be larger than the limit. With
+	 * the filter live, the tracer sets it at the probe's stop instead
+	 * (here the call would stop as the command's).
+	 */
+	if (!filtered && rlimit_as_wanted() && rlimit_as_apply(0) < 0) {
+		fprintf(stderr, "memtrace: cannot set RLIMIT_AS to mem/vm_max: "
+			"%s\n", strerror(errno));
+		_exit(126);
 	}
 	execvp(argv[0], argv);
 	int e = errno;
@@ -115,6 +129,10 @@ int attach_process(pid_t pid)
 	t->tgid = pid;
 	ptrace(PTRACE_INTERRUPT, pid, NULL, NULL);
 	T.root = pid;
+	if (rlimit_as_wanted() && rlimit_as_apply(pid) < 0)
+		warnx_("-p %d: cannot set RLIMIT_AS to mem/vm_max (%s): memory "
+		       "that grows without a call (the stack) is not bounded",
+		       pid, strerror(errno));
 
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	while (found_new) {

@@ -60,6 +60,15 @@ struct thread {
 		uint64_t addr;	/* mprotect: the range; else the result */
 		enum msys sys;
 	} verify;
+	/* An allowed call that grows the process, counted against the
+	 * memory limits of its thread group until its exit stop (or the
+	 * thread's death, or the group's exec). */
+	uint64_t mem_pending;
+	pid_t mem_tgid;
+	/* An allowed setrlimit/prlimit64 of RLIMIT_AS: the limit of this
+	 * process must still be within mem/vm_max at the exit stop. */
+	bool rlimit_verify;
+	pid_t rlimit_pid;
 	bool detached;		/* detach at its group-stop (ACT_STOP) */
 	struct thread *next;	/* hash chain */
 };
@@ -104,6 +113,13 @@ ssize_t proc_read(pid_t pid, const char *name, char *buf, size_t len);
 void proc_comm(pid_t pid, char *buf, size_t len);
 void thread_foreach(void (*fn)(struct thread *, void *), void *arg);
 size_t thread_count(void);
+/* What the threads of tgid were allowed to add and have not got yet
+ * (their calls have not returned), bytes; and forgetting it (exec). */
+uint64_t thread_pending_mem(pid_t tgid);
+void thread_pending_clear(pid_t tgid);
+/* Count bytes for t's call in tgid until its exit stop; forget it. */
+void thread_pending_set(struct thread *t, pid_t tgid, uint64_t bytes);
+void thread_pending_drop(struct thread *t);
 
 /* spawn.c */
 pid_t spawn_command(char *const argv[]);
@@ -155,6 +171,14 @@ void verify_plan(struct thread *t, const struct mcall *c,
 		 const struct facts *f, const struct personality *p);
 void verify_at_exit(struct thread *t);
 void personality_check(struct thread *t);
+/* An allowed setrlimit/prlimit64 of RLIMIT_AS: verify at its exit. */
+void rlimit_plan(struct thread *t, const struct mcall *c);
+void rlimit_verify_at_exit(struct thread *t);
+/* RLIMIT_AS = mem/vm_max on pid (0: memtrace itself, before exec);
+ * 0, or -1 with errno. */
+int rlimit_as_apply(pid_t pid);
+/* Whether mem/vm_max is enforced (sandbox/mem on). */
+bool rlimit_as_wanted(void);
 
 /* Whether the thread must be resumed to its syscall-exit stop. */
 bool wants_exit_stop(const struct thread *t);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -150,5 +151,77 @@ void personality_check(struct thread *t)
 		 "(personality %#lx), every readable mapping would be "
 		 "executable; killed; tip: -m trace/allow_unsafe_exec_memory:1",
 		 tgid, t->tid, persona);
+	kill(tgid, SIGKILL);
+}
+
+/*
+ * RLIMIT_AS = mem/vm_max, soft and hard, on pid (0: memtrace's child
+ * before its exec), so that the kernel bounds what grows without a
+ * call memtrace stops (the stack, MAP_GROWSDOWN regions, by page
+ * faults). A lower limit already there is kept: never raised.
+ */
+/* Only where the memory limits refuse: under warn (and --learn) the
+ * kernel must not refuse what memtrace lets through. */
+bool rlimit_as_wanted(void)
+{
+	return T.pol->sandbox_mem && T.pol->mem_vm_max &&
+	       action_denies(T.pol->deflt[CAT_MEM]);
+}
+
+int rlimit_as_apply(pid_t pid)
+{
+	struct rlimit old, new;
+	uint64_t vm = T.pol->mem_vm_max;
+
+	if (prlimit(pid, RLIMIT_AS, NULL, &old) < 0)
+		return -1;
+	new.rlim_cur = old.rlim_cur == RLIM_INFINITY || old.rlim_cur > vm ?
+		       (rlim_t)vm : old.rlim_cur;
+	new.rlim_max = old.rlim_max == RLIM_INFINITY || old.rlim_max > vm ?
+		       (rlim_t)vm : old.rlim_max;
+	if (new.rlim_cur > new.rlim_max)
+		new.rlim_cur = new.rlim_max;
+	return prlimit(pid, RLIMIT_AS, &new, NULL);
+}
+
+/* The process whose limit the call sets: prlimit64's pid, or the
+ * caller's own (pid 0, setrlimit). */
+void rlimit_plan(struct thread *t, const struct mcall *c)
+{
+	pid_t pid = c->sys == MSYS_PRLIMIT64 ? (pid_t)(int32_t)c->raw[0] : 0;
+
+	t->rlimit_verify = true;
+	t->rlimit_pid = pid > 0 ? pid : thread_tgid(t);
+}
+
+/*
+ * The new limit was read from tracee memory, which another thread
+ * could rewrite between the check and the kernel's read. At the exit
+ * stop the limit in force must still be within mem/vm_max; if it is
+ * not, it is put back and the caller's process killed (it raced the
+ * check).
+ */
+void rlimit_verify_at_exit(struct thread *t)
+{
+	struct rlimit r;
+	uint64_t vm = T.pol->mem_vm_max;
+	int64_t rv;
+
+	t->rlimit_verify = false;
+	if (stop_return_value(t->tid, &rv) == 0 && rv < 0 && rv >= -4095)
+		return;		/* the call failed: nothing changed */
+	if (prlimit(t->rlimit_pid, RLIMIT_AS, NULL, &r) < 0) {
+		if (errno == ESRCH)
+			return;
+	} else if ((r.rlim_cur != RLIM_INFINITY && r.rlim_cur <= vm) &&
+		   (r.rlim_max != RLIM_INFINITY && r.rlim_max <= vm)) {
+		return;
+	}
+	pid_t tgid = thread_tgid(t);
+	rlimit_as_apply(t->rlimit_pid);
+	log_note("kill pid=%d tid=%d: RLIMIT_AS of process %d is above "
+		 "mem/vm_max after an allowed setrlimit or prlimit64 (changed "
+		 "between check and call, or unreadable); put back, killed",
+		 tgid, t->tid, t->rlimit_pid);
 	kill(tgid, SIGKILL);
 }

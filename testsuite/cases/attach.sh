@@ -53,3 +53,31 @@ attach_case() {
 }
 attach_case info
 attach_case regs
+
+# -p with mem/vm_max: the target gets RLIMIT_AS = mem/vm_max (soft and
+# hard, through prlimit), so that what grows without a call is bounded
+# there too.
+attach_rlimit() {
+	local dir=$MT_TMP/attach.rlimit i lim=
+	mkdir -p "$dir"
+	sleep 30 &
+	local tpid=$!
+	"$mt" -p "$tpid" -m sandbox/mem:on -m mem/vm_max:64M -o "$dir/log" \
+		2> "$dir/err" &
+	local mtpid=$!
+	for i in $(seq 100); do
+		lim=$(sed -n 's/^Max address space *\([0-9]*\) *\([0-9]*\) .*/\1 \2/p' \
+			"/proc/$tpid/limits")
+		[ "$lim" = "67108864 67108864" ] && break
+		sleep 0.05
+	done
+	kill -INT "$mtpid"
+	wait_bounded "$mtpid" 10
+	kill -9 "$tpid" 2>/dev/null; wait "$tpid" 2>/dev/null
+	if [ "$lim" = "67108864 67108864" ]; then
+		pass "attach-rlimit-as"
+	else
+		fail "attach-rlimit-as" "RLIMIT_AS of the target: ${lim:-?}; $(tr '\n' ' ' < "$dir/err")"
+	fi
+}
+attach_rlimit

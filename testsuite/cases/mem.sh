@@ -385,3 +385,177 @@ if can_run_i386; then
 else
 	skip "mem/i386 [all modes]" "$i386_reason"
 fi
+
+# Limits that hold. 64 MiB, and requests of 30 MiB each.
+HOLD=64M
+HOLD_B=67108864
+REQ_B=31457280
+E=$T/memedge
+
+# Threads race the limit: six threads map 30 MiB each at once
+# (MAP_POPULATE: each call takes long enough for the others to stop
+# meanwhile, and PSS grows with it). Each stop must count what other
+# threads were allowed and have not got yet, so at the end VmSize
+# (PSS) stays below the limit plus one request, in every mode.
+for mode in $MODES; do
+	for lim in vm_max:vmsize max:pss; do
+		key=mem/${lim%%:*} field=${lim#*:}
+		name=mem/race-threads/${lim%%:*}
+		mg "$name" "$mode" -m sandbox/mem:on -m "$key:$HOLD" -- \
+			"$T/racemem" 6 $REQ_B populate
+		line=$(grep '^racemem: ok' "$dir/out")
+		val=$(sed -n "s/.* $field \\([0-9]*\\).*/\\1/p" <<< "$line")
+		ok=$(sed -n 's/^racemem: ok \([0-9]*\) .*/\1/p' <<< "$line")
+		if [ $rc -ne 0 ] || [ -z "$val" ]; then
+			fail "$name [$mode]" "$(said)"
+		elif ! w=$(mode_check "$mode" "$dir/stats"); then
+			fail "$name [$mode]" "$w"
+		elif [ "$val" -ge $((HOLD_B + REQ_B)) ] || [ "$ok" -lt 1 ] ||
+		     [ "$ok" -ge 6 ]; then
+			fail "$name [$mode]" "$ok of 6 calls allowed, $field $val against $key $HOLD_B: $(said)"
+		else
+			pass "$name [$mode] ($ok of 6 allowed, $field $val)"
+		fi
+	done
+done
+
+# A program whose VmSize at exec is over mem/vm_max (a 512 MiB .bss,
+# mapped by the kernel without a call): the kernel refuses to build it
+# under RLIMIT_AS (it dies by SIGSEGV at exec); it never runs. Under a
+# limit it fits, it runs.
+bss_case() {
+	local name=$1 prog=$2 mode=$3; shift 3
+	mg "$name" "$mode" -m sandbox/mem:on -m mem/vm_max:$HOLD -- "$prog" "$@"
+	if [ $rc -ge 128 ] && ! grep -q ': ran$' "$dir/out"; then
+		pass "$name [$mode] (status $rc)"
+	else
+		fail "$name [$mode]" "not refused at exec: $(said)"
+	fi
+	mg "$name-fits" "$mode" -m sandbox/mem:on -m mem/vm_max:1G -- "$prog" "$@"
+	if [ $rc -eq 0 ] && grep -q ': ran$' "$dir/out" && [ ! -s "$dir/log" ]; then
+		pass "$name-fits [$mode]"
+	else
+		fail "$name-fits [$mode]" "$(said)"
+	fi
+}
+for mode in $MODES; do
+	bss_case mem/exec-bss "$T/bigbss" "$mode"
+	if can_run_i386; then
+		bss_case mem/exec-bss-i386 "$T/i386/bigbss32" "$mode" allow
+	else
+		skip "mem/exec-bss-i386 [$mode]" "$i386_reason"
+	fi
+done
+
+# memtrace's own check at the exec event: the new program's PSS (its
+# arguments, written onto its stack by the kernel) is over mem/max: it
+# is killed after exec with a record saying so.
+big_args=()
+for _ in $(seq 12); do big_args+=("$(printf '%0100000d' 0)"); done
+for mode in $MODES; do
+	mg mem/exec-pss "$mode" -m sandbox/mem:on -m mem/max:1M -- \
+		"$T/bigbss" "${big_args[@]}"
+	if [ $rc -eq 137 ] && ! grep -q ': ran$' "$dir/out" &&
+	   grep -Eq "^memtrace: deny pid=[0-9]+ tid=[0-9]+ x86_64 execve\\(\\); mem: PSS [0-9]+ of the new program >= mem/max 1048576; program killed after exec; tip: -m mem/max:[0-9]+K\$" "$dir/log"; then
+		pass "mem/exec-pss [$mode]"
+	else
+		fail "mem/exec-pss [$mode]" "$(said)"
+	fi
+done
+
+# shmat maps a whole SysV segment: its size counts, under either limit.
+for mode in $MODES; do
+	for key in mem/vm_max mem/max; do
+		name=mem/shmat/${key#mem/}
+		mg "$name" "$mode" -m sandbox/mem:on -m "$key:$HOLD" -- \
+			"$E" shm 268435456
+		if [ $rc -eq 0 ] && grep -qx 'memedge shm: errno ENOMEM' "$dir/out" &&
+		   grep -Eq "^memtrace: deny pid=[0-9]+ tid=[0-9]+ x86_64 shmat\\(0x[0-9a-f]+, 0, 0\\) = -ENOMEM; mem: (VmSize|PSS) [0-9]+ \\+ 268435456 requested >= $key $HOLD_B; tip: -m $key:[0-9]+M\$" "$dir/log"; then
+			pass "$name [$mode]"
+		else
+			fail "$name [$mode]" "$(said)"
+		fi
+	done
+	mg mem/shmat-fits "$mode" -m sandbox/mem:on -m mem/vm_max:1G -- \
+		"$E" shm 268435456
+	if [ $rc -eq 0 ] && grep -qx 'memedge shm: attached' "$dir/out" &&
+	   [ ! -s "$dir/log" ]; then
+		pass "mem/shmat-fits [$mode]"
+	else
+		fail "mem/shmat-fits [$mode]" "$(said)"
+	fi
+done
+
+# The stack and MAP_GROWSDOWN regions grow by page faults, without a
+# call: RLIMIT_AS = mem/vm_max makes the kernel refuse the fault
+# (SIGSEGV, caught by the tracee) before 64 MiB; under 1G, 100 MiB.
+for mode in $MODES; do
+	for kind in stack growsdown; do
+		mg "mem/fault-$kind" "$mode" -m sandbox/mem:on \
+			-m mem/vm_max:$HOLD -- "$E" "$kind" 104857600
+		mib=$(sed -n 's/^memedge: SIGSEGV after \([0-9]*\) MiB$/\1/p' "$dir/out")
+		if [ $rc -eq 0 ] && [ -n "$mib" ] && [ "$mib" -lt 64 ]; then
+			pass "mem/fault-$kind [$mode] (refused after $mib MiB)"
+		else
+			fail "mem/fault-$kind [$mode]" "$(said)"
+		fi
+		mg "mem/fault-$kind-fits" "$mode" -m sandbox/mem:on \
+			-m mem/vm_max:1G -- "$E" "$kind" 104857600
+		if [ $rc -eq 0 ] && grep -qx 'memedge: grew 100 MiB' "$dir/out"; then
+			pass "mem/fault-$kind-fits [$mode]"
+		else
+			fail "mem/fault-$kind-fits [$mode]" "$(said)"
+		fi
+	done
+done
+
+# RLIMIT_AS cannot be raised past mem/vm_max: setrlimit and prlimit64
+# (also with high bits in the resource, which the kernel ignores) fail
+# with EPERM and a record; lowering it works. As root and as nobody.
+rlimit_want="memedge rlimit: setrlimit infinity EPERM
+memedge rlimit: setrlimit soft above EPERM
+memedge rlimit: prlimit64 infinity EPERM
+memedge rlimit: prlimit64 high bits EPERM
+memedge rlimit: prlimit64 lower 0
+memedge rlimit: now soft within hard within"
+rlimit_check() {
+	local name=$1
+	if [ $rc -eq 0 ] && [ "$(cat "$dir/out")" = "$rlimit_want" ] &&
+	   [ "$(grep -Ec "^memtrace: deny pid=[0-9]+ tid=[0-9]+ x86_64 (setrlimit\\(0x9, 0x[0-9a-f]+\\)|prlimit64\\(0, 0x(10000000)?9, 0x[0-9a-f]+, 0\\)) = -EPERM; mem: RLIMIT_AS soft [0-9]+ hard [0-9]+ would exceed mem/vm_max $HOLD_B; tip: -m mem/vm_max:(0|65M)\$" "$dir/log")" = 4 ]; then
+		pass "$name"
+	else
+		fail "$name" "$(said)"
+	fi
+}
+for mode in $MODES; do
+	mg mem/rlimit "$mode" -m sandbox/mem:on -m mem/vm_max:$HOLD -- \
+		"$E" rlimit $HOLD_B
+	rlimit_check "mem/rlimit [$mode]"
+	if can_run_i386; then
+		mg mem/rlimit-i386 "$mode" -m sandbox/mem:on \
+			-m mem/vm_max:$HOLD -- "$T/i386/rlimit32" deny
+		if [ $rc -eq 0 ] && [ "$(grep -c '^memtrace: deny .* i386 \(setrlimit\|prlimit64\)(.*= -EPERM; mem: RLIMIT_AS ' "$dir/log")" = 2 ]; then
+			pass "mem/rlimit-i386 [$mode]"
+		else
+			fail "mem/rlimit-i386 [$mode]" "$(said)"
+		fi
+		mg mem/rlimit-i386-off "$mode" -m sandbox/mem:on \
+			-m mem/max:$HOLD -- "$T/i386/rlimit32" allow
+		no_record "mem/rlimit-i386-off [$mode]"
+	else
+		skip "mem/rlimit-i386 [$mode]" "$i386_reason"
+	fi
+done
+dir=$base/rlimit-nobody; mkdir -p "$dir"; chmod 777 "$dir"
+as_nobody "$mt" -m sandbox/mem:on -m mem/vm_max:$HOLD -o "$dir/log" -- \
+	"$E" rlimit $HOLD_B > "$dir/out" 2> "$dir/err"
+rc=$?
+rlimit_check "mem/rlimit [nobody]"
+# The rlimit the tracee starts with is mem/vm_max, soft and hard.
+mg mem/rlimit-start seccomp,info -m sandbox/mem:on -m mem/vm_max:$HOLD -- \
+	sh -c 'cat /proc/$$/limits'
+if grep -Eq "^Max address space +$HOLD_B +$HOLD_B +bytes" "$dir/out"; then
+	pass mem/rlimit-start
+else
+	fail mem/rlimit-start "$(said)"
+fi

@@ -20,7 +20,8 @@
 
 /* What /proc would say; which reads fail. */
 struct world {
-	uint64_t vmsize, pss, brk;
+	uint64_t vmsize, pss, brk, shm;
+	uint64_t pending;	/* passed by the tracer, not gathered */
 	unsigned fail;
 };
 
@@ -40,6 +41,7 @@ static void gather(const struct mcall *c, const struct policy *p,
 	unsigned want = check_needs(c, p);
 
 	memset(r, 0, sizeof(*r));
+	r->f.pending = w->pending;
 	for (; want && r->rounds < 8; r->rounds++) {
 		r->asked[r->rounds] = want;
 		r->all |= want;
@@ -52,6 +54,8 @@ static void gather(const struct mcall *c, const struct policy *p,
 			r->f.pss = w->pss;
 		if (want & FACT_BRK)
 			r->f.cur_brk = w->brk;
+		if (want & FACT_SHM)
+			r->f.shm_size = w->shm;
 		want = check_needs_more(c, p, &r->f);
 	}
 }
@@ -509,6 +513,145 @@ int main(void)
 		tip_allows(vm, &c, &w, "mem/vm_max:17T");
 		c = mmap_call(MSYS_MMAP, UINT64_MAX - PG);
 		tip_allows(vm, &c, &w, "mem/vm_max:0");
+	}
+
+	UNIT_CASE("mem/pending-counts") {
+		/* Other threads' allowed calls that have not returned: in
+		 * the sum for both limits, and in the record. */
+		pol(&p, "sandbox/mem:on", "mem/vm_max:64M", NULL);
+		c = mmap_call(MSYS_MMAP, 30 * M);
+		w = (struct world){ .vmsize = 4 * M, .pending = 30 * M - 1 };
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r));
+		w.pending = 30 * M;
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r));
+		EXPECT_STR(r.v.msg, "VmSize 4194304 + 31457280 pending + "
+				    "31457280 requested >= mem/vm_max 67108864");
+		EXPECT_STR(r.v.tip, "mem/vm_max:65M");
+		policy_free(&p);
+		/* PSS: asked for when VmSize + pending + req reaches it. */
+		pol(&p, "sandbox/mem:on", "mem/max:64M", NULL);
+		w = (struct world){ .vmsize = 4 * M, .pss = 4 * M,
+				    .pending = 30 * M };
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r) && (r.all & FACT_PSS));
+		EXPECT_STR(r.v.msg, "PSS 4194304 + 31457280 pending + "
+				    "31457280 requested >= mem/max 67108864");
+		w.pending = 0;
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r) && !(r.all & FACT_PSS));
+		policy_free(&p);
+	}
+
+	UNIT_CASE("mem/exec") {
+		/* The new program's size, nothing requested; not again for
+		 * its interpreter. */
+		memset(&c, 0, sizeof(c));
+		c.sys = MSYS_EXEC;
+		c.pers = "x86_64";
+		c.fd = -1;
+		char err[256];
+		/* The stack check off: it has no file to look at here. */
+		pol(&p, "sandbox/mem:on", "mem/vm_max:64M",
+		    "trace/allow_unsafe_exec_stack:1");
+		EXPECT(policy_apply(&p, "mem/max:32M", "test", err,
+				    sizeof(err)) == 0);
+		w = (struct world){ .vmsize = 64 * M - 1, .pss = 1 * M };
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r) && (r.all & FACT_VMSIZE));
+		w.vmsize = 64 * M;
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r) && r.v.err == ENOMEM && r.v.cat == CAT_MEM);
+		EXPECT_STR(r.v.msg, "VmSize 67108864 of the new program >= "
+				    "mem/vm_max 67108864");
+		EXPECT_STR(r.v.tip, "mem/vm_max:65M");
+		w = (struct world){ .vmsize = 40 * M, .pss = 32 * M };
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r));
+		EXPECT_STR(r.v.msg, "PSS 33554432 of the new program >= "
+				    "mem/max 33554432");
+		c.exec_interp = true;
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r) && r.all == 0);
+		policy_free(&p);
+	}
+
+	UNIT_CASE("mem/shmat") {
+		/* The segment's size, from a fact; unreadable: refused. */
+		c = mmap_call(MSYS_SHMAT, 0);
+		pol(&p, "sandbox/mem:on", "mem/vm_max:64M",
+		    "trace/allow_unsafe_exec_memory:1");
+		struct filter_need n;
+		check_filter_needs(MSYS_SHMAT, &p, &n);
+		EXPECT(n.always);
+		w = (struct world){ .vmsize = 4 * M, .shm = 60 * M - PG - 1 };
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r));
+		EXPECT(r.asked[0] == FACT_SHM && r.asked[1] == FACT_VMSIZE);
+		w.shm = 60 * M - PG + 1;	/* a page more, once rounded */
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r) && r.v.err == ENOMEM);
+		EXPECT_STR(r.v.msg, "VmSize 4194304 + 62914560 requested >= "
+				    "mem/vm_max 67108864");
+		w.fail = FACT_SHM;
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r) && r.all == FACT_SHM);
+		EXPECT_STR(r.v.msg, "cannot read the segment's size "
+				    "(mem/vm_max 67108864)");
+		policy_free(&p);
+	}
+
+	UNIT_CASE("mem/rlimit-as") {
+		pol(&p, "sandbox/mem:on", "mem/vm_max:64M", NULL);
+		struct filter_need n;
+		check_filter_needs(MSYS_SETRLIMIT, &p, &n);
+		EXPECT(n.always);
+		check_filter_needs(MSYS_PRLIMIT64, &p, &n);
+		EXPECT(n.always);
+		w = (struct world){ .vmsize = 1 * M };
+		/* setrlimit(RLIMIT_AS, {64M, 64M}): at the limit, allowed. */
+		c = mmap_call(MSYS_SETRLIMIT, 0);
+		c.raw[0] = 9;
+		c.raw[1] = 0x7ffc0000;
+		c.rlim_cur = c.rlim_max = 64 * M;
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r) && r.all == 0);
+		c.rlim_max = 64 * M + 1;
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r) && r.v.err == EPERM && r.v.cat == CAT_MEM);
+		EXPECT_STR(r.v.tip, "mem/vm_max:65M");
+		c.rlim_cur = c.rlim_max = UINT64_MAX;
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r));
+		EXPECT_STR(r.v.tip, "mem/vm_max:0");
+		c.rlim_unreadable = true;
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r) && r.v.err == EPERM);
+		/* Another resource, or only reading: not this check's. */
+		c.raw[0] = 3;
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r));
+		/* prlimit64(pid, resource, new, old): the resource is an
+		 * unsigned int, high bits ignored as the kernel does. */
+		c = mmap_call(MSYS_PRLIMIT64, 0);
+		c.raw[1] = (1ULL << 32) | 9;
+		c.raw[2] = 0x7ffc0000;
+		c.rlim_cur = c.rlim_max = UINT64_MAX;
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r));
+		c.raw[2] = 0;
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r));
+		policy_free(&p);
+		/* mem/max alone sets no RLIMIT_AS: nothing refused. */
+		pol(&p, "sandbox/mem:on", "mem/max:64M", NULL);
+		c.raw[2] = 0x7ffc0000;
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r));
+		check_filter_needs(MSYS_PRLIMIT64, &p, &n);
+		EXPECT(!n.always);
+		policy_free(&p);
 	}
 
 	UNIT_DONE();

@@ -363,7 +363,34 @@ if can_run_i386; then
 		tracee_case files/mapfile32-allow "$mode" "$T/i386/mapfile32" \
 			allow "$L/libexecstack.so" -- -m "$TIPX"
 	done
+	# An i386 program without PT_GNU_STACK: the kernel sets
+	# READ_IMPLIES_EXEC at its exec (every readable mapping would be
+	# executable), so memtrace kills it after the exec even when the
+	# stack check lets it through; with unsafe exec memory allowed it
+	# runs.
+	"$MT_ROOT/build/tools/strip_gnustack" "$T/i386/wx32" "$D/wx32-nostack"
+	chmod 755 "$D/wx32-nostack"
+	for mode in $MODES; do
+		log=$D/rie.${mode/,/_}
+		# shellcheck disable=SC2046
+		{ env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+			-m default/stack:allow -o "$log" -- \
+			"$D/wx32-nostack" allow > /dev/null 2>&1; } 2> /dev/null
+		rc=$?
+		# shellcheck disable=SC2046
+		env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+			-m trace/allow_unsafe_exec_memory:1 -m "$TIPX" \
+			-o "$log.allow" -- "$D/wx32-nostack" allow > /dev/null 2>&1
+		rc2=$?
+		if [ $rc -eq 137 ] && [ $rc2 -eq 0 ] && [ ! -s "$log.allow" ] &&
+		   grep -q '^memtrace: kill pid=[0-9]* tid=[0-9]* execve: READ_IMPLIES_EXEC is set (personality 0x4[0-9a-f]*), every readable mapping would be executable; killed; tip: -m trace/allow_unsafe_exec_memory:1$' "$log"; then
+			pass "files/i386-read-implies-exec [$mode]"
+		else
+			fail "files/i386-read-implies-exec [$mode]" "exits $rc/$rc2 (want 137/0): $(cat "$log" "$log.allow" | head -c 400 | tr '\n' '|')"
+		fi
+	done
 else
 	skip "files/mapfile32 [all modes]" "$i386_reason"
+	skip "files/i386-read-implies-exec [all modes]" "$i386_reason"
 fi
 exit 0

@@ -310,9 +310,11 @@ build_one() {
 				die "x86_64: build/tracees/$d/${dt#*:} is missing (make tracees)"
 		done
 		# mapfile32's library: PT_GNU_STACK RWX, as mk/testlibs.mk
-		# builds libexecstack.so for testsuite/cases/files.sh.
+		# builds libexecstack.so for testsuite/cases/files.sh. It is
+		# only mapped, never loaded: no C library (the sysroot has
+		# libc6-dev's link script, not the libc.so.6 it names).
 		mkdir -p "$out/t/lib"
-		$gcc -O1 -fPIC -shared -Wall -Wextra -Werror \
+		$gcc -O1 -fPIC -shared -nostdlib -Wall -Wextra -Werror \
 			-Wl,-z,execstack -o "$out/t/lib/libexecstack.so" \
 			testsuite/tracees/lib/ok.c ||
 			die "x86_64: building libexecstack.so failed"

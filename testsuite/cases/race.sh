@@ -126,7 +126,7 @@ mprot_case() {
 		"$T/mprotlib" allow "$L/libok.so" > /dev/null 2>> "$dir/err"
 	local rc3=$?
 	if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ $rc3 -eq 0 ] &&
-	   grep -q "mprotect(.*= -EACCES; stack: .*path $L/libexecstack.so" "$dir/log" &&
+	   grep -q "mprotect(.*= -EACCES; stack: executable stack requested (PT_GNU_STACK with PF_X); path $L/libexecstack.so;" "$dir/log" &&
 	   grep -q "mprotect(.*= -EACCES; exec: .*path $L/libok.so" "$dir/log2" &&
 	   ! grep -q mprotect "$dir/log3"; then
 		pass "race/map-then-mprotect [$mode]"

@@ -209,3 +209,40 @@ stopped_pid() {
 	done
 	echo "$pid"
 }
+
+# kernel_features: one line for the top of a run, naming what this
+# kernel and this user give the suite (which cases run, which skip):
+# IA32 and x32 emulation, MDWE (build/tools/features), syscall info
+# and PTRACE_SET_SYSCALL_INFO and a live seccomp filter (as memtrace
+# found them: its MEMTRACE_STATS), and whether this user can open
+# /proc/PID/map_files (CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE).
+kernel_features() {
+	local f=() e st=$MT_TMP/features.stats range me=$BASHPID
+	if e=$("$T/i386/wx32" allow 2>&1 >/dev/null); then f+=("IA32 yes")
+	else f+=("IA32 no (${e##*: })"); fi
+	if e=$("$T/x32/wxx32" allow 2>&1 >/dev/null); then f+=("x32 yes")
+	else f+=("x32 no (${e##*: })"); fi
+	if [ -x "$MT_ROOT/build/tools/features" ]; then
+		f+=("$("$MT_ROOT/build/tools/features" | sed -n 's/^MDWE: /MDWE /p')")
+	else
+		f+=("MDWE unknown (no build/tools/features)")
+	fi
+	if MEMTRACE_FORCE_REGS=0 MEMTRACE_STATS=$st "$mt" -- true 2>/dev/null; then
+		f+=("seccomp $(sed -n 's/^mode=seccomp$/yes/p; s/^mode=ptrace$/no/p' "$st")")
+		f+=("PTRACE_GET_SYSCALL_INFO $(sed -n 's/^info=1$/yes/p; s/^info=0$/no/p' "$st")")
+		f+=("PTRACE_SET_SYSCALL_INFO $(sed -n 's/^set_info=1$/yes/p; s/^set_info=0$/no/p' "$st")")
+	else
+		f+=("memtrace -- true failed: no syscall info or seccomp probe")
+	fi
+	range=$(awk '$6 ~ /^\// { print $1; exit }' "/proc/$me/maps")
+	if e=$(head -c 1 "/proc/$me/map_files/$range" 2>&1 >/dev/null); then
+		f+=("map_files yes")
+	else
+		f+=("map_files no (${e##*: })")
+	fi
+	echo "# kernel $(uname -r) $(uname -m), uid $(id -u) ($(id -un 2>/dev/null || echo '?')): $(IFS=';'; echo "${f[*]}" | sed 's/;/; /g')"
+}
+
+# as_user CMD...: run CMD unprivileged: as nobody when the suite runs
+# as root, as the suite's own user otherwise (testsuite/run --as-user).
+as_user() { if [ "$(id -u)" = 0 ]; then as_nobody "$@"; else "$@"; fi; }

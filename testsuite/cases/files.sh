@@ -104,8 +104,16 @@ done
 tpe_rec() {	# DIR WHY TIP
 	echo "tpe: parent directory $D/tpe/$1 $2; path $D/tpe/$1/libok.so; tip: -m $3"
 }
-if [ "$(stat -c %u "$D/tpe/nobody")" != 65534 ]; then
-	skip "files/tpe [all modes]" "cannot chown a directory to nobody (not root)"
+# As root, tpe/nobody belongs to another user (nobody) and tpe/root to
+# root. As a user, tpe/nobody is the user's own and the root-owned
+# directory is the build's ($L, when root built it); a directory of
+# a third user would need root to chown it.
+uid=$(id -u)
+owner=$(stat -c %u "$D/tpe/nobody")
+root_lib=$D/tpe/root/libok.so
+[ "$uid" != 0 ] && root_lib=$L/libok.so
+if [ "$uid" = 0 ] && [ "$owner" != 65534 ]; then
+	skip "files/tpe [all modes]" "cannot chown a directory to nobody"
 else
 for mode in $MODES; do
 	fcase files/tpe "$mode" 0 - "$M" \
@@ -117,15 +125,28 @@ for mode in $MODES; do
 done
 g=$(id -g)
 next_mode
-fcase files/tpe-root-owned "$mode" 0 - "$M" \
-	map "$D/tpe/nobody/libok.so" EACCES deny "$(tpe_rec nobody 'is owned by uid 65534, not root (tpe/root_owned)' tpe/root_owned:false)" \
-	map "$D/tpe/root/libok.so" ok - - \
-	-- -m sandbox/tpe:on -m tpe/root_owned:1
+if [ "$(stat -c %u "$(dirname "$root_lib")")" != 0 ]; then
+	skip files/tpe-root-owned "no root-owned directory holds a test library ($(dirname "$root_lib") is not root's: build as root)"
+else
+	fcase files/tpe-root-owned "$mode" 0 - "$M" \
+		map "$D/tpe/nobody/libok.so" EACCES deny "$(tpe_rec nobody "is owned by uid $owner, not root (tpe/root_owned)" tpe/root_owned:false)" \
+		map "$root_lib" ok - - \
+		-- -m sandbox/tpe:on -m tpe/root_owned:1
+fi
 next_mode
-fcase files/tpe-user-owned "$mode" 0 - "$M" \
-	map "$D/tpe/nobody/libok.so" EACCES deny "$(tpe_rec nobody "is owned by uid 65534, not root or the user $(id -u) (tpe/user_owned)" tpe/user_owned:false)" \
-	map "$D/tpe/root/libok.so" ok - - \
-	-- -m sandbox/tpe:on -m tpe/user_owned:1
+if [ "$uid" != 0 ]; then
+	# The user's own directory passes; another user's needs root.
+	fcase files/tpe-user-owned "$mode" 0 - "$M" \
+		map "$D/tpe/nobody/libok.so" ok - - \
+		map "$root_lib" ok - - \
+		-- -m sandbox/tpe:on -m tpe/user_owned:1
+	skip files/tpe-user-owned/other "needs a directory of a third user (root chowns one to nobody)"
+else
+	fcase files/tpe-user-owned "$mode" 0 - "$M" \
+		map "$D/tpe/nobody/libok.so" EACCES deny "$(tpe_rec nobody "is owned by uid 65534, not root or the user $uid (tpe/user_owned)" tpe/user_owned:false)" \
+		map "$D/tpe/root/libok.so" ok - - \
+		-- -m sandbox/tpe:on -m tpe/user_owned:1
+fi
 # tpe/gid: only members are checked; tpe/negate: only the others.
 next_mode
 fcase files/tpe-gid-member "$mode" 0 - "$M" \
@@ -319,14 +340,13 @@ fcase files/exec-program-warn "$mode" 0 "$D/exp-warn" "$M" \
 	-m "allow/exec+$L/*"
 
 # Not root: /proc/PID/map_files cannot be opened, and the interpreter
-# is found by its path in /proc/PID/maps instead.
-if [ "$(id -u)" != 0 ]; then
-	skip "files/exec-interpreter-user" "needs root to switch to nobody"
-elif ! as_nobody test -x "$mt" || ! as_nobody test -x "$M"; then
+# is found by its path in /proc/PID/maps instead. Root runs it as
+# nobody; a user runs it as itself (as_user).
+if ! as_user test -x "$mt" || ! as_user test -x "$M"; then
 	skip "files/exec-interpreter-user" "nobody cannot reach $mt or $M (directory permissions)"
 else
 	dir=$D/run/user; mkdir -p "$dir"; chmod 777 "$dir"
-	as_nobody "$mt" -o "$dir/log" -m sandbox/exec:on -m 'allow/exec+/**' \
+	as_user "$mt" -o "$dir/log" -m sandbox/exec:on -m 'allow/exec+/**' \
 		-m "deny/exec+$INTERP" -- "$M" map "$L/libok.so" ok - - \
 		> /dev/null 2> "$dir/err"
 	rc=$?
@@ -363,7 +383,34 @@ if can_run_i386; then
 		tracee_case files/mapfile32-allow "$mode" "$T/i386/mapfile32" \
 			allow "$L/libexecstack.so" -- -m "$TIPX"
 	done
+	# An i386 program without PT_GNU_STACK: the kernel sets
+	# READ_IMPLIES_EXEC at its exec (every readable mapping would be
+	# executable), so memtrace kills it after the exec even when the
+	# stack check lets it through; with unsafe exec memory allowed it
+	# runs.
+	"$MT_ROOT/build/tools/strip_gnustack" "$T/i386/wx32" "$D/wx32-nostack"
+	chmod 755 "$D/wx32-nostack"
+	for mode in $MODES; do
+		log=$D/rie.${mode/,/_}
+		# shellcheck disable=SC2046
+		{ env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+			-m default/stack:allow -o "$log" -- \
+			"$D/wx32-nostack" allow > /dev/null 2>&1; } 2> /dev/null
+		rc=$?
+		# shellcheck disable=SC2046
+		env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+			-m trace/allow_unsafe_exec_memory:1 -m "$TIPX" \
+			-o "$log.allow" -- "$D/wx32-nostack" allow > /dev/null 2>&1
+		rc2=$?
+		if [ $rc -eq 137 ] && [ $rc2 -eq 0 ] && [ ! -s "$log.allow" ] &&
+		   grep -q '^memtrace: kill pid=[0-9]* tid=[0-9]* execve: READ_IMPLIES_EXEC is set (personality 0x4[0-9a-f]*), every readable mapping would be executable; killed; tip: -m trace/allow_unsafe_exec_memory:1$' "$log"; then
+			pass "files/i386-read-implies-exec [$mode]"
+		else
+			fail "files/i386-read-implies-exec [$mode]" "exits $rc/$rc2 (want 137/0): $(cat "$log" "$log.allow" | head -c 400 | tr '\n' '|')"
+		fi
+	done
 else
 	skip "files/mapfile32 [all modes]" "$i386_reason"
+	skip "files/i386-read-implies-exec [all modes]" "$i386_reason"
 fi
 exit 0

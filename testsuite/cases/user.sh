@@ -5,18 +5,14 @@
 # shellcheck source=testsuite/lib.sh
 . "$MT_ROOT/testsuite/lib.sh"
 
-if [ "$(id -u)" != 0 ]; then
-	tracee_case user/wx seccomp,info "$T/wx" deny
-	exit 0
-fi
-if ! as_nobody test -x "$mt"; then
+if ! as_user test -x "$mt"; then
 	skip user/all "nobody cannot reach $mt (directory permissions)"
 	exit 0
 fi
 for mode in $MODES; do
 	dir=$MT_TMP/user.${mode/,/_}; mkdir -p "$dir"; chmod 777 "$dir"
 	# shellcheck disable=SC2046
-	as_nobody env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" \
+	as_user env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" \
 		"$mt" $(mode_args "$mode") -o "$dir/log" "$T/wx" deny \
 		> "$dir/expected" 2> "$dir/err"
 	rc=$?
@@ -30,7 +26,7 @@ for mode in $MODES; do
 		pass "user/wx [$mode]"
 	fi
 	# shellcheck disable=SC2046
-	as_nobody "$mt" $(mode_args "$mode") -- sh -c 'exit 42'; rc=$?
+	as_user "$mt" $(mode_args "$mode") -- sh -c 'exit 42'; rc=$?
 	[ $rc -eq 42 ] && pass "user/status [$mode]" ||
 		fail "user/status [$mode]" "exit $rc, expected 42"
 done

@@ -24,8 +24,8 @@
 # The cross compilers are host packages; as root, missing ones are
 # installed with apt-get (as tools/deps.sh does for the native build).
 # One the host's release lacks (loongarch64 on Debian 12) is unpacked
-# from a later suite by tools.sh, and the target's C library then comes
-# from the sysroot too (gcc --sysroot).
+# from a later suite by tools.sh. The C library of every step comes
+# from where apt.sh unpacked it, never from the host (target_cc).
 # libunwind (-k backtraces) is built in wherever the target's
 # libunwind-dev ships static archives (found in the unpacked sysroot:
 # all seven targets today); else it is compiled out (NO_UNWIND=1) with a
@@ -42,6 +42,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 BC=${CROSS_BUILD_DIR:-build-cross}
 MAKE=${MAKE:-make}
+codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 
 # The GNU triplet: the cross compiler's prefix and the multiarch
 # directory of the target's libraries and headers.
@@ -87,12 +88,8 @@ unwind_missing() {	# LIBDIR
 # The cross compiler: TRIPLET-gcc on PATH, else the host release's
 # gcc-TRIPLET package (installed, as root), else one that tools.sh
 # unpacks from a later suite (loongarch64 on Debian 12, whose archive
-# has no gcc-loongarch64-linux-gnu). Sets sysroot_libc=1 when the
-# target's C library is not installed on the host (no libc6-dev-*-cross
-# beside that compiler): it then comes from the sysroot with the other
-# target libraries, and gcc is given --sysroot.
+# has no gcc-loongarch64-linux-gnu).
 cross_gcc() {	# ARCH TRIPLET
-	sysroot_libc=
 	if ! command -v "$2-gcc" > /dev/null 2>&1 &&
 	   ! apt-cache show "gcc-$2" > /dev/null 2>&1; then
 		bin=$(sh testsuite/cross/tools.sh gcc "$1") || exit $?
@@ -100,7 +97,64 @@ cross_gcc() {	# ARCH TRIPLET
 		export PATH
 	fi
 	host_need "$2-gcc" "gcc-$2"
-	[ -e "/usr/$2/lib/libc.a" ] || sysroot_libc=1
+}
+
+# Where the C library (headers, start files, libc.a) of a target comes
+# from, never from what happens to be installed on the host:
+#   target  its own libc6-dev and linux-libc-dev, unpacked into its
+#           sysroot (build-cross/sysroot-DEBARCH) by apt.sh
+#   cross   the host release's libc6-dev-DEBARCH-cross and
+#           linux-libc-dev-DEBARCH-cross (the glibc its cross compiler
+#           was built with), downloaded and unpacked by apt.sh into
+#           build-cross/sysroot-libc-cross, never installed
+# riscv64 on bookworm takes "cross": its sysroot is trixie's, and
+# bookworm's riscv64 ld crashes on trixie's libc.a.
+libc_source() {	# ARCH
+	if [ "$1" = riscv64 ] && [ "$codename" = bookworm ]; then
+		echo cross
+	else
+		echo target
+	fi
+}
+
+# The compiler line of ARCH with its C library, in tcc: TRIPLET-gcc
+# given the directories libc_source's C library was unpacked to, and
+# only those. A libc6-dev-*-cross installed on the host would otherwise
+# win even over --sysroot (gcc searches its /usr/TRIPLET/include and
+# /usr/TRIPLET/lib first), and with none installed gcc falls back to the
+# host's /usr/include: -nostdinc keeps gcc's own headers only, -isystem
+# adds the library's, and -B and -L put its start files and libc.a
+# ahead of gcc's default directories.
+target_cc() {	# ARCH
+	tc_trip=$(triplet "$1")
+	tc_da=$(debarch "$1")
+	cross_gcc "$1" "$tc_trip"
+	case $(libc_source "$1") in
+	cross)
+		sr=$top/$BC/sysroot-libc-cross
+		CROSS_APT_NAME=libc-cross sh testsuite/cross/apt.sh \
+			"$(dpkg --print-architecture)" sysroot \
+			"libc6-dev-$tc_da-cross" "linux-libc-dev-$tc_da-cross" ||
+			exit $?
+		inc=$sr/usr/$tc_trip/include
+		lib=$sr/usr/$tc_trip/lib
+		;;
+	target)
+		sr=$top/$BC/sysroot-$tc_da
+		sh testsuite/cross/apt.sh "$tc_da" sysroot libc6-dev \
+			linux-libc-dev || exit $?
+		inc="$sr/usr/include/$tc_trip $sr/usr/include"
+		lib=$sr/usr/lib/$tc_trip
+		;;
+	esac
+	for f in "$lib/libc.a" "$lib/crt1.o"; do
+		[ -f "$f" ] || die "$1: the C library unpacked has no ${f#"$top/"}"
+	done
+	tcc="$tc_trip-gcc --sysroot=$sr -nostdinc -isystem $("$tc_trip-gcc" -print-file-name=include)"
+	for d in $inc; do
+		tcc="$tcc -isystem $d"
+	done
+	tcc="$tcc -B$lib/ -L$lib"
 }
 
 build_one() {
@@ -111,14 +165,10 @@ build_one() {
 	out=$BC/$arch
 	host_need pkg-config pkg-config
 	host_need dpkg-deb dpkg
-	cross_gcc "$arch" "$trip"
+	target_cc "$arch"
+	gcc=$tcc
 
 	pkgs="libseccomp-dev libelf-dev zlib1g-dev libssl-dev libzstd-dev"
-	gcc="$trip-gcc"
-	if [ -n "$sysroot_libc" ]; then
-		pkgs="$pkgs libc6-dev linux-libc-dev"
-		gcc="$trip-gcc --sysroot=$S"
-	fi
 	extra_ld=
 	ldflags=
 	case $da in
@@ -129,7 +179,7 @@ build_one() {
 		# symbols trixie's archives reference: compat-trixie.c.
 		pkgs="$pkgs liblzma-dev libbz2-dev"
 		mkdir -p "$out"
-		"$trip-gcc" -O2 -Wall -Wextra -Werror -c \
+		$gcc -O2 -Wall -Wextra -Werror -c \
 			-o "$out/compat-trixie.o" testsuite/cross/compat-trixie.c ||
 			die "riscv64: building compat-trixie.o failed"
 		extra_ld=$top/$out/compat-trixie.o
@@ -239,9 +289,9 @@ build_one() {
 		;;
 	aarch64)
 		# The arm (EABI) compat personality.
-		host_need arm-linux-gnueabihf-gcc gcc-arm-linux-gnueabihf
+		target_cc arm
 		# shellcheck disable=SC2086
-		arm-linux-gnueabihf-gcc $TFLAGS -o "$out/t/xwx-arm" \
+		$tcc $TFLAGS -o "$out/t/xwx-arm" \
 			testsuite/tracees/wx.c ||
 			die "aarch64: building the arm tracee failed"
 		;;
@@ -260,9 +310,11 @@ build_one() {
 				die "x86_64: build/tracees/$d/${dt#*:} is missing (make tracees)"
 		done
 		# mapfile32's library: PT_GNU_STACK RWX, as mk/testlibs.mk
-		# builds libexecstack.so for testsuite/cases/files.sh.
+		# builds libexecstack.so for testsuite/cases/files.sh. It is
+		# only mapped, never loaded: no C library (the sysroot has
+		# libc6-dev's link script, not the libc.so.6 it names).
 		mkdir -p "$out/t/lib"
-		"$trip-gcc" -O1 -fPIC -shared -Wall -Wextra -Werror \
+		$gcc -O1 -fPIC -shared -nostdlib -Wall -Wextra -Werror \
 			-Wl,-z,execstack -o "$out/t/lib/libexecstack.so" \
 			testsuite/tracees/lib/ok.c ||
 			die "x86_64: building libexecstack.so failed"

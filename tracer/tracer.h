@@ -205,6 +205,11 @@ void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void format_call(const struct mcall *c, char *buf, size_t len);
 /* s as a JSON string, quoted and escaped. */
 void json_str(FILE *f, const char *s);
+/* s for a text record: control characters and bytes that are not
+ * UTF-8 escaped as strace does (\n, \t, \xHH), backslashes doubled. */
+void text_str(FILE *f, const char *s);
+/* Whether s is well-formed UTF-8. */
+bool utf8_valid(const char *s);
 
 /* program.c: the file checks on the new program and its interpreter,
  * at PTRACE_EVENT_EXEC; a refused program is killed. Counts the exec

@@ -55,6 +55,7 @@ static struct {
 	bool on, done;
 	pid_t self;
 	const char *file;
+	FILE *out;		/* FILE, open from before the run */
 	char *command;
 	struct policy base, learned;
 	struct lrule *rules;
@@ -112,6 +113,12 @@ int learn_setup(struct policy *pol, const char *file, char *const argv[])
 {
 	size_t len = 1;
 
+	/* Opened now, so that a file that cannot be written stops the
+	 * run before it starts rather than losing its profile after. */
+	if (!(L.out = fopen(file, "we"))) {
+		warnx_("--learn %s: %s", file, strerror(errno));
+		return -1;
+	}
 	if (policy_clone(pol, &L.base) < 0 || policy_clone(pol, &L.learned) < 0)
 		return -1;
 	L.learned.sandbox_exec = L.learned.sandbox_tpe = true;
@@ -491,14 +498,20 @@ void learn_finish(void)
 		return;
 	L.done = true;
 
-	FILE *f = fopen(L.file, "we");
-	if (!f) {
-		warnx_("--learn %s: %s", L.file, strerror(errno));
-		return;
-	}
+	FILE *f = L.out;
+	int err = 0;
+
+	L.out = NULL;
+	errno = 0;
 	write_profile(f);
-	if (fclose(f) != 0) {
-		warnx_("--learn %s: %s", L.file, strerror(errno));
+	if (fflush(f) == EOF || ferror(f))
+		err = errno ? errno : EIO;
+	if (fclose(f) != 0 && !err)
+		err = errno ? errno : EIO;
+	if (err) {
+		warnx_("--learn %s: %s (the profile was not written)", L.file,
+		       strerror(err));
+		T.output_failed = true;
 		return;
 	}
 	log_note("learned profile written to %s: %zu rules%s", L.file,

@@ -85,6 +85,7 @@ struct tracer {
 	volatile int got_signal;	/* SIGINT/SIGTERM/SIGHUP number */
 	bool exiting;
 	int exit_code;		/* ACT_EXIT: memtrace's own status */
+	bool output_failed;	/* a record, summary or profile was lost */
 	unsigned long stops_seccomp;	/* seccomp stops of memory calls */
 	unsigned long stops_syscall;	/* syscall-entry stops */
 	unsigned long stops_checked;	/* memory calls decided */
@@ -269,7 +270,7 @@ void learn_call(pid_t tid, pid_t tgid, const struct mcall *c,
 		struct facts *f, const struct verdict *v);
 void learn_exec_record(pid_t tid, pid_t tgid, const struct mcall *c,
 		       const struct verdict *v);
-void learn_finish(void);	/* write FILE, once */
+void learn_finish(void);	/* write FILE, once (output_failed if not) */
 /* A learned memory limit: peak + 25%, rounded up to a MiB. */
 uint64_t learn_limit(uint64_t peak);
 

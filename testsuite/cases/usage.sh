@@ -63,6 +63,9 @@ if make -s -C "$MT_ROOT" install B="$B" PREFIX=/opt/mt DESTDIR="$d" > "$MT_TMP/i
    [ -x "$d/opt/mt/bin/memtrace" ] &&
    [ -f "$d/opt/mt/share/man/man1/memtrace.1" ] &&
    [ -f "$d/opt/mt/share/man/man5/memtrace.conf.5" ] &&
+   [ -f "$d/opt/mt/share/doc/memtrace/examples/build.conf" ] &&
+   [ -f "$d/opt/mt/share/doc/memtrace/examples/force.conf" ] &&
+   [ -f "$d/opt/mt/share/doc/memtrace/examples/jit.conf" ] &&
    "$d/opt/mt/bin/memtrace" --version | grep -q '^memtrace '; then
 	pass usage/install
 else

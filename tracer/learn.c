@@ -427,6 +427,28 @@ uint64_t learn_limit(uint64_t peak)
 	return mib * MIB;
 }
 
+/*
+ * s for a comment line of the profile, escaped as text records are: a
+ * process name or file name with a newline must not end the comment
+ * and slip a rule of its own into the profile. The result lives until
+ * the next call.
+ */
+static const char *comment(const char *s)
+{
+	static char *buf;
+	size_t len = 0;
+	FILE *m;
+
+	free(buf);
+	buf = NULL;
+	if (!(m = open_memstream(&buf, &len)))
+		return "?";
+	text_str(m, s);
+	if (fclose(m) != 0 || !buf)
+		return "?";
+	return buf;
+}
+
 static void write_profile(FILE *f)
 {
 	time_t now = time(NULL);
@@ -470,25 +492,27 @@ static void write_profile(FILE *f)
 		MARGIN_PCT);
 	if (L.have_vm)
 		fprintf(f, "# VmSize peak %" PRIu64 " bytes at %s\n"
-			"mem/vm_max:%" PRIu64 "M\n", L.vm_peak, L.vm_why,
-			learn_limit(L.vm_peak) / MIB);
+			"mem/vm_max:%" PRIu64 "M\n", L.vm_peak,
+			comment(L.vm_why), learn_limit(L.vm_peak) / MIB);
 	else
 		fprintf(f, "# (no call asked for memory: no VmSize limit)\n");
 	if (L.have_pss)
 		fprintf(f, "# Rss (an upper bound of PSS) peak %" PRIu64
 			" bytes at %s\n"
-			"mem/max:%" PRIu64 "M\n", L.pss_peak, L.pss_why,
+			"mem/max:%" PRIu64 "M\n", L.pss_peak,
+			comment(L.pss_why),
 			learn_limit(L.pss_peak) / MIB);
 	else
 		fprintf(f, "# (PSS was never read: no PSS limit)\n");
 	fprintf(f, "\n# The rules the run needed.\n");
 	for (size_t i = 0; i < L.nrules; i++)
-		fprintf(f, "# %s\n%s\n", L.rules[i].why, L.rules[i].rule);
+		fprintf(f, "# %s\n%s\n", comment(L.rules[i].why),
+			L.rules[i].rule);
 	if (L.nunlearned) {
 		fprintf(f, "\n# Calls no rule could allow; they will be "
 			"refused under this profile:\n");
 		for (size_t i = 0; i < L.nunlearned; i++)
-			fprintf(f, "#   %s\n", L.unlearned[i]);
+			fprintf(f, "#   %s\n", comment(L.unlearned[i]));
 	}
 }
 

@@ -49,3 +49,20 @@ if jq -e --arg p "$U" '.path == $p and (has("path_hex") | not)' "$D/utf8.json" >
 else
 	fail records/json-utf8-kept "$(head -c 400 "$D/utf8.json")"
 fi
+
+# A process name reaches the -c summary escaped, and a program name a
+# learned profile quotes in its comments cannot add a line to it.
+E=$D/$'\e[31mred\nbogus:1'
+cp /bin/true "$E"
+"$mt" -c --learn "$D/learned.conf" -o "$D/summary" -- "$E" > /dev/null 2>&1
+if grep -qF '\x1b[31mred' "$D/summary" && ! grep -q $'\e' "$D/summary"; then
+	pass records/summary-comm-escaped
+else
+	fail records/summary-comm-escaped "$(tail -3 "$D/summary" | cat -A | tr '\n' '|')"
+fi
+if ! grep -q '^bogus' "$D/learned.conf" && ! grep -q $'\e' "$D/learned.conf" &&
+   "$mt" -P "$D/learned.conf" --dump-policy > /dev/null 2>&1; then
+	pass records/learned-comments-escaped
+else
+	fail records/learned-comments-escaped "$(grep -n 'red' "$D/learned.conf" | cat -A | head -5 | tr '\n' '|')"
+fi

@@ -43,7 +43,7 @@ static const char *const syd_keys[] = {
 	"ioctl/", "lock/", "log/", "name/", "net/", "pid/", "proxy/",
 	"pty/", "rlimit/", "segvguard/", "setenv", "unsetenv", "setid/",
 	"setuid", "setgid", "trace/", "tpe/", "unshare/", "uts/", "env/",
-	"crypt",
+	"crypt", "root/", "ipc", "ipc/",
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

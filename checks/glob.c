@@ -323,8 +323,10 @@ struct glob *glob_compile(const char *pattern, char *err, size_t errlen)
 	struct glob *g;
 	size_t tsz, csz;
 
-	if (!pattern)
-		return fail(err, errlen, "no pattern", -1), NULL;
+	if (!pattern) {
+		fail(err, errlen, "no pattern", -1);
+		return NULL;
+	}
 	if (compile(pattern, &pg, err, errlen) < 0)
 		return NULL;
 	tsz = pg.ntok * sizeof(*pg.tok);

@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Force: checksum verification of mapped files (OpenSSL EVP for the
- * digests, zlib's crc32() for crc32). Hashes are read from an open fd,
- * never by path, and cached by file identity.
- *
- * crc64 is recognised (rules and hex lengths parse) but not computed:
- * none of the libraries memtrace links (libcrypto, zlib, libelf)
- * provides a CRC-64, so hash_fd() fails with ENOTSUP for HASH_CRC64.
+ * digests, zlib's crc32() for crc32, crc64_update() for crc64, which
+ * none of the linked libraries provides). Hashes are read from an
+ * open fd, never by path, and cached by file identity.
  */
 #ifndef MEMTRACE_FORCE_H
 #define MEMTRACE_FORCE_H
@@ -37,8 +34,8 @@ size_t hash_alg_hexlen(int alg);
 /*
  * Hash the whole file behind fd (read with pread from offset 0) into
  * hex (lower case, NUL-terminated, at least HASH_MAX_HEX+1 bytes).
- * 0 on success, -1 with errno set (ENOTSUP for HASH_CRC64 or a
- * digest the crypto library lacks, EINVAL for an unknown algorithm).
+ * 0 on success, -1 with errno set (ENOTSUP for a digest the crypto
+ * library lacks, EINVAL for an unknown algorithm).
  * The result is cached by (st_dev, st_ino, st_size, mtime, ctime, alg)
  * when st is given.
  */
@@ -52,5 +49,9 @@ int hash_cached(const struct stat *st, int alg, char *hex);
 unsigned long hash_reads(void);
 
 void hash_cache_clear(void);
+
+/* CRC-64/ECMA-182 (Syd's crc64) of buf, continuing from crc (0 to
+ * start); check value for "123456789": 0x6c40df5f0b497347. */
+uint64_t crc64_update(uint64_t crc, const void *buf, size_t len);
 
 #endif

@@ -312,35 +312,99 @@ static bool run(const struct prog *pg, const char *path, unsigned char *cur,
 	return cur[pg->ntok] || (pg->accept_at >= 0 && cur[pg->accept_at]);
 }
 
-bool glob_match(const char *pattern, const char *path)
+/* A compiled pattern: the program and its arrays in one block. */
+struct glob {
+	struct prog pg;
+};
+
+struct glob *glob_compile(const char *pattern, char *err, size_t errlen)
 {
-	struct tok stok[SMALL_PATTERN];
-	struct cls scls[SMALL_PATTERN / 2];
-	unsigned char sstate[2 * (SMALL_PATTERN + 1)];
 	struct prog pg = { 0 };
-	unsigned char *state = sstate;
-	void *heap = NULL;
+	struct glob *g;
+	size_t tsz, csz;
+
+	if (!pattern) {
+		fail(err, errlen, "no pattern", -1);
+		return NULL;
+	}
+	if (compile(pattern, &pg, err, errlen) < 0)
+		return NULL;
+	tsz = pg.ntok * sizeof(*pg.tok);
+	csz = pg.ncls * sizeof(*pg.cls);
+	/* Classes right after the header: they need the stricter alignment. */
+	if (!(g = malloc(sizeof(*g) + csz + tsz))) {
+		fail(err, errlen, "out of memory", -1);
+		return NULL;
+	}
+	g->pg.cls = (struct cls *)(g + 1);
+	g->pg.tok = (struct tok *)((char *)(g + 1) + csz);
+	compile(pattern, &g->pg, NULL, 0);
+	return g;
+}
+
+void glob_free(struct glob *g)
+{
+	free(g);
+}
+
+bool glob_exec(const struct glob *g, const char *path)
+{
+	unsigned char sstate[2 * (SMALL_PATTERN + 1)], *state = sstate;
 	bool matched;
 
-	if (!pattern || !path || compile(pattern, &pg, NULL, 0) < 0)
+	if (!g || !path)
 		return false;
-	if (pg.ntok <= SMALL_PATTERN && pg.ncls <= SMALL_PATTERN / 2) {
-		pg.tok = stok;
-		pg.cls = scls;
-	} else {
-		size_t tsz = pg.ntok * sizeof(*pg.tok);
-		size_t csz = pg.ncls * sizeof(*pg.cls);
-
-		/* Classes first: they need the stricter alignment. */
-		heap = malloc(csz + tsz + 2 * (pg.ntok + 1));
-		if (!heap)
-			return false;
-		pg.cls = heap;
-		pg.tok = (struct tok *)((char *)heap + csz);
-		state = (unsigned char *)heap + csz + tsz;
-	}
-	compile(pattern, &pg, NULL, 0);
-	matched = run(&pg, path, state, state + pg.ntok + 1);
-	free(heap);
+	if (g->pg.ntok > SMALL_PATTERN &&
+	    !(state = malloc(2 * (g->pg.ntok + 1))))
+		return false;
+	matched = run(&g->pg, path, state, state + g->pg.ntok + 1);
+	if (state != sstate)
+		free(state);
 	return matched;
+}
+
+bool glob_match(const char *pattern, const char *path)
+{
+	struct glob *g = path ? glob_compile(pattern, NULL, 0) : NULL;
+	bool matched = glob_exec(g, path);
+
+	glob_free(g);
+	return matched;
+}
+
+/*
+ * The bytes every path the pattern matches starts with, unescaped,
+ * up to the first wildcard; a trailing slash+"***" also matches the
+ * directory without its slash, so that slash is left out.
+ */
+size_t glob_literal_prefix(const char *pattern, char *buf, size_t len)
+{
+	const char *s = pattern;
+	size_t o = 0;
+
+	if (!len)
+		return 0;
+	for (; *s && o + 1 < len; s++) {
+		if (*s == '*' || *s == '?' || *s == '[')
+			break;
+		if (*s == '\\' && s[1])
+			s++;
+		buf[o++] = *s;
+	}
+	if (o && buf[o - 1] == '/' && !strcmp(s, "***"))
+		o--;
+	buf[o] = '\0';
+	return o;
+}
+
+/* Whether the pattern is a plain path: no wildcard, escapes aside. */
+bool glob_is_literal(const char *pattern)
+{
+	for (const char *s = pattern; *s; s++) {
+		if (*s == '*' || *s == '?' || *s == '[')
+			return false;
+		if (*s == '\\' && s[1])
+			s++;
+	}
+	return true;
 }

@@ -10,12 +10,17 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "checks/force.h"
 #include "checks/glob.h"
 #include "checks/policy.h"
+#include "checks/ruleindex.h"
+#include "checks/sydkeys.h"
 
 /* Longer rules and profile lines are refused rather than truncated. */
 #define RULE_MAX 8192
@@ -356,27 +361,57 @@ static void *grow(void *v, size_t n, size_t *cap, size_t size)
 
 /* --- glob lists: append, allow/exec, deny/exec --- */
 
+/*
+ * File every entry in the index again (after a removal renumbered
+ * them). Without memory for it, the index is dropped and lookups scan
+ * the list: slower, never wrong.
+ */
+static void list_reindex(struct glob_list *l)
+{
+	rule_index_free(l->idx);
+	l->idx = NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		if (rule_index_add(&l->idx, l->v[i].pattern, i) < 0) {
+			rule_index_free(l->idx);
+			l->idx = NULL;
+			return;
+		}
+	}
+}
+
+/* The pattern is compiled here, once, not at every match. */
 static int list_add(struct glob_list *l, const char *pattern, enum action a)
 {
 	struct glob_rule *v = grow(l->v, l->n, &l->cap, sizeof(*v));
+	struct glob *prog;
 	char *copy;
 
 	if (!v)
 		return -1;
 	l->v = v;
-	if (!(copy = strdup(pattern)))
+	if (!(prog = glob_compile(pattern, NULL, 0)))
 		return -1;
+	if (!(copy = strdup(pattern))) {
+		glob_free(prog);
+		return -1;
+	}
 	l->v[l->n].pattern = copy;
+	l->v[l->n].prog = prog;
 	l->v[l->n].act = a;
 	l->n++;
+	if ((l->idx || l->n == 1) &&
+	    rule_index_add(&l->idx, pattern, l->n - 1) < 0)
+		list_reindex(l);
 	return 0;
 }
 
 static void list_del(struct glob_list *l, size_t i)
 {
 	free(l->v[i].pattern);
+	glob_free(l->v[i].prog);
 	memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(l->v[0]));
 	l->n--;
+	list_reindex(l);
 }
 
 /*
@@ -397,6 +432,49 @@ static void list_remove(struct glob_list *l, const char *pattern,
 	}
 }
 
+/*
+ * What keeps a path or pattern from ever naming a canonical path (the
+ * form memtrace matches: realpath's, as /proc shows mappings), or
+ * NULL: "//", a "." or ".." component, a trailing "/". Such rules are
+ * refused, not rewritten: "/tmp/a/../x" is not "/tmp/x" when a is a
+ * symbolic link, and a rule should say what it matches.
+ */
+static const char *non_canonical(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t c = i + 1, e;
+
+		if (s[i] != '/')
+			continue;
+		for (e = c; e < n && s[e] != '/'; e++)
+			;
+		if (e == c && c < n)
+			return "\"//\"";
+		if (e - c == 1 && s[c] == '.')
+			return "a \".\" component";
+		if (e - c == 2 && s[c] == '.' && s[c + 1] == '.')
+			return "a \"..\" component";
+		if (e == c && n > 1)
+			return "a trailing \"/\"";
+	}
+	return NULL;
+}
+
+static int check_canonical(const char *what, const char *s, size_t n,
+			   char *why, size_t whylen)
+{
+	const char *bad = non_canonical(s, n);
+	char q[QBUF], copy[QUOTE_MAX + 1];
+
+	if (!bad)
+		return 0;
+	snprintf(copy, sizeof(copy), "%.*s", (int)n, s);
+	snprintf(why, whylen, "%s %s can never match: it has %s, and "
+		 "memtrace matches canonical paths (refused, not rewritten)",
+		 what, quote(q, sizeof(q), copy), bad);
+	return -1;
+}
+
 static int check_pattern(const char *val, char *why, size_t whylen)
 {
 	char q[QBUF], gerr[128];
@@ -406,6 +484,8 @@ static int check_pattern(const char *val, char *why, size_t whylen)
 			 "a glob starting with \"/\")", quote(q, sizeof(q), val));
 		return -1;
 	}
+	if (check_canonical("pattern", val, strlen(val), why, whylen) < 0)
+		return -1;
 	if (glob_check(val, gerr, sizeof(gerr)) < 0) {
 		snprintf(why, whylen, "bad glob %s: %s",
 			 quote(q, sizeof(q), val), gerr);
@@ -649,6 +729,8 @@ static int force_plus(struct policy *p, const char *val, char *why,
 			 "/PATH:[ALG:]HEX[:ACTION])");
 		return -1;
 	}
+	if (check_canonical("path", fs.path, fs.pathlen, why, whylen) < 0)
+		return -1;
 	if (!all_hex(fs.hex, fs.hexlen) || fs.hexlen > HASH_MAX_HEX) {
 		snprintf(hex, sizeof(hex), "%.*s", (int)fs.hexlen, fs.hex);
 		snprintf(why, whylen, "bad digest %s (expected hex digits)",
@@ -800,8 +882,11 @@ void policy_init(struct policy *p)
 
 static void list_free(struct glob_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].pattern);
+		glob_free(l->v[i].prog);
+	}
+	rule_index_free(l->idx);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
@@ -827,9 +912,98 @@ static int is_key_char(int c)
 	       is_digit(c) || c == '_' || c == '/';
 }
 
-/* KEY OP VALUE, already trimmed, into why on error. */
+/* Levenshtein distance of a[0..an) and b, at most KEY_NAME_MAX long. */
+#define KEY_NAME_MAX 64
+static size_t distance(const char *a, size_t an, const char *b)
+{
+	size_t bn = strlen(b), row[KEY_NAME_MAX + 1];
+
+	if (an > KEY_NAME_MAX || bn > KEY_NAME_MAX)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= bn; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= an; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= bn; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[bn];
+}
+
+/* The memtrace key name[0..n) is a near miss of, or NULL: a slip of
+ * two edits, or of three in a long key. */
+static const char *near_key(const char *name, size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = n >= 16 ? 4 : 3;
+
+	for (size_t i = 0; i < nkeys; i++) {
+		size_t d = distance(name, n, keys[i].name);
+
+		if (d < bestd) {
+			bestd = d;
+			best = keys[i].name;
+		}
+	}
+	return best;
+}
+
+/* ACTION/exec with an action memtrace's exec rules do not take. */
+static bool foreign_exec_rule(const char *name, size_t n)
+{
+	enum action a;
+	char head[16];
+
+	if (n < 6 || n - 5 >= sizeof(head) || memcmp(name + n - 5, "/exec", 5))
+		return false;
+	memcpy(head, name, n - 5);
+	head[n - 5] = '\0';
+	return action_parse(head, &a) == 0;
+}
+
+/* The reason a key that is not memtrace's is refused; 1 if it is one
+ * of Syd's others, to be ignored. */
+static int foreign_key(const char *name, size_t klen, char *why,
+		       size_t whylen)
+{
+	char q[QBUF], key[QUOTE_MAX + 1];
+	const char *near;
+
+	snprintf(key, sizeof(key), "%.*s", (int)klen, name);
+	if (foreign_exec_rule(name, klen)) {
+		snprintf(why, whylen, "unknown key %s (memtrace's exec rules "
+			 "are allow/exec and deny/exec)", quote(q, sizeof(q),
+			 key));
+		return -1;
+	}
+	if (syd_capability_key(name, klen))
+		return 1;
+	if ((near = near_key(name, klen))) {
+		snprintf(why, whylen, "unknown key %s; did you mean %s?",
+			 quote(q, sizeof(q), key), near);
+		return -1;
+	}
+	if (syd_family_key(name, klen))
+		return 1;
+	snprintf(why, whylen, "unknown key %s", quote(q, sizeof(q), key));
+	return -1;
+}
+
+/* KEY OP VALUE, already trimmed, into why on error. 0 if applied, 1
+ * if the key is Syd's and outside memtrace's scope (*klenp: its
+ * length), -1 on error. */
 static int apply_trimmed(struct policy *p, const char *rule, char *why,
-			 size_t whylen)
+			 size_t whylen, size_t *klenp)
 {
 	const struct key *k;
 	size_t klen = 0;
@@ -845,22 +1019,25 @@ static int apply_trimmed(struct policy *p, const char *rule, char *why,
 	}
 	while (is_key_char(rule[klen]))
 		klen++;
+	*klenp = klen;
 	if (klen == 0) {
 		snprintf(why, whylen, "expected a key");
 		return -1;
 	}
 	/* The key alone, for the messages below. */
 	snprintf(name, sizeof(name), "%.*s", (int)klen, rule);
+	if (!strcmp(name, "include") && rule[klen] == ' ') {
+		snprintf(why, whylen, "include works in a profile only "
+			 "(use -P FILE)");
+		return -1;
+	}
 	if (!rule[klen] || !strchr(":+-^", rule[klen])) {
 		snprintf(why, whylen, "expected \":\", \"+\", \"-\" or \"^\" "
 			 "after the key %s", quote(q, sizeof(q), name));
 		return -1;
 	}
-	if (!(k = key_find(rule, klen))) {
-		snprintf(why, whylen, "unknown key %s", quote(q, sizeof(q),
-			 name));
-		return -1;
-	}
+	if (!(k = key_find(rule, klen)))
+		return foreign_key(rule, klen, why, whylen);
 	if (!strchr(k->ops, rule[klen])) {
 		snprintf(why, whylen, "key \"%s\" does not take \"%c\" "
 			 "(expected %s)", k->name, rule[klen],
@@ -870,10 +1047,10 @@ static int apply_trimmed(struct policy *p, const char *rule, char *why,
 	return k->apply(p, k, rule[klen], rule + klen + 1, why, whylen);
 }
 
-int policy_apply(struct policy *p, const char *rule, const char *origin,
-		 char *err, size_t errlen)
+/* The rule without surrounding blanks into buf (RULE_MAX + 1 bytes);
+ * -1 if it is too long. */
+static int trim_rule(const char *rule, char *buf)
 {
-	char buf[RULE_MAX + 1], why[WHY_MAX], q[QBUF];
 	size_t len;
 
 	while (is_space(*rule))
@@ -881,14 +1058,27 @@ int policy_apply(struct policy *p, const char *rule, const char *origin,
 	len = strlen(rule);
 	while (len > 0 && is_space(rule[len - 1]))
 		len--;
-	if (len > RULE_MAX) {
+	if (len > RULE_MAX)
+		return -1;
+	memcpy(buf, rule, len);
+	buf[len] = '\0';
+	return 0;
+}
+
+/* policy_apply, with the key's length when the key is Syd's. */
+static int apply_rule(struct policy *p, const char *rule, const char *origin,
+		      char *err, size_t errlen, char *buf, size_t *klen)
+{
+	char why[WHY_MAX], q[QBUF];
+	int r;
+
+	*klen = 0;
+	if (trim_rule(rule, buf) < 0) {
 		snprintf(why, sizeof(why), "rule longer than %d bytes",
 			 RULE_MAX);
 	} else {
-		memcpy(buf, rule, len);
-		buf[len] = '\0';
-		if (apply_trimmed(p, buf, why, sizeof(why)) == 0)
-			return 0;
+		if ((r = apply_trimmed(p, buf, why, sizeof(why), klen)) >= 0)
+			return r;
 		rule = buf;
 	}
 	if (err && errlen)
@@ -897,73 +1087,268 @@ int policy_apply(struct policy *p, const char *rule, const char *origin,
 	return -1;
 }
 
-/*
- * Read one line into buf (at most RULE_MAX bytes and a NUL).
- * Returns 1 for a line, 0 at end of file, -1 if it is too long, -2 if
- * it holds a NUL byte (the rest of the line is consumed either way).
- */
-static int read_line(FILE *f, char *buf, size_t *len)
+int policy_apply(struct policy *p, const char *rule, const char *origin,
+		 char *err, size_t errlen)
 {
-	int c, bad = 0;
+	char buf[RULE_MAX + 1], q[QBUF];
+	size_t klen;
+	int r = apply_rule(p, rule, origin, err, errlen, buf, &klen);
+
+	if (r == 1 && err && errlen)
+		snprintf(err, errlen, "memtrace: %s: %s: key \"%.*s\" is "
+			 "Syd's, outside memtrace's scope: ignored", origin,
+			 quote(q, sizeof(q), buf), (int)klen, buf);
+	return r;
+}
+
+/* --- profiles --- */
+
+/* Profiles, includes counted, are read up to this many bytes. */
+#define PROFILE_MAX (16UL << 20)
+/* Includes nest at most this deep. */
+#define INCLUDE_DEPTH 8
+/* The notice names at most this many of the keys it ignored. */
+#define NOTICE_KEYS 8
+
+/* One profile read with -P, with what it includes. */
+struct load {
+	struct policy *p;
+	char *err;
+	size_t errlen;
+	unsigned long bytes;		/* read so far, all files */
+	int depth;
+	struct { dev_t dev; ino_t ino; } open[INCLUDE_DEPTH + 1];
+	unsigned long ignored;		/* Syd's rules left aside */
+	char keys[NOTICE_KEYS][KEY_NAME_MAX + 1];
+	int nkeys, more_keys;
+};
+
+/* Count a rule left aside, and its key once. */
+static void note_ignored(struct load *ld, const char *key, size_t n)
+{
+	char name[KEY_NAME_MAX + 1];
+
+	ld->ignored++;
+	snprintf(name, sizeof(name), "%.*s", (int)n, key);
+	for (int i = 0; i < ld->nkeys; i++)
+		if (!strcmp(ld->keys[i], name))
+			return;
+	if (ld->nkeys < NOTICE_KEYS)
+		snprintf(ld->keys[ld->nkeys++], KEY_NAME_MAX + 1, "%s", name);
+	else
+		ld->more_keys = 1;
+}
+
+/*
+ * Read one line into buf (at most RULE_MAX bytes and a NUL), counting
+ * the bytes in ld. Returns 1 for a line, 0 at end of file, -1 if it is
+ * too long, -2 if it holds a NUL byte, -3 if the profile is too large:
+ * reading stops at once in each case (/dev/zero is read no further).
+ */
+static int read_line(FILE *f, struct load *ld, char *buf, size_t *len)
+{
+	int c;
 
 	*len = 0;
 	while ((c = getc(f)) != EOF && c != '\n') {
+		if (++ld->bytes > PROFILE_MAX)
+			return -3;
 		if (c == '\0')
-			bad = -2;
-		else if (*len == RULE_MAX)
-			bad = bad ? bad : -1;
-		else
-			buf[(*len)++] = (char)c;
+			return -2;
+		if (*len == RULE_MAX)
+			return -1;
+		buf[(*len)++] = (char)c;
 	}
+	if (c == '\n' && ++ld->bytes > PROFILE_MAX)
+		return -3;
 	buf[*len] = '\0';
-	if (bad)
-		return bad;
 	return c == EOF && *len == 0 ? 0 : 1;
+}
+
+static int load_file(struct load *ld, const char *path);
+
+/* "include PATH": PATH relative to the including profile's directory. */
+static int load_include(struct load *ld, const char *from, const char *arg,
+			const char *origin)
+{
+	const char *slash = strrchr(from, '/');
+	char *path;
+	int r;
+
+	while (is_space(*arg))
+		arg++;
+	if (!*arg) {
+		snprintf(ld->err, ld->errlen, "memtrace: %s: include: "
+			 "expected a path", origin);
+		return -1;
+	}
+	if (ld->depth >= INCLUDE_DEPTH) {
+		snprintf(ld->err, ld->errlen, "memtrace: %s: include %s: "
+			 "includes nested deeper than %d", origin, arg,
+			 INCLUDE_DEPTH);
+		return -1;
+	}
+	if (arg[0] == '/' || !slash)
+		path = strdup(arg);
+	else if (asprintf(&path, "%.*s/%s", (int)(slash - from), from,
+			  arg) < 0)
+		path = NULL;
+	if (!path) {
+		snprintf(ld->err, ld->errlen, "memtrace: %s: out of memory",
+			 origin);
+		return -1;
+	}
+	r = load_file(ld, path);
+	free(path);
+	return r;
+}
+
+/* One line of a profile: a rule, or an include. */
+static int load_line(struct load *ld, const char *path, char *line,
+		     const char *origin)
+{
+	char buf[RULE_MAX + 1];
+	size_t klen;
+	int r;
+
+	while (is_space(*line))
+		line++;
+	if (!strncmp(line, "include", 7) && is_space(line[7]))
+		return load_include(ld, path, line + 8, origin);
+	r = apply_rule(ld->p, line, origin, ld->err, ld->errlen, buf, &klen);
+	if (r == 1)
+		note_ignored(ld, buf, klen);
+	return r < 0 ? -1 : 0;
+}
+
+/* Whether the file is one of those being read (an include loop). */
+static int include_loop(struct load *ld, FILE *f, const char *path)
+{
+	struct stat st;
+
+	if (fstat(fileno(f), &st) < 0) {
+		snprintf(ld->err, ld->errlen, "memtrace: %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < ld->depth; i++) {
+		if (ld->open[i].dev == st.st_dev &&
+		    ld->open[i].ino == st.st_ino) {
+			snprintf(ld->err, ld->errlen, "memtrace: %s: include "
+				 "loop (the file includes itself)", path);
+			return -1;
+		}
+	}
+	if (S_ISREG(st.st_mode) && (unsigned long)st.st_size > PROFILE_MAX) {
+		snprintf(ld->err, ld->errlen, "memtrace: %s: profile larger "
+			 "than %lu bytes", path, PROFILE_MAX);
+		return -1;
+	}
+	ld->open[ld->depth].dev = st.st_dev;
+	ld->open[ld->depth].ino = st.st_ino;
+	return 0;
+}
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+static const char *const read_errors[] = {
+	[1] = "line longer than " STR(RULE_MAX) " bytes",
+	[2] = "NUL byte in line",
+	[3] = "profile larger than 16 MiB (includes counted)",
+};
+
+static int load_lines(struct load *ld, FILE *f, const char *path, char *buf)
+{
+	char origin[4096];
+	unsigned long lineno = 0;
+	size_t len;
+	int r, ret = 0;
+
+	while (ret == 0 && (r = read_line(f, ld, buf, &len)) != 0) {
+		lineno++;
+		snprintf(origin, sizeof(origin), "%s:%lu", path, lineno);
+		if (r < 0) {
+			snprintf(ld->err, ld->errlen, "memtrace: %s: %s",
+				 origin, read_errors[-r]);
+			ret = -1;
+		} else {
+			ret = load_line(ld, path, buf, origin);
+		}
+	}
+	if (ret == 0 && ferror(f)) {
+		snprintf(ld->err, ld->errlen, "memtrace: %s: %s", path,
+			 strerror(errno));
+		ret = -1;
+	}
+	return ret;
+}
+
+static int load_file(struct load *ld, const char *path)
+{
+	char *buf;
+	FILE *f;
+	int ret;
+
+	if (!(f = fopen(path, "re"))) {
+		snprintf(ld->err, ld->errlen, "memtrace: %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	if (include_loop(ld, f, path) < 0) {
+		fclose(f);
+		return -1;
+	}
+	if (!(buf = malloc(RULE_MAX + 1))) {
+		fclose(f);
+		snprintf(ld->err, ld->errlen, "memtrace: %s: out of memory",
+			 path);
+		return -1;
+	}
+	ld->depth++;
+	ret = load_lines(ld, f, path, buf);
+	ld->depth--;
+	free(buf);
+	fclose(f);
+	return ret;
+}
+
+/* "N rules outside memtrace's scope ignored (keys ...)". */
+static void load_notice(const struct load *ld, const char *path,
+			char *notice, size_t len)
+{
+	size_t o;
+
+	if (!notice || !len)
+		return;
+	notice[0] = '\0';
+	if (!ld->ignored)
+		return;
+	o = (size_t)snprintf(notice, len, "memtrace: %s: %lu rule%s of "
+			     "Syd's outside memtrace's scope ignored (keys:",
+			     path, ld->ignored, ld->ignored == 1 ? "" : "s");
+	for (int i = 0; i < ld->nkeys && o < len; i++)
+		o += (size_t)snprintf(notice + o, len - o, "%s %s",
+				      i ? "," : "", ld->keys[i]);
+	if (o < len)
+		snprintf(notice + o, len - o, "%s)",
+			 ld->more_keys ? ", ..." : "");
+}
+
+int policy_load_profile(struct policy *p, const char *path, char *notice,
+			size_t noticelen, char *err, size_t errlen)
+{
+	struct load ld = { .p = p, .err = err, .errlen = errlen };
+	int r = load_file(&ld, path);
+
+	if (r == 0)
+		load_notice(&ld, path, notice, noticelen);
+	return r;
 }
 
 int policy_load_file(struct policy *p, const char *path, char *err,
 		     size_t errlen)
 {
-	char *buf, origin[4096];
-	unsigned long lineno = 0;
-	size_t len;
-	FILE *f;
-	int r, ret = 0, saved;
-
-	if (!(f = fopen(path, "re"))) {
-		snprintf(err, errlen, "memtrace: %s: %s", path,
-			 strerror(errno));
-		return -1;
-	}
-	if (!(buf = malloc(RULE_MAX + 1))) {
-		fclose(f);
-		snprintf(err, errlen, "memtrace: %s: out of memory", path);
-		return -1;
-	}
-	while (ret == 0 && (r = read_line(f, buf, &len)) != 0) {
-		lineno++;
-		snprintf(origin, sizeof(origin), "%s:%lu", path, lineno);
-		if (r == -1) {
-			snprintf(err, errlen, "memtrace: %s: line longer "
-				 "than %d bytes", origin, RULE_MAX);
-			ret = -1;
-		} else if (r == -2) {
-			snprintf(err, errlen, "memtrace: %s: NUL byte in "
-				 "line", origin);
-			ret = -1;
-		} else {
-			ret = policy_apply(p, buf, origin, err, errlen);
-		}
-	}
-	saved = errno;
-	if (ret == 0 && ferror(f)) {
-		snprintf(err, errlen, "memtrace: %s: %s", path,
-			 strerror(saved));
-		ret = -1;
-	}
-	free(buf);
-	fclose(f);
-	return ret;
+	return policy_load_profile(p, path, NULL, 0, err, errlen);
 }
 
 void policy_dump(const struct policy *p, FILE *out)
@@ -1027,14 +1412,25 @@ bool policy_equal(const struct policy *a, const struct policy *b)
 
 /* The last entry of l matching path, its pattern in *rule; NULL (and
  * *rule NULL) if none. */
+static bool entry_matches(const void *list, size_t i, const char *path)
+{
+	return glob_exec(((const struct glob_list *)list)->v[i].prog, path);
+}
+
 static const struct glob_rule *list_match(const struct glob_list *l,
 					  const char *path, const char **rule)
 {
 	const struct glob_rule *r = NULL;
+	long i;
 
-	for (size_t i = l->n; i-- > 0 && !r;)
-		if (glob_match(l->v[i].pattern, path))
-			r = &l->v[i];
+	if (l->idx) {
+		i = rule_index_last_match(l->idx, path, entry_matches, l);
+		r = i >= 0 ? &l->v[i] : NULL;
+	} else {
+		for (size_t j = l->n; j-- > 0 && !r;)
+			if (glob_exec(l->v[j].prog, path))
+				r = &l->v[j];
+	}
 	if (rule)
 		*rule = r ? r->pattern : NULL;
 	return r;

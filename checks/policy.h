@@ -51,12 +51,14 @@ enum category {
 /* A list of glob patterns, each with the action it stands for. */
 struct glob_rule {
 	char *pattern;
+	struct glob *prog;	/* compiled when the rule is read */
 	enum action act;
 };
 
 struct glob_list {
 	struct glob_rule *v;
 	size_t n, cap;
+	struct rule_index *idx;	/* checks/ruleindex.h; NULL: scan */
 };
 
 /* force+PATH:[ALG:]HEX[:ACTION] */
@@ -100,12 +102,26 @@ void policy_free(struct policy *p);
 /*
  * Apply one rule. origin names where it came from ("-m argument",
  * "FILE:LINE") for the error message. Returns 0, or -1 with a message
- * in err that names origin, the rule and what was expected.
+ * in err that names origin, the rule and what was expected, or 1 when
+ * the key is one of Syd's outside memtrace's scope (sandbox/read,
+ * allow/net/connect, lock...): the rule is ignored, and err holds a
+ * notice that says so.
  */
 int policy_apply(struct policy *p, const char *rule, const char *origin,
 		 char *err, size_t errlen);
 
-/* Apply every rule of a profile file. Same error convention. */
+/*
+ * Apply every rule of a profile file, and of the files it includes
+ * ("include PATH", relative to the including file; loops and nesting
+ * deeper than 8 refused). Lines are at most 8192 bytes and profiles
+ * 16 MiB, includes counted. Same error convention as policy_apply;
+ * rules of Syd's that were ignored leave one line in notice (empty
+ * if none).
+ */
+int policy_load_profile(struct policy *p, const char *path, char *notice,
+			size_t noticelen, char *err, size_t errlen);
+
+/* policy_load_profile without the notice. */
 int policy_load_file(struct policy *p, const char *path,
 		     char *err, size_t errlen);
 

@@ -27,8 +27,7 @@
 static void list_algs(FILE *f)
 {
 	for (int i = 0; i < HASH__N; i++)
-		if (i != HASH_CRC64)
-			fprintf(f, "%s%s", i ? ", " : "", hash_alg_name(i));
+		fprintf(f, "%s%s", i ? ", " : "", hash_alg_name(i));
 	fputc('\n', f);
 }
 
@@ -75,10 +74,9 @@ int hash_command(const char *algname, int argc, char **argv)
 	if (!algname || !*algname)
 		algname = HASH_DEFAULT;
 	alg = hash_alg_from_name(algname);
-	if (alg < 0 || alg == HASH_CRC64) {
-		fprintf(stderr, "memtrace: --hash: %s algorithm \"%s\"; "
-			"known: ", alg < 0 ? "unknown" : "unavailable",
-			algname);
+	if (alg < 0) {
+		fprintf(stderr, "memtrace: --hash: unknown algorithm \"%s\"; "
+			"known: ", algname);
 		list_algs(stderr);
 		return 2;
 	}

@@ -55,6 +55,7 @@ static struct {
 	bool on, done;
 	pid_t self;
 	const char *file;
+	FILE *out;		/* FILE, open from before the run */
 	char *command;
 	struct policy base, learned;
 	struct lrule *rules;
@@ -112,6 +113,12 @@ int learn_setup(struct policy *pol, const char *file, char *const argv[])
 {
 	size_t len = 1;
 
+	/* Opened now, so that a file that cannot be written stops the
+	 * run before it starts rather than losing its profile after. */
+	if (!(L.out = fopen(file, "we"))) {
+		warnx_("--learn %s: %s", file, strerror(errno));
+		return -1;
+	}
 	if (policy_clone(pol, &L.base) < 0 || policy_clone(pol, &L.learned) < 0)
 		return -1;
 	L.learned.sandbox_exec = L.learned.sandbox_tpe = true;
@@ -420,6 +427,28 @@ uint64_t learn_limit(uint64_t peak)
 	return mib * MIB;
 }
 
+/*
+ * s for a comment line of the profile, escaped as text records are: a
+ * process name or file name with a newline must not end the comment
+ * and slip a rule of its own into the profile. The result lives until
+ * the next call.
+ */
+static const char *comment(const char *s)
+{
+	static char *buf;
+	size_t len = 0;
+	FILE *m;
+
+	free(buf);
+	buf = NULL;
+	if (!(m = open_memstream(&buf, &len)))
+		return "?";
+	text_str(m, s);
+	if (fclose(m) != 0 || !buf)
+		return "?";
+	return buf;
+}
+
 static void write_profile(FILE *f)
 {
 	time_t now = time(NULL);
@@ -463,25 +492,27 @@ static void write_profile(FILE *f)
 		MARGIN_PCT);
 	if (L.have_vm)
 		fprintf(f, "# VmSize peak %" PRIu64 " bytes at %s\n"
-			"mem/vm_max:%" PRIu64 "M\n", L.vm_peak, L.vm_why,
-			learn_limit(L.vm_peak) / MIB);
+			"mem/vm_max:%" PRIu64 "M\n", L.vm_peak,
+			comment(L.vm_why), learn_limit(L.vm_peak) / MIB);
 	else
 		fprintf(f, "# (no call asked for memory: no VmSize limit)\n");
 	if (L.have_pss)
 		fprintf(f, "# Rss (an upper bound of PSS) peak %" PRIu64
 			" bytes at %s\n"
-			"mem/max:%" PRIu64 "M\n", L.pss_peak, L.pss_why,
+			"mem/max:%" PRIu64 "M\n", L.pss_peak,
+			comment(L.pss_why),
 			learn_limit(L.pss_peak) / MIB);
 	else
 		fprintf(f, "# (PSS was never read: no PSS limit)\n");
 	fprintf(f, "\n# The rules the run needed.\n");
 	for (size_t i = 0; i < L.nrules; i++)
-		fprintf(f, "# %s\n%s\n", L.rules[i].why, L.rules[i].rule);
+		fprintf(f, "# %s\n%s\n", comment(L.rules[i].why),
+			L.rules[i].rule);
 	if (L.nunlearned) {
 		fprintf(f, "\n# Calls no rule could allow; they will be "
 			"refused under this profile:\n");
 		for (size_t i = 0; i < L.nunlearned; i++)
-			fprintf(f, "#   %s\n", L.unlearned[i]);
+			fprintf(f, "#   %s\n", comment(L.unlearned[i]));
 	}
 }
 
@@ -491,14 +522,20 @@ void learn_finish(void)
 		return;
 	L.done = true;
 
-	FILE *f = fopen(L.file, "we");
-	if (!f) {
-		warnx_("--learn %s: %s", L.file, strerror(errno));
-		return;
-	}
+	FILE *f = L.out;
+	int err = 0;
+
+	L.out = NULL;
+	errno = 0;
 	write_profile(f);
-	if (fclose(f) != 0) {
-		warnx_("--learn %s: %s", L.file, strerror(errno));
+	if (fflush(f) == EOF || ferror(f))
+		err = errno ? errno : EIO;
+	if (fclose(f) != 0 && !err)
+		err = errno ? errno : EIO;
+	if (err) {
+		warnx_("--learn %s: %s (the profile was not written)", L.file,
+		       strerror(err));
+		T.output_failed = true;
 		return;
 	}
 	log_note("learned profile written to %s: %zu rules%s", L.file,

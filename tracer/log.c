@@ -190,21 +190,103 @@ static FILE *out(void)
 	return T.log ? T.log : stderr;
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at s (1 to 4), or 0 if
+ * the bytes there are not one: a stray continuation byte, a truncated
+ * or overlong sequence, a surrogate, or beyond U+10FFFF.
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 :
+		   s[0] >= 0xe0 && s[0] <= 0xef ? 3 :
+		   s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+bool utf8_valid(const char *s)
+{
+	for (size_t n; *s; s += n)
+		if (!(n = utf8_len((const unsigned char *)s)))
+			return false;
+	return true;
+}
+
+/*
+ * JSON strings are UTF-8: a byte that is not part of a well-formed
+ * sequence becomes U+FFFD (the exact bytes go in a _hex field where
+ * they matter, see json_path).
+ */
 void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (; *s; s++) {
+	for (size_t n; *s; s += n) {
 		unsigned char ch = (unsigned char)*s;
+
+		n = utf8_len((const unsigned char *)s);
 		if (ch == '"' || ch == '\\')
 			fprintf(f, "\\%c", ch);
 		else if (ch == '\n')
 			fputs("\\n", f);
 		else if (ch < 0x20 || ch == 0x7f)
 			fprintf(f, "\\u%04x", ch);
+		else if (n == 0)
+			fputs("\\ufffd", f);
 		else
-			fputc(ch, f);
+			fwrite(s, 1, n, f);
+		n = n ? n : 1;
 	}
 	fputc('"', f);
+}
+
+/* "KEY":"PATH", and "KEY_hex":"..." with the exact bytes when PATH is
+ * not UTF-8 (the string then holds U+FFFD for the bytes it lost). */
+static void json_path(FILE *f, const char *key, const char *path)
+{
+	fprintf(f, ",\"%s\":", key);
+	json_str(f, path);
+	if (utf8_valid(path))
+		return;
+	fprintf(f, ",\"%s_hex\":\"", key);
+	for (const char *s = path; *s; s++)
+		fprintf(f, "%02x", (unsigned char)*s);
+	fputc('"', f);
+}
+
+/*
+ * s for a text record, as strace shows strings: a backslash doubled,
+ * control characters as \n, \t... or \xHH, and bytes that are not
+ * UTF-8 (or are C1 controls) as \xHH, so that a file name can never
+ * start a line of its own or send a terminal an escape sequence.
+ */
+void text_str(FILE *f, const char *s)
+{
+	static const char named[] = "\a\b\t\n\v\f\r";
+	static const char letter[] = "abtnvfr";
+
+	for (size_t n; *s; s += n) {
+		const unsigned char *u = (const unsigned char *)s;
+		const char *nm = *s ? strchr(named, *s) : NULL;
+
+		n = utf8_len(u);
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (nm)
+			fprintf(f, "\\%c", letter[nm - named]);
+		else if (u[0] < 0x20 || u[0] == 0x7f || n == 0)
+			fprintf(f, "\\x%02x", u[0]);
+		else if (u[0] == 0xc2 && u[1] < 0xa0)
+			fprintf(f, "\\x%02x\\x%02x", u[0], u[1]);
+		else
+			fwrite(s, 1, n, f);
+		n = n ? n : 1;
+	}
 }
 
 static const char *errno_name(int e)
@@ -245,13 +327,18 @@ static void text_bt(FILE *f, const struct backtrace *bt)
 {
 	for (int i = 0; i < bt->n; i++) {
 		const struct bt_frame *fr = &bt->frames[i];
-		fprintf(f, "    #%-2d %s(%s+0x%llx) [0x%llx]\n", i,
-			fr->module[0] ? fr->module : "??", fr->func,
-			(unsigned long long)fr->off,
+		fprintf(f, "    #%-2d ", i);
+		text_str(f, fr->module[0] ? fr->module : "??");
+		fputc('(', f);
+		text_str(f, fr->func);
+		fprintf(f, "+0x%llx) [0x%llx]\n", (unsigned long long)fr->off,
 			(unsigned long long)fr->ip);
 	}
-	if (bt->end[0])
-		fprintf(f, "    -- %s\n", bt->end);
+	if (bt->end[0]) {
+		fputs("    -- ", f);
+		text_str(f, bt->end);
+		fputc('\n', f);
+	}
 }
 
 static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
@@ -271,10 +358,8 @@ static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
 		fprintf(f, "%s%llu", i ? "," : "",
 			(unsigned long long)c->raw[i]);
 	fprintf(f, "]");
-	if (v->has_path) {
-		fprintf(f, ",\"path\":");
-		json_str(f, v->path);
-	}
+	if (v->has_path)
+		json_path(f, "path", v->path);
 	if (denied)
 		fprintf(f, ",\"errno\":\"%s\"", errno_name(v->err));
 	fprintf(f, ",\"msg\":");
@@ -303,12 +388,18 @@ static void log_text(pid_t tid, pid_t tgid, const struct mcall *c,
 		fprintf(f, " = break unchanged");
 	else if (denied)
 		fprintf(f, " = -%s", errno_name(v->err));
-	if (v->check)
-		fprintf(f, "; %s: %s", v->check, v->msg);
-	if (v->has_path)
-		fprintf(f, "; path %s", v->path);
-	if (v->tip[0])
-		fprintf(f, "; tip: -m %s", v->tip);
+	if (v->check) {
+		fprintf(f, "; %s: ", v->check);
+		text_str(f, v->msg);
+	}
+	if (v->has_path) {
+		fputs("; path ", f);
+		text_str(f, v->path);
+	}
+	if (v->tip[0]) {
+		fputs("; tip: -m ", f);
+		text_str(f, v->tip);
+	}
 	fputc('\n', f);
 	if (bt)
 		text_bt(f, bt);
@@ -337,20 +428,18 @@ void log_note(const char *fmt, ...)
 {
 	va_list ap;
 	FILE *f = out();
+	char msg[1024];
 
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	if (T.opt.json) {
-		char msg[1024];
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
 		fprintf(f, "{\"ctx\":\"note\",\"msg\":");
 		json_str(f, msg);
 		fprintf(f, "}\n");
 	} else {
 		fprintf(f, "memtrace: ");
-		va_start(ap, fmt);
-		vfprintf(f, fmt, ap);
-		va_end(ap);
+		text_str(f, msg);
 		fputc('\n', f);
 	}
 	fflush(f);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* memtrace: the command line, and the exit status. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -104,6 +105,143 @@ static void bad_rule(const char *err)
 	exit(2);
 }
 
+/* A usage error: one line, then where the usage is, and status 2. */
+static void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "memtrace: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'memtrace --help'.\n");
+	exit(2);
+}
+
+/* The long option arg ("--name" or "--name=value") names, or NULL;
+ * getopt takes unambiguous abbreviations too. */
+static const struct option *long_opt_of(const char *arg)
+{
+	const char *name = arg + 2;
+	size_t n = strcspn(name, "=");
+	const struct option *found = NULL;
+	int matches = 0;
+
+	for (const struct option *o = long_opts; o->name; o++) {
+		if (strlen(o->name) == n && !strncmp(o->name, name, n))
+			return o;
+		if (!strncmp(o->name, name, n)) {
+			found = o;
+			matches++;
+		}
+	}
+	if (matches > 1)
+		usage_error("option \"%.*s\" is ambiguous", (int)n + 2, arg);
+	return found;
+}
+
+/* What getopt refused, in words: the option as given in arg. */
+static void bad_option(const char *arg) __attribute__((noreturn));
+
+static void bad_option(const char *arg)
+{
+	const struct option *o;
+
+	if (strncmp(arg, "--", 2) || !arg[2]) {
+		if (optopt && strchr("mPop", optopt))
+			usage_error("option -%c needs an argument", optopt);
+		usage_error("unknown option -%c", optopt ? optopt : '?');
+	}
+	if (!(o = long_opt_of(arg)))
+		usage_error("unknown option \"%s\"", arg);
+	if (o->has_arg == no_argument)
+		usage_error("option --%s takes no argument (\"%s\")",
+			    o->name, arg);
+	usage_error("option --%s needs an argument", o->name);
+}
+
+/* stdout, written by --dump-*, --help, --version: all of it, or 1. */
+static void exit_stdout(const char *what) __attribute__((noreturn));
+
+static void exit_stdout(const char *what)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "memtrace: %s: standard output: %s\n", what,
+			strerror(errno ? errno : EIO));
+		exit(1);
+	}
+	exit(0);
+}
+
+/*
+ * -o FILE through a stream whose writes remember their first error,
+ * so that a record lost to a full disk (or /dev/full) is reported
+ * with its reason when memtrace ends, whoever wrote it.
+ */
+static struct {
+	int fd, err;
+} logout = { -1, 0 };
+
+static ssize_t log_write(void *cookie, const char *buf, size_t len)
+{
+	size_t done = 0;
+
+	(void)cookie;
+	while (done < len) {
+		ssize_t n = write(logout.fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!logout.err)
+				logout.err = n < 0 ? errno : EIO;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
+static int log_close(void *cookie)
+{
+	(void)cookie;
+	if (close(logout.fd) < 0 && !logout.err)
+		logout.err = errno;
+	logout.fd = -1;
+	return logout.err ? -1 : 0;
+}
+
+static void open_log(const char *path)
+{
+	static const cookie_io_functions_t io = {
+		.write = log_write, .close = log_close,
+	};
+
+	logout.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+		       O_NOCTTY, 0666);
+	if (logout.fd < 0)
+		die("-o %s: %s", path, strerror(errno));
+	if (!(T.log = fopencookie(NULL, "w", io)))
+		die("-o %s: %s", path, strerror(errno));
+}
+
+/* Close -o FILE; say so if anything written to it was lost. */
+static void close_log(void)
+{
+	if (!T.log)
+		return;
+	fclose(T.log);
+	T.log = NULL;
+	if (logout.err) {
+		fprintf(stderr, "memtrace: -o %s: %s (records were lost)\n",
+			T.opt.outfile, strerror(logout.err));
+		T.output_failed = true;
+	}
+}
+
 static pid_t parse_pid(const char *s)
 {
 	char *end;
@@ -120,8 +258,8 @@ static pid_t parse_pid(const char *s)
 
 static int parse_args(int argc, char **argv)
 {
-	char err[1024];
-	int c;
+	char err[1024], notice[1024];
+	int c, r;
 	bool dump_policy = false;
 
 	opterr = 0;
@@ -129,14 +267,20 @@ static int parse_args(int argc, char **argv)
 				NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (policy_apply(&policy, optarg, "-m argument", err,
-					 sizeof(err)) < 0)
+			r = policy_apply(&policy, optarg, "-m argument", err,
+					 sizeof(err));
+			if (r < 0)
 				bad_rule(err);
+			if (r > 0)
+				fprintf(stderr, "%s\n", err);
 			break;
 		case 'P':
-			if (policy_load_file(&policy, optarg, err,
-					     sizeof(err)) < 0)
+			if (policy_load_profile(&policy, optarg, notice,
+						sizeof(notice), err,
+						sizeof(err)) < 0)
 				bad_rule(err);
+			if (notice[0])
+				fprintf(stderr, "%s\n", notice);
 			break;
 		case 'o': T.opt.outfile = optarg; break;
 		case 'v': T.opt.verbose = true; break;
@@ -167,27 +311,16 @@ static int parse_args(int argc, char **argv)
 			/* --hash[=ALG] FILE...: print force+ rules. */
 			exit(hash_command(optarg, argc - optind,
 					  argv + optind));
-		case 'h': usage(stdout); exit(0);
-		case 'V': version(); exit(0);
+		case 'h': usage(stdout); exit_stdout("--help");
+		case 'V': version(); exit_stdout("--version");
 		case '?':
 		default:
-			if (optopt >= 256)
-				fprintf(stderr, "memtrace: option %s: needs "
-					"an argument\n", argv[optind - 1]);
-			else if (optopt)
-				fprintf(stderr, "memtrace: option -%c: %s\n",
-					optopt, strchr("mPop", optopt)
-					? "needs an argument" : "unknown");
-			else
-				fprintf(stderr, "memtrace: unknown option "
-					"\"%s\"\n", argv[optind - 1]);
-			usage(stderr);
-			exit(2);
+			bad_option(argv[optind - 1]);
 		}
 	}
 	if (dump_policy) {
 		policy_dump(&policy, stdout);
-		exit(0);
+		exit_stdout("--dump-policy");
 	}
 	return optind;
 }
@@ -268,31 +401,22 @@ int main(int argc, char **argv)
 
 	setup_tracer();
 	if (T.opt.dump_filter) {
-		filter_dump(&policy, T.opt.verbose, stdout);
-		return 0;
+		if (filter_dump(&policy, T.opt.verbose, stdout) != 0)
+			exit(1);
+		exit_stdout("--dump-filter");
 	}
-	if (T.opt.attach && first < argc) {
-		fprintf(stderr, "memtrace: -p and a command exclude each "
-			"other\n");
-		return 2;
-	}
-	if (!T.opt.attach && first >= argc) {
-		fprintf(stderr, "memtrace: no command given\n");
-		usage(stderr);
-		return 2;
-	}
-	if (T.opt.learn && T.opt.attach) {
-		fprintf(stderr, "memtrace: --learn needs a command to run "
-			"from its start, not -p\n");
-		return 2;
-	}
+	if (T.opt.attach && first < argc)
+		usage_error("-p and a command exclude each other");
+	if (!T.opt.attach && first >= argc)
+		usage_error("no command given");
+	if (T.opt.learn && T.opt.attach)
+		usage_error("--learn needs a command to run from its start, "
+			    "not -p");
+	/* Every output is open before the command starts. */
 	if (T.opt.learn && learn_setup(&policy, T.opt.learn, argv + first) < 0)
 		return 2;
-	if (T.opt.outfile) {
-		T.log = fopen(T.opt.outfile, "we");
-		if (!T.log)
-			die("-o %s: %s", T.opt.outfile, strerror(errno));
-	}
+	if (T.opt.outfile)
+		open_log(T.opt.outfile);
 	setup_signals();
 	summary_start();
 	atexit(summary_finish);
@@ -307,13 +431,16 @@ int main(int argc, char **argv)
 	learn_finish();
 	summary_finish();
 	write_stats();
-	if (T.log)
-		fflush(T.log);
+	close_log();
 	if (T.exiting)
-		exit(T.exit_code);
+		exit(T.exit_code ? T.exit_code : T.output_failed);
 	if (T.opt.attach)
-		return 0;
+		return T.output_failed;
 	if (!T.root_done)
 		die("lost the command's exit status");
+	/* A lost record or profile fails a run the command passed. */
+	if (T.output_failed && WIFEXITED(T.root_status) &&
+	    WEXITSTATUS(T.root_status) == 0)
+		exit(1);
 	exit_like(T.root_status);
 }

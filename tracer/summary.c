@@ -274,7 +274,9 @@ static void print_text(FILE *f, double wall)
 			 p->vm / 1024);
 		snprintf(pss, sizeof(pss), p->have_pss ? "%" PRIu64 : "-",
 			 p->pss / 1024);
-		fprintf(f, "%10d %16s %16s  %s\n", p->pid, vm, pss, p->comm);
+		fprintf(f, "%10d %16s %16s  ", p->pid, vm, pss);
+		text_str(f, p->comm);	/* a tracee names itself */
+		fputc('\n', f);
 	}
 }
 

@@ -94,6 +94,7 @@ struct tracer {
 	volatile int got_signal;	/* SIGINT/SIGTERM/SIGHUP number */
 	bool exiting;
 	int exit_code;		/* ACT_EXIT: memtrace's own status */
+	bool output_failed;	/* a record, summary or profile was lost */
 	unsigned long stops_seccomp;	/* seccomp stops of memory calls */
 	unsigned long stops_syscall;	/* syscall-entry stops */
 	unsigned long stops_checked;	/* memory calls decided */
@@ -229,6 +230,11 @@ void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void format_call(const struct mcall *c, char *buf, size_t len);
 /* s as a JSON string, quoted and escaped. */
 void json_str(FILE *f, const char *s);
+/* s for a text record: control characters and bytes that are not
+ * UTF-8 escaped as strace does (\n, \t, \xHH), backslashes doubled. */
+void text_str(FILE *f, const char *s);
+/* Whether s is well-formed UTF-8. */
+bool utf8_valid(const char *s);
 
 /* program.c: the file checks on the new program and its interpreter,
  * at PTRACE_EVENT_EXEC; a refused program is killed. Counts the exec
@@ -288,7 +294,7 @@ void learn_call(pid_t tid, pid_t tgid, const struct mcall *c,
 		struct facts *f, const struct verdict *v);
 void learn_exec_record(pid_t tid, pid_t tgid, const struct mcall *c,
 		       const struct verdict *v);
-void learn_finish(void);	/* write FILE, once */
+void learn_finish(void);	/* write FILE, once (output_failed if not) */
 /* A learned memory limit: peak + 25%, rounded up to a MiB. */
 uint64_t learn_limit(uint64_t peak);
 

@@ -21,6 +21,11 @@
 #   mt/ptrace     memtrace --no-seccomp (PTRACE_SYSCALL on every call)
 #   strace        strace -f --seccomp-bpf -e trace=brk,mmap,mremap,mprotect
 #                 -o /dev/null
+#
+# The rules workload runs apart, under three configurations of its own:
+# native, mt/rules10 and mt/rules10k (memtrace with sandbox/exec and 10
+# or 10,000 exec rules); its target is that a stop with 10,000 rules
+# costs at most twice one with ten.
 set -eu
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -31,7 +36,7 @@ REPS=${REPS:-}
 # The build workload runs make: nothing of an outer make may leak in.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES 2>/dev/null || true
 
-ALL_WORKLOADS="anon file malloc forkexec build python"
+ALL_WORKLOADS="anon file malloc forkexec build python rules"
 ALL_CONFIGS="native floor floor/mem memtrace mt/mem mt/exec mt/ptrace strace"
 WORKLOADS=${BENCH_ONLY:-}
 [ -n "$WORKLOADS" ] || WORKLOADS=$ALL_WORKLOADS
@@ -42,10 +47,11 @@ CONFIGS=${BENCH_CONFIGS:-}
 # The smoke run checks the harness, not the numbers: 3 repetitions.
 if [ "$QUICK" = 1 ]; then
 	N_ANON=2000 N_FILE=2000 N_MALLOC=5000 N_EXEC=10 N_CFILES=2 N_PY=1
+	N_RULES=2000
 	[ -n "$REPS" ] || REPS=3
 else
 	N_ANON=100000 N_FILE=50000 N_MALLOC=100000 N_EXEC=200 N_CFILES=14
-	N_PY=5
+	N_PY=5 N_RULES=30000
 fi
 [ -n "$REPS" ] || REPS=5
 
@@ -76,6 +82,8 @@ TABLE=$OUT/table-$STAMP.txt
 # ---- workloads ------------------------------------------------------
 
 head -c 4096 /dev/urandom > "$TMP/small.dat"
+# An ELF file to map executable (the stack check refuses anything else).
+cp /bin/true "$TMP/code.elf"
 
 make_build_dir() {
 	local d=$TMP/build i objs=""
@@ -141,6 +149,7 @@ wl_argv() {
 	forkexec) WL=("$BB/repeat" "$N_EXEC" /bin/true) ;;
 	build) WL=(make -s -B -j2 -C "$TMP/build") ;;
 	python) WL=("$BB/repeat" "$N_PY" "$PY" -c 'import json, sqlite3, ssl') ;;
+	rules) WL=("$BB/filemap" "$TMP/code.elf" "$N_RULES" x) ;;
 	*) echo "bench: unknown workload $1" >&2; exit 2 ;;
 	esac
 }
@@ -152,6 +161,7 @@ wl_desc() {
 	forkexec) echo "fork+exec /bin/true x $N_EXEC" ;;
 	build) echo "make -j2: $((N_CFILES + 1)) C files and a link" ;;
 	python) echo "python3 -c 'import json, sqlite3, ssl' x $N_PY" ;;
+	rules) echo "$N_RULES PROT_EXEC mmaps of an ELF file, 10 vs 10,000 exec rules" ;;
 	esac
 }
 
@@ -267,6 +277,7 @@ read -r -a CFA <<< "$CONFIGS"
 declare -A STRACE_STOPS=() RECORDS=()
 for w in $WORKLOADS; do
 	[ "${WL_NA[$w]+x}" ] && continue
+	[ "$w" = rules ] && continue	# below, under its own configurations
 	wl_argv "$w"
 	echo "bench: $w: $(wl_desc "$w")" >&2
 	# Warm the caches once, untimed.
@@ -309,7 +320,92 @@ for w in $WORKLOADS; do
 		done
 	done
 done
+
+# ---- rules: a stop's cost with 10 and with 10,000 exec rules -----------
+# The profiles: allow everything, then N rules of the shapes profiles
+# use (a directory's tree, a library, a glob in a directory), none of
+# which matches the workload's file: every stop looks the rules up and
+# allows. Per-stop cost is (wall - native wall) / stops, from medians.
+rules_profile() {	# N FILE
+	local i
+	{
+		echo sandbox/exec:on
+		echo 'allow/exec+/***'
+		for i in $(seq 1 "$1"); do
+			case $((i % 3)) in
+			0) echo "deny/exec+/opt/app$i/**" ;;
+			1) echo "deny/exec+/usr/lib/pkg$i/libp$i.so" ;;
+			2) echo "deny/exec+/srv/s$i/*.so" ;;
+			esac
+		done
+	} > "$2"
+}
+rules_bench() {
+	local r k c s o cfgs=(native mt/rules10 mt/rules10k) st
+	rules_profile 10 "$TMP/rules10.conf"
+	rules_profile 10000 "$TMP/rules10k.conf"
+	wl_argv rules
+	echo "bench: rules: $(wl_desc rules)" >&2
+	"${WL[@]}" > /dev/null 2>&1 || { WL_NA[rules]="n/a (fails natively)"; return; }
+	for r in $(seq 1 "$REPS"); do
+		for k in 0 1 2; do
+			c=${cfgs[$(((k + r - 1) % 3))]}
+			s=$TMP/stats o=$TMP/time
+			rm -f "$s" "$o"
+			case $c in
+			native) CP=() ;;
+			mt/rules10) CP=("$MEMTRACE" -P "$TMP/rules10.conf" -o "$TMP/log" --) ;;
+			mt/rules10k) CP=("$MEMTRACE" -P "$TMP/rules10k.conf" -o "$TMP/log" --) ;;
+			esac
+			MEMTRACE_STATS=$s "$BB/run" "$o" "${CP[@]}" "${WL[@]}" \
+				> /dev/null 2> "$TMP/stderr" || true
+			read -r wall user sys st < "$o"
+			st=${st#status=}
+			if [ "$st" != 0 ]; then
+				echo "bench: rules under $c exited $st:" \
+					"$(head -c 300 "$TMP/stderr")" >&2
+				failed=1
+			fi
+			printf 'rules\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$r" \
+				"${wall#wall=}" "$(awk -v u="${user#user=}" \
+				-v s="${sys#sys=}" 'BEGIN{printf "%.6f", u+s}')" \
+				"$(stops_of "$c" "$s")" "$st" >> "$RAW"
+		done
+	done
+}
+[[ " $WORKLOADS " == *" rules "* ]] && rules_bench
 ELAPSED=$((SECONDS - START))
+
+# The rules target line, from the rules rows of the raw file.
+rules_target() {
+	awk -F'\t' '
+	function median(arr, n,    i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) {
+				t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t
+			}
+		return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+	}
+	$1 == "rules" { n[$2]++; w[$2, n[$2]] = $4; s[$2, n[$2]] = $6 }
+	END {
+		if (!n["native"] || !n["mt/rules10"] || !n["mt/rules10k"]) exit
+		for (i = 1; i <= n["native"]; i++) a[i] = w["native", i]
+		nat = median(a, n["native"])
+		split("mt/rules10 mt/rules10k", C, " ")
+		for (c = 1; c <= 2; c++) {
+			delete a; delete b
+			for (i = 1; i <= n[C[c]]; i++) { a[i] = w[C[c], i]; b[i] = s[C[c], i] }
+			st = median(b, n[C[c]])
+			ps[c] = st > 0 ? (median(a, n[C[c]]) - nat) * 1e6 / st : 0
+			stops[c] = st
+		}
+		if (ps[1] <= 0 || ps[2] <= 0) {
+			printf "  10,000 exec rules: per-stop %.1f us vs 10 rules %.1f us: noise (target <= 2.00x)\n", ps[2], ps[1]
+			exit
+		}
+		printf "  10,000 exec rules, rules: per-stop %.1f us vs 10 rules %.1f us = %.2fx (%d stops; target <= 2.00): %s\n", ps[2], ps[1], ps[2] / ps[1], stops[2], (ps[2] / ps[1] <= 2.0 ? "met" : "MISSED")
+	}' "$RAW"
+}
 
 # ---- the table ------------------------------------------------------
 
@@ -328,7 +424,7 @@ na_list() {
 		"load average at the end: $(cut -d' ' -f1-3 /proc/loadavg);" \
 		"runs took ${ELAPSED}s"
 	echo
-	awk -F'\t' -v workloads="$WORKLOADS" -v configs="$CONFIGS" '
+	awk -F'\t' -v workloads="$(tr " " "\n" <<< "$WORKLOADS" | grep -vx rules | tr "\n" " ")" -v configs="$CONFIGS" '
 	function median(arr, n,    i, j, t) {
 		for (i = 2; i <= n; i++)
 			for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) {
@@ -427,6 +523,7 @@ na_list() {
 		v = med("forkexec", "mt/exec", "wf")
 		if (v != "") printf "  exec+force+tpe, forkexec: wall/floor %.2f (target <= 1.50): %s\n", v, (v <= 1.50 ? "met" : "MISSED")
 	}' "$RAW" <(na_list)
+	rules_target
 	echo
 	echo "workloads:"
 	for w in $WORKLOADS; do printf '  %-9s %s\n' "$w" "$(wl_desc "$w")"; done

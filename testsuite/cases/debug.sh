@@ -382,7 +382,7 @@ else
 	fail debug/usage/learn-attach "exit $rc: $out"
 fi
 out=$("$mt" --learn 2>&1); rc=$?
-if [ $rc -eq 2 ] && grep -q -- 'option --learn: needs an argument' <<< "$out"; then
+if [ $rc -eq 2 ] && grep -q -- 'option --learn needs an argument' <<< "$out"; then
 	pass debug/usage/learn-argument
 else
 	fail debug/usage/learn-argument "exit $rc: $out"

@@ -24,6 +24,19 @@ bad_rule bad-glob '"allow/exec+/usr/[abc"' -m 'allow/exec+/usr/[abc'
 bad_rule relative-glob '"append+var/*.log"' -m 'append+var/*.log'
 bad_rule bad-hex '"force+/bin/true:sha256:xyz"' -m 'force+/bin/true:sha256:xyz'
 
+# Rules that can never match a canonical path are refused, naming the rule.
+bad_rule double-slash '"deny/exec+/tmp//x/**": pattern "/tmp//x/**" can never match: it has "//"' \
+	-m 'deny/exec+/tmp//x/**'
+bad_rule dot-component 'pattern "/tmp/./x/**" can never match: it has a "." component' \
+	-m 'deny/exec+/tmp/./x/**'
+bad_rule dotdot-component 'pattern "/tmp/a/../x/**" can never match: it has a ".." component' \
+	-m 'deny/exec+/tmp/a/../x/**'
+bad_rule trailing-slash 'pattern "/tmp/x/" can never match: it has a trailing "/"' \
+	-m 'deny/exec+/tmp/x/'
+bad_rule append-dotdot 'can never match' -m 'append+/var/log/../x.log'
+bad_rule force-double-slash 'path "/usr//bin/true" can never match' \
+	-m "force+/usr//bin/true:sha256:$(printf '0%.0s' $(seq 64))"
+
 p=$MT_TMP/bad.conf
 printf 'sandbox/mem:on\n# a comment\n\nmem/vm_max:1G\nbogus/key:1\n' > "$p"
 bad_rule profile-line "$p:5: \"bogus/key:1\": unknown key \"bogus/key\"" -P "$p"

@@ -20,10 +20,28 @@ usage_case() {
 
 usage_case unknown-option 2 'unknown option "--frobnicate"' \
 	"$mt" --frobnicate touch "$MT_TMP/started.unknown-option"
-usage_case unknown-short 2 'option -Z: unknown' \
+usage_case unknown-short 2 'unknown option -Z' \
 	"$mt" -Z touch "$MT_TMP/started.unknown-short"
 usage_case missing-command 2 'no command given' "$mt"
-usage_case missing-argument 2 'option -m: needs an argument' "$mt" -m
+usage_case missing-argument 2 'option -m needs an argument' "$mt" -m
+usage_case json-argument 2 'option --json takes no argument ("--json=1")' \
+	"$mt" --json=1 touch "$MT_TMP/started.json-argument"
+usage_case flag-argument 2 'option --stack takes no argument ("--stack=3")' \
+	"$mt" --stack=3 touch "$MT_TMP/started.flag-argument"
+usage_case ambiguous 2 'option "--st" is ambiguous' \
+	"$mt" --st touch "$MT_TMP/started.ambiguous"
+
+# A usage error is its line and where help is, not the whole usage.
+for args in "--frobnicate" "-Z" "-m" "--json=1" "" "-p 1 true"; do
+	# shellcheck disable=SC2086
+	out=$("$mt" $args 2>&1 > /dev/null); rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l <<< "$out")" -eq 2 ] &&
+	   [ "$(tail -1 <<< "$out")" = "Try 'memtrace --help'." ]; then
+		pass "usage/one-line [${args:-no arguments}]"
+	else
+		fail "usage/one-line [${args:-no arguments}]" "exit $rc: $out"
+	fi
+done
 usage_case no-such-pid 1 '-p 2147483646: no such process' \
 	"$mt" -p 2147483646
 usage_case bad-pid 2 '-p: bad process id "abc"' "$mt" -p abc
@@ -45,6 +63,9 @@ if make -s -C "$MT_ROOT" install B="$B" PREFIX=/opt/mt DESTDIR="$d" > "$MT_TMP/i
    [ -x "$d/opt/mt/bin/memtrace" ] &&
    [ -f "$d/opt/mt/share/man/man1/memtrace.1" ] &&
    [ -f "$d/opt/mt/share/man/man5/memtrace.conf.5" ] &&
+   [ -f "$d/opt/mt/share/doc/memtrace/examples/build.conf" ] &&
+   [ -f "$d/opt/mt/share/doc/memtrace/examples/force.conf" ] &&
+   [ -f "$d/opt/mt/share/doc/memtrace/examples/jit.conf" ] &&
    "$d/opt/mt/bin/memtrace" --version | grep -q '^memtrace '; then
 	pass usage/install
 else

@@ -238,5 +238,43 @@ int main(void)
 		pat[o] = 'c';
 		EXPECT(!glob_match(pat, path));
 	}
+	UNIT_CASE("glob/compiled-once") {
+		struct glob *g = glob_compile("/usr/lib/**/lib*.so", err,
+					      sizeof(err));
+
+		EXPECT(g != NULL);
+		for (int i = 0; i < 3; i++) {
+			EXPECT(glob_exec(g, "/usr/lib/libc.so"));
+			EXPECT(glob_exec(g, "/usr/lib/a/b/libm.so"));
+			EXPECT(!glob_exec(g, "/usr/lib/a/b/m.so"));
+			EXPECT(!glob_exec(g, "/usr/bin/libc.so"));
+		}
+		glob_free(g);
+		EXPECT(glob_compile("/a[", err, sizeof(err)) == NULL);
+		EXPECT(strstr(err, "unterminated"));
+		EXPECT(!glob_exec(NULL, "/a"));
+	}
+	UNIT_CASE("glob/literal-prefix") {
+		static const struct {
+			const char *pat, *prefix;
+			bool literal;
+		} v[] = {
+			{ "/usr/lib/*.so", "/usr/lib/", false },
+			{ "/usr/***", "/usr", false },
+			{ "/***", "", false },
+			{ "/usr/lib/libc.so.6", "/usr/lib/libc.so.6", true },
+			{ "/a\\*b/c", "/a*b/c", true },
+			{ "/a[bc]/d", "/a", false },
+			{ "/usr/l?b", "/usr/l", false },
+			{ "/usr/**/x", "/usr/", false },
+		};
+		char buf[64];
+
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			glob_literal_prefix(v[i].pat, buf, sizeof(buf));
+			EXPECT_STR(buf, v[i].prefix);
+			EXPECT(glob_is_literal(v[i].pat) == v[i].literal);
+		}
+	}
 	UNIT_DONE();
 }

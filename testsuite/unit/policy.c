@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "checks/force.h"
+#include "checks/glob.h"
 #include "checks/policy.h"
 #include "testsuite/unit/unit.h"
 
@@ -738,6 +739,157 @@ static void test_dump(void)
 	}
 }
 
+/* The last entry of l matching path by glob_match: what the index
+ * must find. */
+static long brute_last(const struct glob_list *l, const char *path)
+{
+	for (size_t i = l->n; i-- > 0;)
+		if (glob_match(l->v[i].pattern, path))
+			return (long)i;
+	return -1;
+}
+
+static void test_index(void)
+{
+	static const char *const pats[] = {
+		"/usr/***", "/usr/lib/**", "/usr/lib/x86_64-linux-gnu/libc.so.6",
+		"/usr/lib/*.so", "/usr/lib/**/libm.so*", "/tmp/**", "/***",
+		"/usr/l?b/libz.so", "/usr/lib/[a-c]*", "/opt/a\\*b", "/opt/**/x",
+		"/usr", "/usr/lib/x86_64-linux-gnu/***", "/home/*/bin/**",
+		"/usr/lib/libc.so.6", "/x/y/z",
+	};
+	static const char *const paths[] = {
+		"/usr", "/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/libm.so.6",
+		"/usr/lib/a/b/libm.so", "/usr/lib/libz.so", "/usr/lib/libc.so.6",
+		"/tmp/x", "/tmp", "/opt/a*b", "/opt/axb", "/opt/x", "/opt/q/r/x",
+		"/home/u/bin/sh", "/x/y/z", "/x/y", "/", "/usr/lib/bz", "/usr/lib",
+	};
+	size_t np = sizeof(pats) / sizeof(pats[0]);
+	size_t nq = sizeof(paths) / sizeof(paths[0]);
+	struct policy p;
+	char rule[256];
+	unsigned seed = 12345;
+
+	UNIT_CASE("policy/index/same-as-scan") {
+		policy_init(&p);
+		for (int round = 0; round < 400; round++) {
+			seed = seed * 1103515245 + 12345;
+			const char *pat = pats[(seed >> 8) % np];
+			int op = (seed >> 20) % 10;
+
+			snprintf(rule, sizeof(rule), "%s/exec%c%s",
+				 (seed >> 16) & 1 ? "allow" : "deny",
+				 op == 0 ? '-' : op == 1 && round % 50 == 0 ?
+				 '^' : '+', pat);
+			EXPECT(apply(&p, rule) == 0);
+			for (size_t q = 0; q < nq; q++) {
+				const char *r;
+				enum action a = policy_exec_match(&p, paths[q],
+								  &r);
+				long want = brute_last(&p.exec, paths[q]);
+
+				EXPECT(want < 0 ? a == ACT__N && !r :
+				       r == p.exec.v[want].pattern &&
+				       a == p.exec.v[want].act);
+				if (unit_case_failed) {
+					printf("# round %d, %s after %s\n",
+					       round, paths[q], rule);
+					break;
+				}
+			}
+		}
+		policy_free(&p);
+	}
+	UNIT_CASE("policy/index/ten-thousand") {
+		policy_init(&p);
+		for (int i = 0; i < 10000; i++) {
+			snprintf(rule, sizeof(rule), "deny/exec+/opt/app%d/**",
+				 i);
+			EXPECT(apply(&p, rule) == 0);
+		}
+		EXPECT(apply(&p, "allow/exec+/opt/app77/bin/ok") == 0);
+		EXPECT(policy_exec_match(&p, "/opt/app9999/x", NULL) ==
+		       ACT_DENY);
+		EXPECT(policy_exec_match(&p, "/opt/app77/bin/ok", NULL) ==
+		       ACT_ALLOW);
+		EXPECT(policy_exec_match(&p, "/opt/app77/bin/no", NULL) ==
+		       ACT_DENY);
+		EXPECT(policy_exec_match(&p, "/usr/bin/true", NULL) == ACT__N);
+		EXPECT(apply(&p, "deny/exec-/opt/app9999/**") == 0);
+		EXPECT(policy_exec_match(&p, "/opt/app9999/x", NULL) ==
+		       ACT__N);
+		policy_free(&p);
+	}
+}
+
+static void test_syd(void)
+{
+	struct policy p;
+	char notice[512], *path, want[600];
+
+	UNIT_CASE("policy/canonical") {
+		EXPECT(rejects("deny/exec+/tmp//x/**", "it has \"//\""));
+		EXPECT(rejects("deny/exec+/tmp/./x/**", "a \".\" component"));
+		EXPECT(rejects("deny/exec+/tmp/a/../x/**",
+			       "a \"..\" component"));
+		EXPECT(rejects("deny/exec+/tmp/..", "a \"..\" component"));
+		EXPECT(rejects("allow/exec+/tmp/x/", "a trailing \"/\""));
+		EXPECT(rejects("append+/a//b", "can never match"));
+		EXPECT(rejects("force+/a/./b:" CRC32_A, "path \"/a/./b\""));
+		policy_init(&p);
+		EXPECT(apply(&p, "allow/exec+/***") == 0);
+		EXPECT(apply(&p, "allow/exec+/tmp/.x/..y/**") == 0);
+		EXPECT(apply(&p, "allow/exec+/") == 0);
+		policy_free(&p);
+	}
+	UNIT_CASE("policy/syd/ignored") {
+		policy_init(&p);
+		EXPECT(apply(&p, "sandbox/read:on") == 1);
+		EXPECT(strstr(err, "key \"sandbox/read\" is Syd's"));
+		EXPECT(apply(&p, "allow/net/connect+127.0.0.1!80") == 1);
+		EXPECT(apply(&p, "lock:on") == 1);
+		EXPECT(apply(&p, "trace/allow_unsafe_ptrace_xyz:1") == 1);
+		EXPECT(apply(&p, "default/pid:kill") == 1);
+		EXPECT(apply(&p, "kill/lock/read+/x") == 1);
+		EXPECT(p.exec.n == 0 && !p.sandbox_mem);
+		policy_free(&p);
+	}
+	UNIT_CASE("policy/syd/near-miss") {
+		EXPECT(rejects("trace/allow_unsafe_exec_memroy:1",
+			       "did you mean trace/allow_unsafe_exec_memory?"));
+		EXPECT(rejects("sandbox/mme:on", "did you mean sandbox/mem?"));
+		EXPECT(rejects("default/stak:kill",
+			       "did you mean default/stack?"));
+		EXPECT(rejects("nonsense/key:1", "unknown key"));
+		EXPECT(rejects("kill/exec+/tmp/**",
+			       "exec rules are allow/exec and deny/exec"));
+		EXPECT(rejects("sandbox/MEM:on", "unknown key"));
+	}
+	UNIT_CASE("policy/syd/notice") {
+		path = profile("sandbox/read:on\nallow/read+/etc/**\n"
+			       "sandbox/read:off\nsandbox/exec:on\n");
+		EXPECT(path != NULL);
+		policy_init(&p);
+		EXPECT(policy_load_profile(&p, path, notice, sizeof(notice),
+					   err, sizeof(err)) == 0);
+		snprintf(want, sizeof(want), "memtrace: %s: 3 rules of Syd's "
+			 "outside memtrace's scope ignored (keys: sandbox/read, "
+			 "allow/read)", path ? path : "");
+		EXPECT_STR(notice, want);
+		EXPECT(p.sandbox_exec);
+		policy_free(&p);
+		if (path)
+			unlink(path);
+	}
+	UNIT_CASE("policy/file/nul-stops-at-once") {
+		policy_init(&p);
+		EXPECT(policy_load_file(&p, "/dev/zero", err, sizeof(err)) ==
+		       -1);
+		EXPECT_STR(err, "memtrace: /dev/zero:1: NUL byte in line");
+		policy_free(&p);
+	}
+}
+
 int main(void)
 {
 	test_names();
@@ -751,5 +903,7 @@ int main(void)
 	test_grammar();
 	test_files();
 	test_dump();
+	test_index();
+	test_syd();
 	UNIT_DONE();
 }

@@ -2,7 +2,8 @@
 /*
  * Force: checksum verification of mapped files (OpenSSL EVP for the
  * digests, zlib's crc32() for crc32). Hashes are read from an open fd,
- * never by path, and cached by file identity.
+ * never by path, and cached by file identity only while a read lease
+ * proves the file unchanged (see force.c).
  *
  * crc64 is recognised (rules and hex lengths parse) but not computed:
  * none of the libraries memtrace links (libcrypto, zlib, libelf)
@@ -23,8 +24,9 @@ enum hash_alg {
 };
 
 #define HASH_MAX_HEX 128
-/* Cached results kept; the oldest is evicted first. */
-#define HASH_CACHE_MAX 1024
+/* Cached results kept, each holding a descriptor with a read lease
+ * (see force.c); the oldest is evicted first. */
+#define HASH_CACHE_MAX 256
 
 /* "sha256" -> HASH_SHA256; -1 if unknown. */
 int hash_alg_from_name(const char *name);
@@ -40,7 +42,9 @@ size_t hash_alg_hexlen(int alg);
  * 0 on success, -1 with errno set (ENOTSUP for HASH_CRC64 or a
  * digest the crypto library lacks, EINVAL for an unknown algorithm).
  * The result is cached by (st_dev, st_ino, st_size, mtime, ctime, alg)
- * when st is given.
+ * when st is given and a read lease on the file can be taken through
+ * fd (open read-only, nobody else writing); it is used only while
+ * that lease holds.
  */
 int hash_fd(int fd, const struct stat *st, int alg, char *hex);
 

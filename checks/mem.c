@@ -204,22 +204,38 @@ static void deny_unread(const struct policy *p, struct verdict *v,
 		    "cannot read %s (%s %" PRIu64 ")", what, key, limit);
 }
 
-static void mem_run(const struct mcall *c, const struct facts *f,
-		    const struct policy *p, struct verdict *v)
+/* The numbers of a denial, as fields of the record (Syd's mem_max,
+ * mem_cur, mem_vm_max, mem_vm_cur, mem_size): those that are known. */
+static void mem_fields(const struct facts *f, const struct policy *p,
+		       bool req_known, uint64_t req, struct verdict *v)
+{
+	if (!action_denies(v->act) && v->act != ACT_WARN)
+		return;
+	v->mem_max = p->mem_max;
+	v->mem_vm_max = p->mem_vm_max;
+	v->mem_have = MEMF_MAX | MEMF_VM_MAX;
+	if (have(f, FACT_VMSIZE)) {
+		v->mem_vm_cur = f->vmsize;
+		v->mem_have |= MEMF_VM_CUR;
+	}
+	if (have(f, FACT_PSS)) {
+		v->mem_cur = f->pss;
+		v->mem_have |= MEMF_CUR;
+	}
+	if (req_known) {
+		v->mem_size = req;
+		v->mem_have |= MEMF_SIZE;
+	}
+}
+
+static void mem_decide(const struct mcall *c, const struct facts *f,
+		       const struct policy *p, uint64_t req,
+		       struct verdict *v)
 {
 	/* The tighter limit names the rule in a fail-closed record. */
 	const char *key = p->mem_vm_max ? "mem/vm_max" : "mem/max";
 	uint64_t limit = p->mem_vm_max ? p->mem_vm_max : p->mem_max;
-	uint64_t req;
 
-	if (!mem_call(c->sys))
-		return;
-	if (!mem_request(c, f, &req)) {
-		deny_unread(p, v, "the current break", key, limit);
-		return;
-	}
-	if (req == 0)
-		return;
 	if (!have(f, FACT_VMSIZE)) {
 		deny_unread(p, v, "VmSize", key, limit);
 		return;
@@ -237,6 +253,26 @@ static void mem_run(const struct mcall *c, const struct facts *f,
 	}
 	if (sat_add(f->pss, req) >= p->mem_max)
 		deny_limit(p, v, "PSS", "mem/max", p->mem_max, f->pss, req);
+}
+
+static void mem_run(const struct mcall *c, const struct facts *f,
+		    const struct policy *p, struct verdict *v)
+{
+	uint64_t req;
+
+	if (!mem_call(c->sys))
+		return;
+	if (!mem_request(c, f, &req)) {
+		deny_unread(p, v, "the current break",
+			    p->mem_vm_max ? "mem/vm_max" : "mem/max",
+			    p->mem_vm_max ? p->mem_vm_max : p->mem_max);
+		mem_fields(f, p, false, 0, v);
+		return;
+	}
+	if (req == 0)
+		return;
+	mem_decide(c, f, p, req, v);
+	mem_fields(f, p, true, req, v);
 }
 
 const struct check check_mem = {

@@ -31,6 +31,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -145,6 +146,20 @@ static const char *cache_find(const struct stat *st, int alg)
 	return NULL;
 }
 
+/* Half the descriptors memtrace may open: the cache keeps to those
+ * below it, so that it never starves the reads of /proc. */
+static int lease_fd_limit(void)
+{
+	static int limit;
+	struct rlimit rl;
+
+	if (!limit)
+		limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+			rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 1 << 20 ?
+			(int)rl.rlim_cur / 2 : 1 << 19;
+	return limit;
+}
+
 /* A read lease on the file behind fd, on a descriptor of its own
  * (sharing fd's open file); -1 where none can be had. */
 static int lease_take(int fd)
@@ -153,7 +168,7 @@ static int lease_take(int fd)
 
 	if (l < 0)
 		return -1;
-	if (fcntl(l, F_SETLEASE, F_RDLCK) < 0) {
+	if (l >= lease_fd_limit() || fcntl(l, F_SETLEASE, F_RDLCK) < 0) {
 		close(l);
 		return -1;
 	}

@@ -430,6 +430,11 @@ if can_run_i386; then
 			"$L/libexecstack.so"
 		tracee_case files/mapfile32-allow "$mode" "$T/i386/mapfile32" \
 			allow "$L/libexecstack.so" -- -m "$TIPX"
+		# The stack check before Force: EACCES, not the rule's kill.
+		tracee_case files/mapfile32-stack-before-force "$mode" \
+			"$T/i386/mapfile32" deny "$L/libexecstack.so" -- \
+			-m sandbox/force:on -m default/force:allow \
+			-m "force+$L/libexecstack.so:sha256:$BAD:kill"
 	done
 else
 	skip "files/mapfile32 [all modes]" "$i386_reason"

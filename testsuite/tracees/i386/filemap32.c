@@ -341,6 +341,9 @@ static void mremap_checks(void)
 		return;
 	mremap_one(a, PAGE, 2 * PAGE, 8 | 1, 0, "MREMAP_MAYMOVE|0x8",
 		   "unknown flags");
+	/* 1 GiB more: over any memory limit of the case, but mremap's
+	 * arguments come first (EINVAL). */
+	mremap_one(a, PAGE, 1L << 30, 8, 0, "0x8", "unknown flags");
 	mremap_one(a + 1, PAGE, 2 * PAGE, 1, 0, "MREMAP_MAYMOVE",
 		   "old address is not page-aligned");
 	mremap_one(a, PAGE, 0, 1, 0, "MREMAP_MAYMOVE", "new size is zero");

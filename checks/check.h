@@ -148,6 +148,18 @@ struct verdict {
 	char tip[512];			/* a rule that would allow the call */
 	char path[4096];		/* file involved, "" if none */
 	bool has_path;
+	/* mem: the numbers of a memory denial, as Syd's records carry
+	 * them (mem_max, mem_cur, ...); a bit of mem_have per value. */
+	unsigned mem_have;
+	uint64_t mem_max, mem_cur, mem_vm_max, mem_vm_cur, mem_size;
+};
+
+enum mem_field_bits {
+	MEMF_MAX = 1u << 0,		/* mem/max */
+	MEMF_CUR = 1u << 1,		/* PSS read */
+	MEMF_VM_MAX = 1u << 2,		/* mem/vm_max */
+	MEMF_VM_CUR = 1u << 3,		/* VmSize read */
+	MEMF_SIZE = 1u << 4,		/* the size the call asks for */
 };
 
 /* Facts the enabled checks need for this call (cheap ones first). */
@@ -162,9 +174,27 @@ unsigned check_needs_more(const struct mcall *c, const struct policy *p,
 
 void verdict_clear(struct verdict *v);
 
-/* Run every check; the first that does not allow decides. */
+/*
+ * Run every check, in the order of the table in checks/run.c; the
+ * first that denies decides. v is that denial; without one, the first
+ * warning; else an allow.
+ */
 void check_call(const struct mcall *c, const struct facts *f,
 		const struct policy *p, struct verdict *v);
+
+/*
+ * The same, handing each warning met on the way (those before the
+ * denial, if any) to warned, in the order of the checks, as Syd
+ * records each: every warning is a record of its own.
+ */
+typedef void warn_fn(const struct verdict *w, void *arg);
+void check_call_warn(const struct mcall *c, const struct facts *f,
+		     const struct policy *p, struct verdict *v,
+		     warn_fn *warned, void *arg);
+
+/* The names of the checks in the order check_call runs them, NULL
+ * at the end (for the unit tests that pin the order). */
+const char *const *check_order(void);
 
 /*
  * When a call may be denied, as seccomp can test it: always, or when
@@ -199,6 +229,12 @@ void filter_need_always(struct filter_need *n);
 void filter_need_bits(struct filter_need *n, int arg, uint64_t mask);
 void filter_need_cmp(struct filter_need *n, int arg, enum cond_op op,
 		     uint64_t value);
+
+/*
+ * Why the kernel would fail mremap c with EINVAL, NULL if it would
+ * not, with pages of page bytes (checks/mremap.c).
+ */
+const char *mremap_invalid(const struct mcall *c, uint64_t page);
 
 /* The host's page size, and v rounded up to it (saturating). */
 uint64_t page_size(void);

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * An executable mapping of a file whose fd is open for writing: the
- * code could be rewritten through the fd after any check of it. Also
- * refuses a file mapping of an fd that no longer exists (EBADF).
+ * code could be rewritten through the fd after any check of it. As in
+ * Syd, this is part of W^X: trace/allow_unsafe_exec_memory:1 lifts it.
+ *
+ * An fd that is not open fails with EBADF, as the kernel fails it and
+ * without a record (ACT_FILTER, whatever default/fd says): another
+ * thread could open it between the check and the call, so the call
+ * must not run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +19,7 @@
 
 static bool fd_enabled(const struct policy *p)
 {
-	return true;
+	return !p->allow_unsafe_exec_memory;
 }
 
 /* Unlike file_exec_call, any fd: one that is not open is refused here. */
@@ -44,6 +49,7 @@ static void fd_run(const struct mcall *c, const struct facts *f,
 	if ((f->have & FACT_FD) && !f->fd_exists) {
 		verdict_set(v, p, CAT_FD, "fd", EBADF, TIP,
 			    "fd %d is not open", c->fd);
+		v->act = ACT_FILTER;
 		return;
 	}
 	if (f->failed & FACT_FD) {

@@ -1,15 +1,39 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Force: whole-file digests for checksum rules. Digests come from
- * OpenSSL EVP, crc32 from zlib, crc64 (ECMA-182) from crc64_update. The file is read with pread() from
- * offset 0 so the descriptor's offset is left alone, and results are
- * cached by file identity so a library mapped by every process is
- * hashed once.
+ * OpenSSL EVP, crc32 from zlib, crc64 (ECMA-182) from crc64_update.
+ * The file is read with pread() from offset 0 so the descriptor's
+ * offset is left alone.
+ *
+ * The cache. A digest is kept (by device, inode, size, times and
+ * algorithm) only while memtrace holds a read lease on the file
+ * (fcntl F_SETLEASE F_RDLCK, on a duplicate of the descriptor it was
+ * read from). The kernel grants a read lease only while nobody has
+ * the file open for writing, which a shared writable mapping also
+ * counts as, and breaks it as soon as somebody opens the file for
+ * writing or truncates it. So a cached digest is used only while the
+ * file cannot have changed since it was read: the times alone do not
+ * prove that (a write through a shared mapping whose page is already
+ * dirty changes none of them). Where no lease can be taken (a writer
+ * exists; memtrace is not the file's owner and lacks CAP_LEASE, as an
+ * unprivileged user on a root-owned library; leases are off or the
+ * filesystem has none), the digest is not cached and the file is
+ * read at every check.
+ *
+ * A lease break sends memtrace SIGIO; the writer waits in open() until
+ * the lease is let go (up to /proc/sys/fs/lease-break-time). The
+ * handler lets go of every lease that is being broken at once; the
+ * entry is dropped at its next lookup, which asks the kernel whether
+ * the lease is still held (F_GETLEASE), so a signal that never came
+ * cannot keep a stale digest either.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -43,11 +67,15 @@ struct cache_ent {
 	struct timespec mtim, ctim;
 	int alg;
 	char hex[HASH_MAX_HEX + 1];
+	/* The descriptor holding the read lease, -1 for none; read by
+	 * the SIGIO handler, so written last when an entry is filled. */
+	volatile sig_atomic_t lease_fd;
 };
 
 /* A ring: the next slot to fill is the oldest entry. */
 static struct cache_ent cache[HASH_CACHE_MAX];
 static size_t cache_used, cache_next;
+static bool cache_ready;
 
 static bool same_time(const struct timespec *a, const struct timespec *b)
 {
@@ -57,24 +85,104 @@ static bool same_time(const struct timespec *a, const struct timespec *b)
 static bool key_matches(const struct cache_ent *e, const struct stat *st,
 			int alg)
 {
-	return e->alg == alg && e->ino == st->st_ino &&
+	return e->lease_fd >= 0 && e->alg == alg && e->ino == st->st_ino &&
 	    e->dev == st->st_dev && e->size == st->st_size &&
 	    same_time(&e->mtim, &st->st_mtim) &&
 	    same_time(&e->ctim, &st->st_ctim);
 }
 
+static bool lease_held(int fd)
+{
+	return fd >= 0 && fcntl(fd, F_GETLEASE) == F_RDLCK;
+}
+
+/* SIGIO: a lease is being broken. Let go of it now, so the writer
+ * does not wait; its entry goes at the next lookup. */
+static void on_lease_break(int sig)
+{
+	int saved = errno;
+
+	for (size_t i = 0; i < HASH_CACHE_MAX; i++) {
+		int fd = cache[i].lease_fd;
+		if (fd >= 0 && fcntl(fd, F_GETLEASE) != F_RDLCK)
+			fcntl(fd, F_SETLEASE, F_UNLCK);
+	}
+	errno = saved;
+}
+
+/* Before the first lease: SIGIO would otherwise end memtrace. */
+static void cache_setup(void)
+{
+	struct sigaction sa;
+
+	if (cache_ready)
+		return;
+	for (size_t i = 0; i < HASH_CACHE_MAX; i++)
+		cache[i].lease_fd = -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_lease_break;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGIO, &sa, NULL);
+	cache_ready = true;
+}
+
+static void ent_drop(struct cache_ent *e)
+{
+	int fd = e->lease_fd;
+
+	e->lease_fd = -1;
+	if (fd >= 0)
+		close(fd);
+}
+
 static const char *cache_find(const struct stat *st, int alg)
 {
-	for (size_t i = 0; i < cache_used; i++)
-		if (key_matches(&cache[i], st, alg))
+	for (size_t i = 0; i < cache_used; i++) {
+		if (!key_matches(&cache[i], st, alg))
+			continue;
+		if (lease_held(cache[i].lease_fd))
 			return cache[i].hex;
+		ent_drop(&cache[i]);	/* broken: the file may differ */
+	}
 	return NULL;
 }
 
-static void cache_put(const struct stat *st, int alg, const char *hex)
+/* Half the descriptors memtrace may open: the cache keeps to those
+ * below it, so that it never starves the reads of /proc. */
+static int lease_fd_limit(void)
+{
+	static int limit;
+	struct rlimit rl;
+
+	if (!limit)
+		limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+			rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 1 << 20 ?
+			(int)rl.rlim_cur / 2 : 1 << 19;
+	return limit;
+}
+
+/* A read lease on the file behind fd, on a descriptor of its own
+ * (sharing fd's open file); -1 where none can be had. */
+static int lease_take(int fd)
+{
+	int l = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+	if (l < 0)
+		return -1;
+	if (l >= lease_fd_limit() || fcntl(l, F_SETLEASE, F_RDLCK) < 0) {
+		close(l);
+		return -1;
+	}
+	return l;
+}
+
+static void cache_put(const struct stat *st, int alg, const char *hex,
+		      int lease)
 {
 	struct cache_ent *e = &cache[cache_next];
 
+	ent_drop(e);
 	e->dev = st->st_dev;
 	e->ino = st->st_ino;
 	e->size = st->st_size;
@@ -82,6 +190,7 @@ static void cache_put(const struct stat *st, int alg, const char *hex)
 	e->ctim = st->st_ctim;
 	e->alg = alg;
 	snprintf(e->hex, sizeof(e->hex), "%s", hex);
+	e->lease_fd = lease;
 	cache_next = (cache_next + 1) % HASH_CACHE_MAX;
 	if (cache_used < HASH_CACHE_MAX)
 		cache_used++;
@@ -89,6 +198,8 @@ static void cache_put(const struct stat *st, int alg, const char *hex)
 
 void hash_cache_clear(void)
 {
+	for (size_t i = 0; i < cache_used; i++)
+		ent_drop(&cache[i]);
 	cache_used = cache_next = 0;
 }
 
@@ -247,7 +358,7 @@ int hash_cached(const struct stat *st, int alg, char *hex)
 
 int hash_fd(int fd, const struct stat *st, int alg, char *hex)
 {
-	int rc;
+	int rc, lease = -1;
 
 	if (alg < 0 || alg >= HASH__N || !hex) {
 		errno = EINVAL;
@@ -255,10 +366,21 @@ int hash_fd(int fd, const struct stat *st, int alg, char *hex)
 	}
 	if (hash_cached(st, alg, hex) == 0)
 		return 0;
+	/* The lease first: what is read after it is the file as long
+	 * as the lease holds. */
+	if (st) {
+		cache_setup();
+		lease = lease_take(fd);
+	}
 	reads++;
 	rc = alg == HASH_CRC32 ? crc32_fd(fd, hex) :
 	     alg == HASH_CRC64 ? crc64_fd(fd, hex) : digest_fd(fd, alg, hex);
-	if (rc == 0 && st)
-		cache_put(st, alg, hex);
+	if (rc == 0 && lease_held(lease)) {
+		cache_put(st, alg, hex, lease);
+	} else if (lease >= 0) {
+		int saved = errno;
+		close(lease);
+		errno = saved;
+	}
 	return rc;
 }

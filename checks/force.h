@@ -2,8 +2,9 @@
 /*
  * Force: checksum verification of mapped files (OpenSSL EVP for the
  * digests, zlib's crc32() for crc32, crc64_update() for crc64, which
- * none of the linked libraries provides). Hashes are read from an
- * open fd, never by path, and cached by file identity.
+ * none of the linked libraries provides). Hashes are read from an open
+ * fd, never by path, and cached by file identity only while a read
+ * lease proves the file unchanged (see force.c).
  */
 #ifndef MEMTRACE_FORCE_H
 #define MEMTRACE_FORCE_H
@@ -20,8 +21,9 @@ enum hash_alg {
 };
 
 #define HASH_MAX_HEX 128
-/* Cached results kept; the oldest is evicted first. */
-#define HASH_CACHE_MAX 1024
+/* Cached results kept, each holding a descriptor with a read lease
+ * (see force.c); the oldest is evicted first. */
+#define HASH_CACHE_MAX 256
 
 /* "sha256" -> HASH_SHA256; -1 if unknown. */
 int hash_alg_from_name(const char *name);
@@ -37,7 +39,9 @@ size_t hash_alg_hexlen(int alg);
  * 0 on success, -1 with errno set (ENOTSUP for a digest the crypto
  * library lacks, EINVAL for an unknown algorithm).
  * The result is cached by (st_dev, st_ino, st_size, mtime, ctime, alg)
- * when st is given.
+ * when st is given and a read lease on the file can be taken through
+ * fd (open read-only, nobody else writing); it is used only while
+ * that lease holds.
  */
 int hash_fd(int fd, const struct stat *st, int alg, char *hex);
 

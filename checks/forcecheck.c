@@ -3,9 +3,11 @@
  * sandbox/force: a file mapped executable (and the program and its
  * interpreter at exec) must match the digest of its force rule. The
  * rule is found by the file's canonical path, the last rule for that
- * path counts. A mismatch takes the rule's action, or default/force
- * if it names none; a file no rule names takes default/force. A
- * digest that cannot be computed fails closed.
+ * path counts. A mismatch takes the rule's action, or deny if it
+ * names none: default/force is for the files no rule names, and a
+ * pinned file that changed is refused even where unpinned files are
+ * allowed. A digest that cannot be computed is a plain EACCES (deny),
+ * whatever the rule or default/force say, as in Syd.
  *
  * The hashing itself (libcrypto, the cache) is checks/force.c; this is
  * the check that compares.
@@ -33,10 +35,9 @@ static unsigned force_needs(const struct mcall *c, const struct policy *p,
 	return FACT_FD;
 }
 
-static enum action rule_action(const struct force_rule *r,
-			       const struct policy *p)
+static enum action rule_action(const struct force_rule *r)
 {
-	return r->act != ACT__N ? r->act : p->deflt[CAT_FORCE];
+	return r->act != ACT__N ? r->act : ACT_DENY;
 }
 
 static void force_run(const struct mcall *c, const struct facts *f,
@@ -63,7 +64,7 @@ static void force_run(const struct mcall *c, const struct facts *f,
 		verdict_set(v, p, CAT_FORCE, "force", EACCES,
 			    "sandbox/force:off", "cannot compute the %s "
 			    "digest (fail closed)", alg);
-		v->act = fail_closed_action(rule_action(r, p));
+		v->act = ACT_DENY;
 		file_path(f, v);
 		return;
 	}
@@ -76,7 +77,7 @@ static void force_run(const struct mcall *c, const struct facts *f,
 	verdict_set(v, p, CAT_FORCE, "force", EACCES, tip,
 		    "%s digest mismatch: expected %s, got %s", alg, r->hex,
 		    f->hash_hex);
-	v->act = rule_action(r, p);
+	v->act = rule_action(r);
 	file_path(f, v);
 }
 

@@ -308,13 +308,73 @@ static void rlimit_run(const struct mcall *c, const struct policy *p,
 		    p->mem_vm_max);
 }
 
-static void mem_run(const struct mcall *c, const struct facts *f,
-		    const struct policy *p, struct verdict *v)
+/* The numbers of a denial, as fields of the record (Syd's mem_max,
+ * mem_cur, mem_vm_max, mem_vm_cur, mem_size): those that are known. */
+static void mem_fields(const struct facts *f, const struct policy *p,
+		       bool req_known, uint64_t req, struct verdict *v)
+{
+	if (!action_denies(v->act) && v->act != ACT_WARN)
+		return;
+	v->mem_max = p->mem_max;
+	v->mem_vm_max = p->mem_vm_max;
+	v->mem_have = MEMF_MAX | MEMF_VM_MAX;
+	if (have(f, FACT_VMSIZE)) {
+		v->mem_vm_cur = f->vmsize;
+		v->mem_have |= MEMF_VM_CUR;
+	}
+	if (have(f, FACT_PSS)) {
+		v->mem_cur = f->pss;
+		v->mem_have |= MEMF_CUR;
+	}
+	if (req_known) {
+		v->mem_size = req;
+		v->mem_have |= MEMF_SIZE;
+	}
+}
+
+/* The decision; *req the size asked for, and whether it is known. */
+static bool mem_decide(const struct mcall *c, const struct facts *f,
+		       const struct policy *p, struct verdict *v,
+		       uint64_t *req)
 {
 	/* The tighter limit names the rule in a fail-closed record. */
 	const char *key = p->mem_vm_max ? "mem/vm_max" : "mem/max";
 	uint64_t limit = p->mem_vm_max ? p->mem_vm_max : p->mem_max;
 	struct usage u = { .pending = f->pending };
+
+	if (!mem_request(c, f, &u.req)) {
+		deny_unread(p, v, c->sys == MSYS_SHMAT ? "the segment's size"
+			    : "the current break", key, limit);
+		return false;
+	}
+	*req = u.req;
+	if (u.req == 0 && c->sys != MSYS_EXEC)
+		return true;
+	if (!have(f, FACT_VMSIZE)) {
+		deny_unread(p, v, "VmSize", key, limit);
+		return true;
+	}
+	u.cur = f->vmsize;
+	if (p->mem_vm_max && usage_sum(&u) >= p->mem_vm_max) {
+		deny_limit(c, p, v, "VmSize", "mem/vm_max", p->mem_vm_max, &u);
+		return true;
+	}
+	if (!p->mem_max || usage_sum(&u) < p->mem_max)
+		return true;
+	if (!have(f, FACT_PSS)) {
+		deny_unread(p, v, "PSS", "mem/max", p->mem_max);
+		return true;
+	}
+	u.cur = f->pss;
+	if (usage_sum(&u) >= p->mem_max)
+		deny_limit(c, p, v, "PSS", "mem/max", p->mem_max, &u);
+	return true;
+}
+
+static void mem_run(const struct mcall *c, const struct facts *f,
+		    const struct policy *p, struct verdict *v)
+{
+	uint64_t req = 0;
 
 	if (rlimit_call(c->sys)) {
 		rlimit_run(c, p, v);
@@ -322,31 +382,8 @@ static void mem_run(const struct mcall *c, const struct facts *f,
 	}
 	if (!judged(c))
 		return;
-	if (!mem_request(c, f, &u.req)) {
-		deny_unread(p, v, c->sys == MSYS_SHMAT ? "the segment's size"
-			    : "the current break", key, limit);
-		return;
-	}
-	if (u.req == 0 && c->sys != MSYS_EXEC)
-		return;
-	if (!have(f, FACT_VMSIZE)) {
-		deny_unread(p, v, "VmSize", key, limit);
-		return;
-	}
-	u.cur = f->vmsize;
-	if (p->mem_vm_max && usage_sum(&u) >= p->mem_vm_max) {
-		deny_limit(c, p, v, "VmSize", "mem/vm_max", p->mem_vm_max, &u);
-		return;
-	}
-	if (!p->mem_max || usage_sum(&u) < p->mem_max)
-		return;
-	if (!have(f, FACT_PSS)) {
-		deny_unread(p, v, "PSS", "mem/max", p->mem_max);
-		return;
-	}
-	u.cur = f->pss;
-	if (usage_sum(&u) >= p->mem_max)
-		deny_limit(c, p, v, "PSS", "mem/max", p->mem_max, &u);
+	bool known = mem_decide(c, f, p, v, &req);
+	mem_fields(f, p, known, req, v);
 }
 
 const struct check check_mem = {

@@ -4,8 +4,12 @@
  * reaches the kernel: unknown flags, an unaligned old address, a zero
  * new size, MREMAP_FIXED or MREMAP_DONTUNMAP without MREMAP_MAYMOVE,
  * MREMAP_DONTUNMAP with different sizes, an unaligned new address with
- * MREMAP_FIXED or MREMAP_DONTUNMAP. EINVAL. Lengths are page-aligned
- * before they are compared.
+ * MREMAP_FIXED or MREMAP_DONTUNMAP. EINVAL. Addresses are checked and
+ * lengths rounded with the host's page size (4, 16 or 64 KiB), as the
+ * kernel rounds them: a length within a page of 2^64 wraps to 0.
+ *
+ * As in Syd, this comes before the file checks and the memory limits:
+ * an invalid call gets EINVAL whatever the limits.
  */
 #include <errno.h>
 
@@ -14,11 +18,11 @@
 #define MAYMOVE 1u
 #define FIXED 2u
 #define DONTUNMAP 4u
-#define PAGE 4096u	/* the smallest page of every host memtrace runs on */
 
-static uint64_t align_4k(uint64_t v)
+/* The kernel's PAGE_ALIGN: round up, wrapping past 2^64 to 0. */
+static uint64_t kernel_align(uint64_t v, uint64_t page)
 {
-	return (v + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+	return (v + page - 1) & ~(page - 1);
 }
 
 static bool mremap_enabled(const struct policy *p)
@@ -32,28 +36,28 @@ static void mremap_filter(enum msys s, const struct policy *p,
 {
 	if (s != MSYS_MREMAP)
 		return;
-	filter_need_bits(n, 0, PAGE - 1);	/* unaligned old address */
+	filter_need_bits(n, 0, page_size() - 1);   /* unaligned old address */
 	/* Any flag but MREMAP_MAYMOVE: (flags & ~1) != 0, i.e. flags >= 2. */
 	filter_need_cmp(n, 3, COND_GE, FIXED);
 	filter_need_cmp(n, 2, COND_EQ, 0);	/* zero new size */
 }
 
-static const char *mremap_problem(const struct mcall *c)
+const char *mremap_invalid(const struct mcall *c, uint64_t page)
 {
 	uint64_t fl = c->flags;
 
 	if (fl & ~(uint64_t)(MAYMOVE | FIXED | DONTUNMAP))
 		return "unknown flags";
-	if (c->addr & (PAGE - 1))
+	if (c->addr & (page - 1))
 		return "old address is not page-aligned";
-	if (align_4k(c->new_len) == 0)
+	if (kernel_align(c->new_len, page) == 0)
 		return "new size is zero";
 	if ((fl & (FIXED | DONTUNMAP)) && !(fl & MAYMOVE))
 		return "MREMAP_FIXED or MREMAP_DONTUNMAP without MREMAP_MAYMOVE";
-	if ((fl & DONTUNMAP) &&
-	    align_4k(c->old_len) != align_4k(c->new_len))
+	if ((fl & DONTUNMAP) && kernel_align(c->old_len, page) !=
+	    kernel_align(c->new_len, page))
 		return "MREMAP_DONTUNMAP with different sizes";
-	if ((fl & (FIXED | DONTUNMAP)) && (c->new_addr & (PAGE - 1)))
+	if ((fl & (FIXED | DONTUNMAP)) && (c->new_addr & (page - 1)))
 		return "new address is not page-aligned";
 	return NULL;
 }
@@ -63,7 +67,7 @@ static void mremap_run(const struct mcall *c, const struct facts *f,
 {
 	const char *why;
 
-	if (c->sys != MSYS_MREMAP || !(why = mremap_problem(c)))
+	if (c->sys != MSYS_MREMAP || !(why = mremap_invalid(c, page_size())))
 		return;
 	verdict_set(v, p, CAT_MREMAP, "mremap", EINVAL, "default/mremap:allow",
 		    "invalid mremap: %s", why);

@@ -66,7 +66,7 @@ struct force_rule {
 	char *path;
 	int alg;		/* enum hash_alg, see force.h */
 	char *hex;		/* lower-case hex digest */
-	enum action act;	/* ACT__N: take default/force */
+	enum action act;	/* ACT__N: none named (deny) */
 };
 
 struct force_list {

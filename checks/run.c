@@ -7,17 +7,24 @@
 
 #include "checks/checks.h"
 
-/* Order matters only for which record a call that several checks
- * deny gets: argument problems first, then the cheapest checks. */
+/*
+ * The order is Syd's: it decides which answer a call that several
+ * checks refuse gets, errno and action both (and a kill is not an
+ * ENOMEM). Arguments memtrace cannot read first, then W^X (Syd's
+ * seccomp filter, before its handler), then as Syd's handler runs:
+ * mremap's arguments (EINVAL, whatever the limits), the file checks
+ * (append-only before the writable-fd rule, the executable stack
+ * before Force), and the memory limits after all of them.
+ */
 static const struct check *const checks[] = {
 	&check_args,
 	&check_bypass,
 	&check_wx,
-	&check_mem,
-	&check_fd,
-	&check_exec, &check_tpe, &check_force, &check_stack,
-	&check_append,
 	&check_mremap,
+	&check_append,
+	&check_fd,
+	&check_exec, &check_tpe, &check_stack, &check_force,
+	&check_mem,
 };
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
 
@@ -158,19 +165,27 @@ void verdict_clear(struct verdict *v)
 	v->check = NULL;
 	v->msg[0] = v->tip[0] = v->path[0] = '\0';
 	v->has_path = false;
+	v->mem_have = 0;
 }
 
-/* The first denial decides; without one, the first warning. */
-void check_call(const struct mcall *c, const struct facts *f,
-		const struct policy *p, struct verdict *v)
+const char *const *check_order(void)
 {
-	struct verdict warn;
-	bool warned = false;
+	static const char *names[NCHECKS + 1];
+
+	for (size_t i = 0; i < NCHECKS; i++)
+		names[i] = checks[i]->name;
+	return names;
+}
+
+void check_call_warn(const struct mcall *c, const struct facts *f,
+		     const struct policy *p, struct verdict *v,
+		     warn_fn *warned, void *arg)
+{
+	struct verdict one;
+	bool warned_once = false;
 
 	verdict_clear(v);
 	for (size_t i = 0; i < NCHECKS; i++) {
-		struct verdict one;
-
 		if (!checks[i]->enabled(p))
 			continue;
 		verdict_clear(&one);
@@ -179,13 +194,20 @@ void check_call(const struct mcall *c, const struct facts *f,
 			*v = one;
 			return;
 		}
-		if (one.act == ACT_WARN && !warned) {
-			warn = one;
-			warned = true;
-		}
+		if (one.act != ACT_WARN)
+			continue;
+		if (warned)
+			warned(&one, arg);
+		if (!warned_once)
+			*v = one;
+		warned_once = true;
 	}
-	if (warned)
-		*v = warn;
+}
+
+void check_call(const struct mcall *c, const struct facts *f,
+		const struct policy *p, struct verdict *v)
+{
+	check_call_warn(c, f, p, v, NULL, NULL);
 }
 
 void verdict_set(struct verdict *v, const struct policy *p,

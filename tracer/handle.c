@@ -227,6 +227,19 @@ static void count_pending(struct thread *t, const struct mcall *c,
 		rlimit_plan(t, c);
 }
 
+/* Each warning is a record of its own, in the order of the checks. */
+struct warn_ctx {
+	struct thread *t;
+	const struct mcall *c;
+};
+
+static void record_warning(const struct verdict *w, void *arg)
+{
+	const struct warn_ctx *x = arg;
+
+	log_record(x->t->tid, thread_tgid(x->t), x->c, w, false);
+}
+
 /* The caller resumes the thread afterwards; whether to its exit stop
  * follows from the thread's state (wants_exit_stop). */
 void handle_call(struct thread *t, struct stop_call *sc)
@@ -252,7 +265,8 @@ void handle_call(struct thread *t, struct stop_call *sc)
 	if (mem_limits_on(T.pol))
 		f.pending = thread_pending_mem(thread_tgid(t));
 	facts_for_call(t->tid, &c, T.pol, NULL, &f);
-	check_call(&c, &f, T.pol, &v);
+	struct warn_ctx wx = { t, &c };
+	check_call_warn(&c, &f, T.pol, &v, record_warning, &wx);
 	/* --stop-on-deny: a denial that leaves the process running
 	 * (deny, abort) stops it for a debugger instead; filter (no
 	 * record wanted), kill, exit and panic keep their meaning. */
@@ -262,7 +276,9 @@ void handle_call(struct thread *t, struct stop_call *sc)
 		learn_call(t->tid, thread_tgid(t), &c, &f, &v);
 	if (T.opt.summary)
 		summary_call(t->tid, thread_tgid(t), &c, &f, &v);
-	if (action_records(v.act) || (T.opt.verbose && msys_is_memory(s)))
+	/* A warning verdict was recorded as it came (record_warning). */
+	if (v.act != ACT_WARN &&
+	    (action_records(v.act) || (T.opt.verbose && msys_is_memory(s))))
 		log_record(t->tid, thread_tgid(t), &c, &v,
 			   action_denies(v.act));
 	carry_out(t, sc, &c, &v);

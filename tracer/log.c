@@ -341,6 +341,45 @@ static void text_bt(FILE *f, const struct backtrace *bt)
 	}
 }
 
+/* Syd's "ctx" of a record: its own for TPE, the stack check (it
+ * checks a library) and Force (it verifies one); "access" else. */
+static const char *json_ctx(const struct verdict *v)
+{
+	static const struct {
+		const char *check, *ctx;
+	} ctxs[] = {
+		{ "tpe", "trusted_path_execution" },
+		{ "stack", "check_lib" },
+		{ "force", "verify_lib" },
+	};
+
+	for (size_t i = 0; v->check && i < N(ctxs); i++)
+		if (!strcmp(v->check, ctxs[i].check))
+			return ctxs[i].ctx;
+	return "access";
+}
+
+/* A memory denial's numbers, as Syd's fields: those known. */
+static void json_mem(FILE *f, const struct verdict *v)
+{
+	const struct {
+		unsigned bit;
+		const char *key;
+		uint64_t val;
+	} fields[] = {
+		{ MEMF_MAX, "mem_max", v->mem_max },
+		{ MEMF_CUR, "mem_cur", v->mem_cur },
+		{ MEMF_VM_MAX, "mem_vm_max", v->mem_vm_max },
+		{ MEMF_VM_CUR, "mem_vm_cur", v->mem_vm_cur },
+		{ MEMF_SIZE, "mem_size", v->mem_size },
+	};
+
+	for (size_t i = 0; i < N(fields); i++)
+		if (v->mem_have & fields[i].bit)
+			fprintf(f, ",\"%s\":%llu", fields[i].key,
+				(unsigned long long)fields[i].val);
+}
+
 static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
 		     const struct verdict *v, bool denied,
 		     const struct backtrace *bt)
@@ -349,7 +388,7 @@ static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	fprintf(f, "{\"ctx\":\"access\",\"cap\":");
+	fprintf(f, "{\"ctx\":\"%s\",\"cap\":", json_ctx(v));
 	json_str(f, v->check ? v->check : "none");
 	fprintf(f, ",\"act\":\"%s\",\"sys\":\"%s\",\"arch\":\"%s\","
 		"\"pid\":%d,\"tid\":%d,\"args\":[", action_name(v->act),
@@ -368,6 +407,7 @@ static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
 		fprintf(f, ",\"tip\":");
 		json_str(f, v->tip);
 	}
+	json_mem(f, v);
 	if (bt)
 		json_bt(f, bt);
 	fprintf(f, ",\"t\":%lld}\n", (long long)ts.tv_sec);

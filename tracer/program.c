@@ -270,18 +270,17 @@ static void fail_verdict(struct verdict *v, const char *what,
 	}
 }
 
-/* Record and carry out the verdict on the program or interpreter.
- * Returns true if the process was killed (or memtrace is leaving). */
-static bool carry_out(struct thread *t, const struct mcall *c,
-		      struct verdict *v, const char *what)
+/* Record a verdict on the program or interpreter, saying what became
+ * of it (killed: a check refused it). */
+static void record(struct thread *t, const struct mcall *c,
+		   struct verdict *v, const char *what, bool killed)
 {
 	pid_t tgid = thread_tgid(t);
-	bool kill_it = action_denies(v->act);
 	size_t used = strlen(v->msg);
 
 	if (v->act != ACT_ALLOW && used < sizeof(v->msg))
 		snprintf(v->msg + used, sizeof(v->msg) - used, "; %s%s",
-			 what, kill_it ? " killed after exec" :
+			 what, killed ? " killed after exec" :
 			 " allowed to run");
 	if (action_records(v->act) || T.opt.verbose) {
 		/* -c and --learn take the exec from its records. */
@@ -291,6 +290,14 @@ static bool carry_out(struct thread *t, const struct mcall *c,
 			learn_exec_record(t->tid, tgid, c, v);
 		log_record(t->tid, tgid, c, v, false);
 	}
+}
+
+/* Record and carry out the verdict on the program or interpreter.
+ * Returns true if the process was killed (or memtrace is leaving). */
+static bool carry_out(struct thread *t, const struct mcall *c,
+		      struct verdict *v, const char *what)
+{
+	record(t, c, v, what, action_denies(v->act));
 	switch (v->act) {
 	case ACT_ALLOW:
 	case ACT_WARN:
@@ -300,9 +307,44 @@ static bool carry_out(struct thread *t, const struct mcall *c,
 	case ACT_PANIC:
 		tracer_panic();
 	default:
-		kill(tgid, SIGKILL);
+		kill(thread_tgid(t), SIGKILL);
 		return true;
 	}
+}
+
+/* The warnings of one file's checks, kept until the verdict says
+ * whether the program runs; each is then a record of its own. */
+struct warnings {
+	struct verdict *v;
+	size_t n;
+};
+
+static void keep_warning(const struct verdict *w, void *arg)
+{
+	struct warnings *ws = arg;
+	struct verdict *grown = reallocarray(ws->v, ws->n + 1,
+					     sizeof(*ws->v));
+
+	if (!grown)
+		die("out of memory");
+	ws->v = grown;
+	ws->v[ws->n++] = *w;
+}
+
+/* The checks on one file, its warnings recorded first. */
+static bool check_file(struct thread *t, const struct mcall *c,
+		       const struct facts *f, const char *what)
+{
+	struct warnings ws = { NULL, 0 };
+	struct verdict v;
+
+	check_call_warn(c, f, T.pol, &v, keep_warning, &ws);
+	for (size_t i = 0; i < ws.n; i++)
+		record(t, c, &ws.v[i], what, action_denies(v.act));
+	free(ws.v);
+	if (v.act == ACT_WARN)
+		return false;	/* the first warning, recorded above */
+	return carry_out(t, c, &v, what);
 }
 
 void program_check(struct thread *t)
@@ -334,8 +376,7 @@ void program_check(struct thread *t)
 	snprintf(link, sizeof(link), "/proc/%d/exe", t->tid);
 	struct source se = { .link = link };
 	gather(t->tid, &se, &c, &fe);
-	check_call(&c, &fe, T.pol, &v);
-	if (carry_out(t, &c, &v, "program") || !x.has_interp)
+	if (check_file(t, &c, &fe, "program") || !x.has_interp)
 		return;
 	/* The interpreter: the file checks only (the process's size was
 	 * the program's check); none on, nothing to look for. */
@@ -366,6 +407,5 @@ void program_check(struct thread *t)
 		si.link = link;
 	}
 	gather(t->tid, &si, &c, &fi);
-	check_call(&c, &fi, T.pol, &v);
-	carry_out(t, &c, &v, "interpreter of the program,");
+	check_file(t, &c, &fi, "interpreter of the program,");
 }

@@ -9,12 +9,14 @@ for mode in $MODES; do
 	tracee_case fdcheck/allow "$mode" "$T/filemap" allow "$d.allow" -- \
 		-m default/fd:allow -m default/mremap:allow
 done
-# i386: the same checks on mmap2 and old_mmap (filemap32).
+# The same for the i386 personality (mmap2 and old_mmap).
 if can_run_i386; then
 	for mode in $MODES; do
 		d=$MT_TMP/fm32.${mode/,/_}; mkdir -p "$d" "$d.allow"
+		# Under a memory limit too: mremap's EINVAL comes first.
 		tracee_case fdcheck/i386-deny "$mode" "$T/i386/filemap32" deny \
-			"$d" -- -m "append+$d/*.log"
+			"$d" -- -m "append+$d/*.log" -m sandbox/mem:on \
+			-m mem/vm_max:64M
 		tracee_case fdcheck/i386-allow "$mode" "$T/i386/filemap32" \
 			allow "$d.allow" -- -m default/fd:allow \
 			-m default/mremap:allow

@@ -224,6 +224,62 @@ fcase files/force-rule-action "$mode" 0 - "$M" \
 	-m "force+$D/lib/libok2.so:sha256:$BAD:deny" \
 	-m "force+$D/lib/libmod.so:sha256:$OK:warn"
 
+# --- Syd's order, errnos and records --------------------------------
+cp "$L/libexecstack.so" "$D/tpe/ww/libexecstack.so"
+for mode in $MODES; do
+	# Memory limits come after every file check: a file an exec rule
+	# kills is killed, even when the mapping is over the limit too.
+	fcase files/order-mem-after-exec "$mode" 137 - "$M" \
+		bigmap "$D/other/libok.so" die kill "exec: no exec rule matched (default/exec:kill); path $D/other/libok.so; tip: -m allow/exec+$D/other/libok.so" \
+		-- "${ALLOW_SYS[@]}" -m default/exec:kill -m sandbox/mem:on \
+		-m mem/vm_max:512M
+	# The executable stack before Force: EACCES, not the rule's kill.
+	fcase files/order-stack-before-force "$mode" 0 - "$M" \
+		map "$L/libexecstack.so" EACCES deny "$(stack_rec libexecstack.so 'executable stack requested (PT_GNU_STACK with PF_X)')" \
+		-- -m sandbox/force:on -m default/force:allow \
+		-m "force+$L/libexecstack.so:sha256:$BAD:kill"
+	# Every warning is recorded, in the order of the checks, then the
+	# denial.
+	fcase files/order-every-warning "$mode" 0 - "$M" \
+		also - - warn "tpe: parent directory $D/tpe/ww is world-writable (mode 0777); path $D/tpe/ww/libexecstack.so; tip: -m sandbox/tpe:off" \
+		map "$D/tpe/ww/libexecstack.so" EACCES deny "stack: executable stack requested (PT_GNU_STACK with PF_X); path $D/tpe/ww/libexecstack.so; tip: -m $TIPX" \
+		-- -m sandbox/tpe:on -m default/tpe:warn
+	# A digest that cannot be computed is a plain EACCES, not the
+	# rule's kill: unit/force/hash-failed-fails-closed (every algorithm,
+	# crc64 among them, is computed now, so no file here fails it).
+	# default/force is for the files no rule names: a pinned file with
+	# another digest is refused, its rule naming no action.
+	fcase files/force-pinned-under-default-allow "$mode" 0 - "$M" \
+		map "$D/other/libok.so" ok - - \
+		map "$D/lib/libok2.so" EACCES deny "$(force_rec "$D/lib/libok2.so" "$BAD" "$OK")" \
+		-- -m sandbox/force:on -m default/force:allow \
+		-m "force+$D/lib/libok2.so:sha256:$BAD"
+done
+
+# JSON records carry Syd's ctx for TPE, the stack check and Force.
+for mode in $MODES; do
+	dir=$D/run/json-ctx.${mode/,/_}; mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	env $(mode_env "$mode") "$mt" $(mode_args "$mode") --json \
+		-o "$dir/log" -m sandbox/exec:on -m 'allow/exec+/usr/***' \
+		-m "allow/exec+$T/*" -m "allow/exec+$D/tpe/***" \
+		-m "allow/exec+$L/*" -m "allow/exec+$D/lib/*" -m sandbox/tpe:on \
+		-m sandbox/force:on -m default/force:allow \
+		-m "force+$D/lib/libok2.so:sha256:$BAD" -- "$M" \
+		map "$D/tpe/ww/libok.so" EACCES - - \
+		map "$L/libexecstack.so" EACCES - - \
+		map "$D/lib/libok2.so" EACCES - - \
+		map "$D/other/libok.so" EACCES - - > "$dir/out" 2>&1
+	rc=$?
+	got=$(jq -r '.cap + " " + .ctx' "$dir/log" 2>&1 | tr '\n' ',')
+	want="tpe trusted_path_execution,stack check_lib,force verify_lib,exec access,"
+	if [ $rc -ne 0 ] || [ "$got" != "$want" ]; then
+		fail "files/json-ctx [$mode]" "exit $rc, records $got (want $want): $(head -c 200 "$dir/out")"
+	else
+		pass "files/json-ctx [$mode]"
+	fi
+done
+
 # --- every action, for each check -----------------------------------
 # The action machinery is shared; each check must hand it the
 # category's (or the rule's) action. Each check/action pair runs once,
@@ -328,6 +384,15 @@ for mode in $MODES; do
 	fcase files/exec-stack-program "$mode" 137 "$D/exp-stack" \
 		"$D/maplib-nostack" map "$L/libok.so" ok - -
 done
+# Warnings at exec too: each its own record, before the denial.
+cp "$D/maplib-nostack" "$D/tpe/ww/maplib-nostack"
+rec warn "tpe: parent directory $D/tpe/ww is world-writable (mode 0777); program killed after exec; path $D/tpe/ww/maplib-nostack; tip: -m sandbox/tpe:off" > "$D/exp-warn-stack"
+rec deny "stack: no PT_GNU_STACK: the stack is executable by default on this machine; program killed after exec; path $D/tpe/ww/maplib-nostack; tip: -m $TIPX" >> "$D/exp-warn-stack"
+for mode in $MODES; do
+	fcase files/exec-every-warning "$mode" 137 "$D/exp-warn-stack" \
+		"$D/tpe/ww/maplib-nostack" map "$L/libok.so" ok - - -- \
+		-m sandbox/tpe:on -m default/tpe:warn
+done
 next_mode
 fcase files/exec-force-interpreter "$mode" 137 "$D/exp-force" "$M" \
 	map "$L/libok.so" ok - - -- \
@@ -382,6 +447,11 @@ if can_run_i386; then
 			"$L/libexecstack.so"
 		tracee_case files/mapfile32-allow "$mode" "$T/i386/mapfile32" \
 			allow "$L/libexecstack.so" -- -m "$TIPX"
+		# The stack check before Force: EACCES, not the rule's kill.
+		tracee_case files/mapfile32-stack-before-force "$mode" \
+			"$T/i386/mapfile32" deny "$L/libexecstack.so" -- \
+			-m sandbox/force:on -m default/force:allow \
+			-m "force+$L/libexecstack.so:sha256:$BAD:kill"
 	done
 	# An i386 program without PT_GNU_STACK: the kernel sets
 	# READ_IMPLIES_EXEC at its exec (every readable mapping would be

@@ -51,10 +51,13 @@ said() {
 # check_records KEY WHAT SYS: every record of $dir/log is a JSON mem
 # denial of the limit KEY (mem/max or mem/vm_max) at $LIMIT_B, failing
 # with ENOMEM, whose numbers add up (current + requested >= limit) and
-# whose tip names a larger limit; at least one is for SYS.
+# whose tip names a larger limit, and which carries the numbers as
+# Syd's fields too (mem_max, mem_cur, mem_vm_max, mem_vm_cur,
+# mem_size: the limit, the current value and the size of the message);
+# at least one is for SYS.
 check_records() {
 	local key=$1 what=$2 sys=$3
-	local re="^\\{\"ctx\":\"access\",\"cap\":\"mem\",\"act\":\"deny\",\"sys\":\"(brk|mmap|mremap)\",\"arch\":\"x86_64\",\"pid\":[0-9]+,\"tid\":[0-9]+,\"args\":\\[[0-9,]+\\],\"errno\":\"ENOMEM\",\"msg\":\"$what ([0-9]+) \\+ ([0-9]+) requested >= ${key//\//\\/} $LIMIT_B\",\"tip\":\"${key//\//\\/}:([0-9]+)([KMGT]?)\",\"t\":[0-9]+\\}$"
+	local re="^\\{\"ctx\":\"access\",\"cap\":\"mem\",\"act\":\"deny\",\"sys\":\"(brk|mmap|mremap)\",\"arch\":\"x86_64\",\"pid\":[0-9]+,\"tid\":[0-9]+,\"args\":\\[[0-9,]+\\],\"errno\":\"ENOMEM\",\"msg\":\"$what ([0-9]+) \\+ ([0-9]+) requested >= ${key//\//\\/} $LIMIT_B\",\"tip\":\"${key//\//\\/}:([0-9]+)([KMGT]?)\",\"mem_max\":([0-9]+)(,\"mem_cur\":([0-9]+))?,\"mem_vm_max\":([0-9]+),\"mem_vm_cur\":([0-9]+),\"mem_size\":([0-9]+),\"t\":[0-9]+\\}$"
 	local n=0 line
 	[ -s "$dir/log" ] || { echo "no record"; return 1; }
 	while IFS= read -r line; do
@@ -70,6 +73,14 @@ check_records() {
 		esac
 		if [ $((cur + req)) -lt $LIMIT_B ] || [ "$tv" -le $((cur + req)) ]; then
 			echo "numbers do not add up: $line"
+			return 1
+		fi
+		local fmax=${BASH_REMATCH[6]} fcur=${BASH_REMATCH[8]}
+		local fvmax=${BASH_REMATCH[9]} fvcur=${BASH_REMATCH[10]}
+		[ "$key" = mem/vm_max ] && fmax=$fvmax fcur=$fvcur
+		if [ "$fmax" != $LIMIT_B ] || [ "$fcur" != "$cur" ] ||
+		   [ "${BASH_REMATCH[11]}" != "$req" ]; then
+			echo "fields differ from the message: $line"
 			return 1
 		fi
 		[ "${BASH_REMATCH[1]}" = "$sys" ] && n=$((n + 1))

@@ -8,6 +8,7 @@
  *   maplib STEP...    each STEP is five arguments:
  *     OP FILE RESULT ACT TAIL
  *   OP      map      open FILE read-only and map its first page
+ *           bigmap   the same, 1 GiB long (past the end of the file)
  *           deleted  open FILE, unlink it, then map it
  *           memfd    a memfd named FILE holding a copy of /proc/self/exe
  *           dlopen   dlopen(FILE, RTLD_NOW); RESULT ok or fail
@@ -15,6 +16,8 @@
  *           must not come back from the call
  *   ACT     the record's action, or - for no record
  *   TAIL    the record after the call: "exec: ...; path ...; tip: -m ..."
+ *   A step "also - - ACT TAIL" adds a record for the next step's call,
+ *   printed before that step's own: a warning of an earlier check.
  *
  * dlopen records show the loader's mmap as
  * mmap(ADDR, LEN, PROT_READ|PROT_EXEC, FLAGS, FD, OFF); the case
@@ -36,9 +39,18 @@ static int errno_of(const char *name)
 	return -1;
 }
 
+/* Records of earlier checks for the next step's call ("also"). */
+static const char *also_act[8], *also_tail[8];
+static int nalso;
+
 static void record(const char *act, const char *call, const char *result,
 		   const char *tail)
 {
+	for (int i = 0; i < nalso; i++) {
+		printf("memtrace: %s x86_64 %s; %s\n", also_act[i], call,
+		       also_tail[i]);
+	}
+	nalso = 0;
 	if (!strcmp(act, "-"))
 		return;
 	bool denies = strcmp(act, "warn") != 0;
@@ -124,14 +136,15 @@ static void map_step(const char *op, const char *file, const char *result,
 			exit(1);
 		}
 	}
-	snprintf(call, sizeof(call), "mmap(NULL, 4096, PROT_READ|PROT_EXEC, "
-		 "MAP_PRIVATE, %d, 0)", fd);
+	size_t len = !strcmp(op, "bigmap") ? (size_t)1 << 30 : 4096;
+	snprintf(call, sizeof(call), "mmap(NULL, %zu, PROT_READ|PROT_EXEC, "
+		 "MAP_PRIVATE, %d, 0)", len, fd);
 	record(act, call, result, tail);
-	long r = raw_mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd,
+	long r = raw_mmap(NULL, len, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd,
 			  0);
 	check(call, r, result);
 	if (r >= 0 || r < -4095)
-		munmap((void *)r, 4096);
+		munmap((void *)r, len);
 	close(fd);
 }
 
@@ -170,7 +183,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (int i = 1; i + 4 < argc; i += 5) {
-		if (!strcmp(argv[i], "dlopen"))
+		if (!strcmp(argv[i], "also") && nalso < 8) {
+			also_act[nalso] = argv[i + 3];
+			also_tail[nalso++] = argv[i + 4];
+		} else if (!strcmp(argv[i], "dlopen"))
 			dlopen_step(argv[i + 1], argv[i + 2], argv[i + 3],
 				    argv[i + 4]);
 		else

@@ -541,10 +541,26 @@ static void force_tests(void)
 		run(&check_force, &c, &f, &p, &v);
 		EXPECT(v.act == ACT_KILL);
 		policy_free(&p);
+		/* A rule without an action denies: default/force is for
+		 * the files no rule names. */
 		pol(&p, "sandbox/force:on", "default/force:abort",
 		    "force+/usr/lib/libf.so:sha256:" SHA_B, NULL);
 		run(&check_force, &c, &f, &p, &v);
-		EXPECT(v.act == ACT_ABORT);
+		EXPECT(v.act == ACT_DENY);
+		policy_free(&p);
+	}
+	UNIT_CASE("force/mismatch-under-default-allow") {
+		/* Pin a few, allow the rest: a pinned file that changed is
+		 * still refused. */
+		pol(&p, "sandbox/force:on", "default/force:allow",
+		    "force+/usr/lib/libf.so:sha256:" SHA_B, NULL);
+		run(&check_force, &c, &f, &p, &v);
+		EXPECT(v.act == ACT_DENY && v.err == EACCES);
+		policy_free(&p);
+		pol(&p, "sandbox/force:on", "default/force:allow",
+		    "force+/usr/lib/libf.so:sha256:" SHA_B ":kill", NULL);
+		run(&check_force, &c, &f, &p, &v);
+		EXPECT(v.act == ACT_KILL);
 		policy_free(&p);
 	}
 	UNIT_CASE("force/long-digests-fit") {
@@ -588,6 +604,13 @@ static void force_tests(void)
 		EXPECT_STR(v.msg, "cannot compute the sha256 digest (fail "
 			   "closed)");
 		policy_free(&p);
+		/* A plain EACCES, as in Syd: not the rule's kill, not
+		 * default/force's. */
+		pol(&p, "sandbox/force:on", "default/force:kill",
+		    "force+/usr/lib/libf.so:sha256:" SHA_A ":kill", NULL);
+		run(&check_force, &c, &g, &p, &v);
+		EXPECT(v.act == ACT_DENY && v.err == EACCES);
+		policy_free(&p);
 	}
 }
 
@@ -620,7 +643,8 @@ static void table_tests(void)
 		policy_free(&p);
 	}
 	UNIT_CASE("files/first-denial-is-exec") {
-		/* A file that every check refuses: the exec rule speaks. */
+		/* A file that every check refuses: the exec rule speaks,
+		 * then tpe, then the stack, then force (Syd's order). */
 		struct facts f = in_dir(0777, 0);
 		f.elf_stack = ELF_STACK_EXEC;
 		f.have |= FACT_HASH;
@@ -636,11 +660,12 @@ static void table_tests(void)
 		policy_free(&p);
 		pol(&p, "sandbox/force:on", NULL);
 		check_call(&c, &f, &p, &v);
-		EXPECT_STR(v.check, "force");
-		policy_free(&p);
-		pol(&p, NULL);
-		check_call(&c, &f, &p, &v);
 		EXPECT_STR(v.check, "stack");
+		policy_free(&p);
+		pol(&p, "sandbox/force:on", "trace/allow_unsafe_exec_stack:1",
+		    NULL);
+		check_call(&c, &f, &p, &v);
+		EXPECT_STR(v.check, "force");
 		policy_free(&p);
 	}
 	UNIT_CASE("files/needs-are-cheap-first") {
@@ -652,6 +677,242 @@ static void table_tests(void)
 		EXPECT((check_needs(&c, &p) & (FACT_ELF | FACT_HASH)) == 0);
 		EXPECT(check_needs(&c, &p) & FACT_FD);
 		policy_free(&p);
+	}
+}
+
+/* Every warning, in order, as check_call_warn hands them over. */
+struct seen {
+	int n;
+	const char *check[16];
+	enum action act[16];
+};
+
+static void saw(const struct verdict *w, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n < 16) {
+		s->check[s->n] = w->check;
+		s->act[s->n++] = w->act;
+	}
+}
+
+/* The order of the checks is Syd's: it decides the errno and the
+ * action a call that several checks refuse gets (issue: the seed's
+ * order, errnos and records). */
+static void order_tests(void)
+{
+	struct policy p;
+	struct verdict v;
+
+	UNIT_CASE("order/pinned") {
+		static const char *const want[] = { "args", "bypass", "wx",
+			"mremap", "append", "fd", "exec", "tpe", "stack",
+			"force", "mem", NULL };
+		const char *const *got = check_order();
+		size_t i = 0;
+		for (; want[i] && got[i]; i++)
+			EXPECT_STR(got[i], want[i]);
+		EXPECT(!want[i] && !got[i]);
+	}
+	UNIT_CASE("order/stack-before-force") {
+		/* An executable stack and a force mismatch that kills:
+		 * EACCES from the stack check, not the kill. */
+		struct mcall c = call();
+		struct facts f = file("/usr/lib/libf.so");
+		f.elf_stack = ELF_STACK_EXEC;
+		f.have |= FACT_HASH;
+		f.hash_alg = HASH_SHA256;
+		snprintf(f.hash_hex, sizeof(f.hash_hex), "%s", SHA_A);
+		pol(&p, "sandbox/force:on",
+		    "force+/usr/lib/libf.so:sha256:" SHA_B ":kill", NULL);
+		check_call(&c, &f, &p, &v);
+		EXPECT_STR(v.check, "stack");
+		EXPECT(v.act == ACT_DENY && v.err == EACCES);
+		policy_free(&p);
+	}
+	UNIT_CASE("order/append-before-fd") {
+		/* A shared exec mapping of an append-only file through a
+		 * writable fd, W^X only warning: EPERM, not EACCES. */
+		struct mcall c = call();
+		struct facts f = file("/var/log/app.log");
+		struct seen s = { 0 };
+		c.flags = MAP_SHARED;
+		f.fd_flags = O_RDWR | O_APPEND;
+		pol(&p, "default/wx:warn", "append+/var/log/*.log",
+		    "trace/allow_unsafe_exec_stack:1", NULL);
+		check_call_warn(&c, &f, &p, &v, saw, &s);
+		EXPECT_STR(v.check, "append");
+		EXPECT(v.act == ACT_DENY && v.err == EPERM);
+		EXPECT(s.n == 1 && !strcmp(s.check[0], "wx"));
+		policy_free(&p);
+	}
+	UNIT_CASE("order/mem-after-file-checks") {
+		/* A file refused by an exec rule that kills, over the
+		 * memory limit too: killed, not ENOMEM. */
+		struct mcall c = call();
+		struct facts f = file("/opt/x.so");
+		c.len = 1ULL << 30;
+		f.have |= FACT_VMSIZE;
+		f.vmsize = 10 << 20;
+		pol(&p, "sandbox/exec:on", "default/exec:kill",
+		    "sandbox/mem:on", "mem/vm_max:64M", NULL);
+		check_call(&c, &f, &p, &v);
+		EXPECT_STR(v.check, "exec");
+		EXPECT(v.act == ACT_KILL);
+		policy_free(&p);
+	}
+	UNIT_CASE("order/mremap-before-mem") {
+		/* An invalid mremap gets EINVAL whatever the limits. */
+		struct mcall c = call();
+		struct facts f;
+		memset(&f, 0, sizeof(f));
+		c.sys = MSYS_MREMAP;
+		c.addr = 0x10000;
+		c.old_len = 4096;
+		c.new_len = 0x40000000;
+		c.flags = 8;
+		f.have = FACT_VMSIZE;
+		f.vmsize = 10 << 20;
+		pol(&p, "sandbox/mem:on", "mem/vm_max:64M", NULL);
+		check_call(&c, &f, &p, &v);
+		EXPECT_STR(v.check, "mremap");
+		EXPECT(v.act == ACT_DENY && v.err == EINVAL);
+		policy_free(&p);
+	}
+	UNIT_CASE("order/every-warning-in-order") {
+		/* TPE warns, the stack check warns, force denies: two
+		 * warnings handed over, in the order of the checks, then
+		 * the denial decides. */
+		struct mcall c = call();
+		struct facts f = in_dir(0777, 0);
+		struct seen s = { 0 };
+		f.elf_stack = ELF_STACK_EXEC;
+		f.have |= FACT_HASH;
+		f.hash_alg = HASH_SHA256;
+		snprintf(f.hash_hex, sizeof(f.hash_hex), "%s", SHA_A);
+		pol(&p, "sandbox/tpe:on", "default/tpe:warn",
+		    "default/stack:warn", "sandbox/force:on",
+		    "force+/srv/bin/libt.so:sha256:" SHA_B, NULL);
+		check_call_warn(&c, &f, &p, &v, saw, &s);
+		EXPECT(s.n == 2);
+		EXPECT_STR(s.check[0], "tpe");
+		EXPECT_STR(s.check[1], "stack");
+		EXPECT(s.act[0] == ACT_WARN && s.act[1] == ACT_WARN);
+		EXPECT_STR(v.check, "force");
+		EXPECT(v.act == ACT_DENY);
+		/* Without the denial, the verdict is the first warning. */
+		memset(&s, 0, sizeof(s));
+		policy_free(&p);
+		pol(&p, "sandbox/tpe:on", "default/tpe:warn",
+		    "default/stack:warn", NULL);
+		check_call_warn(&c, &f, &p, &v, saw, &s);
+		EXPECT(s.n == 2);
+		EXPECT(v.act == ACT_WARN);
+		EXPECT_STR(v.check, "tpe");
+		policy_free(&p);
+	}
+}
+
+static void fd_append_tests(void)
+{
+	struct policy p;
+	struct verdict v;
+
+	UNIT_CASE("fd/not-open-is-silent-ebadf") {
+		/* Whatever default/fd says: the kernel's EBADF, no record. */
+		struct mcall c = call();
+		struct facts f;
+		memset(&f, 0, sizeof(f));
+		f.have = FACT_FD;
+		pol(&p, "default/fd:kill", NULL);
+		run(&check_fd, &c, &f, &p, &v);
+		EXPECT(v.act == ACT_FILTER && v.err == EBADF);
+		check_call(&c, &f, &p, &v);
+		EXPECT(v.act == ACT_FILTER && v.err == EBADF);
+		policy_free(&p);
+	}
+	UNIT_CASE("fd/writable-is-wx") {
+		struct mcall c = call();
+		struct facts f = file("/opt/code.bin");
+		f.fd_flags = O_RDWR;
+		pol(&p, NULL);
+		EXPECT(check_fd.enabled(&p));
+		run(&check_fd, &c, &f, &p, &v);
+		EXPECT(v.act == ACT_DENY && v.err == EACCES);
+		policy_free(&p);
+		/* Part of W^X, as in Syd: lifted with it. */
+		pol(&p, "trace/allow_unsafe_exec_memory:1", NULL);
+		EXPECT(!check_fd.enabled(&p));
+		check_call(&c, &f, &p, &v);
+		EXPECT(v.act == ACT_ALLOW);
+		policy_free(&p);
+	}
+	UNIT_CASE("append/which-fds") {
+		static const struct {
+			const char *path;
+			int flags;
+			bool shared;
+			int err;
+		} t[] = {
+			/* Named by a rule: any writable fd. */
+			{ "/var/log/a.log", O_RDWR | O_APPEND, true, EPERM },
+			{ "/var/log/a.log", O_RDWR, true, EPERM },
+			{ "/var/log/a.log", O_WRONLY, true, EPERM },
+			/* Not named: a writable O_APPEND fd (Syd). */
+			{ "/srv/data.bin", O_WRONLY | O_APPEND, true, EPERM },
+			{ "/srv/data.bin", O_RDWR | O_APPEND, true, EPERM },
+			{ "/srv/data.bin", O_RDWR, true, 0 },
+			/* Read-only fds cannot write, private maps never. */
+			{ "/var/log/a.log", O_RDONLY | O_APPEND, true, 0 },
+			{ "/var/log/a.log", O_RDWR, false, 0 },
+		};
+		pol(&p, "append+/var/log/*.log", NULL);
+		for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+			struct mcall c = call();
+			struct facts f = file(t[i].path);
+			c.prot = PROT_READ;
+			c.flags = t[i].shared ? MAP_SHARED : MAP_PRIVATE;
+			f.fd_flags = t[i].flags;
+			run(&check_append, &c, &f, &p, &v);
+			if (t[i].err) {
+				EXPECT(v.act == ACT_DENY && v.err == EPERM);
+				EXPECT(tip_allows(&check_append, &c, &f, &p,
+						  v.tip));
+			} else {
+				EXPECT(v.act == ACT_ALLOW);
+			}
+		}
+		policy_free(&p);
+		pol(&p, NULL);
+		EXPECT(!check_append.enabled(&p));
+		policy_free(&p);
+	}
+	UNIT_CASE("mremap/host-page-size") {
+		/* 16 and 64 KiB pages: valid calls pass, and what is
+		 * aligned to 4 KiB only is refused. */
+		struct mcall c = call();
+		c.sys = MSYS_MREMAP;
+		c.addr = 0x40000;
+		c.old_len = 0x4000;
+		c.new_len = 0x1000;
+		c.flags = MREMAP_MAYMOVE | 4;	/* MREMAP_DONTUNMAP */
+		EXPECT(mremap_invalid(&c, 65536) == NULL);
+		EXPECT(mremap_invalid(&c, 16384) == NULL);
+		EXPECT(mremap_invalid(&c, 4096) != NULL);
+		c.flags = MREMAP_MAYMOVE;
+		c.addr = 0x41000;
+		EXPECT(mremap_invalid(&c, 4096) == NULL);
+		EXPECT_STR(mremap_invalid(&c, 16384),
+			   "old address is not page-aligned");
+		/* Rounding wraps as the kernel's: a size within a page of
+		 * 2^64 is zero. */
+		c.addr = 0x40000;
+		c.new_len = UINT64_MAX - 100;
+		EXPECT_STR(mremap_invalid(&c, 65536), "new size is zero");
+		c.new_len = UINT64_MAX - 4096;
+		EXPECT(mremap_invalid(&c, 4096) == NULL);
+		EXPECT_STR(mremap_invalid(&c, 65536), "new size is zero");
 	}
 }
 
@@ -732,6 +993,8 @@ int main(void)
 	stack_tests();
 	force_tests();
 	table_tests();
+	order_tests();
+	fd_append_tests();
 	hashcmd_tests();
 	UNIT_DONE();
 }

@@ -478,6 +478,30 @@ int main(void)
 		policy_free(&p);
 	}
 
+	UNIT_CASE("mem/fields") {
+		/* The numbers of a denial, for Syd's mem_* record fields. */
+		pol(&p, "sandbox/mem:on", "mem/vm_max:64M", "mem/max:32M");
+		c = mmap_call(MSYS_MMAP, 2 * M);
+		w = (struct world){ .vmsize = 31 * M, .pss = 31 * M };
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r));
+		EXPECT(r.v.mem_have == (MEMF_MAX | MEMF_CUR | MEMF_VM_MAX |
+					MEMF_VM_CUR | MEMF_SIZE));
+		EXPECT(r.v.mem_max == 32 * M && r.v.mem_vm_max == 64 * M);
+		EXPECT(r.v.mem_cur == 31 * M && r.v.mem_vm_cur == 31 * M);
+		EXPECT(r.v.mem_size == 2 * M);
+		/* Refused on VmSize: PSS was never read. */
+		w = (struct world){ .vmsize = 63 * M };
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r) && !(r.v.mem_have & MEMF_CUR));
+		EXPECT(r.v.mem_vm_cur == 63 * M);
+		/* Allowed: no numbers. */
+		w = (struct world){ .vmsize = 1 * M, .pss = 1 * M };
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r) && r.v.mem_have == 0);
+		policy_free(&p);
+	}
+
 	UNIT_CASE("mem/tip-allows-same-call") {
 		const char *vm[3] = { "sandbox/mem:on", "mem/vm_max:64M",
 				      NULL };

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * W^X: no mapping that is writable and executable, no executable
- * anonymous or shared mapping, and no mprotect that makes writable
- * memory executable. trace/allow_unsafe_exec_memory:1 turns it off.
+ * anonymous or shared mapping, and no exec gain: an mprotect may ask
+ * for PROT_EXEC only over memory that is executable everywhere now,
+ * whatever backs it, since memory that is not executable may have been
+ * written (RW, then R, then RX; or through a second, writable view of
+ * the same shared pages). That is at least what the kernel's
+ * PR_MDWE_REFUSE_EXEC_GAIN refuses. trace/allow_unsafe_exec_memory:1
+ * turns it off.
  */
 #include <errno.h>
 #include <sys/mman.h>
@@ -29,7 +34,8 @@ static void wx_filter(enum msys s, const struct policy *p,
 static unsigned wx_needs(const struct mcall *c, const struct policy *p,
 			 const struct facts *f)
 {
-	/* Only an X-without-W mprotect needs to know what is there now. */
+	/* Only an X-without-W mprotect needs to know what is there now:
+	 * an exec gain is refused. */
 	if (msys_is_mprotect(c->sys) && (c->prot & PROT_EXEC) &&
 	    !(c->prot & PROT_WRITE))
 		return FACT_RANGE_PROT;
@@ -71,6 +77,9 @@ static void wx_mprotect(const struct mcall *c, const struct facts *f,
 	if (f->range_writable)
 		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
 			    "making writable memory executable");
+	else if (f->range_noexec)
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "making non-executable memory executable");
 }
 
 static void wx_run(const struct mcall *c, const struct facts *f,

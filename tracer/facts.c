@@ -28,6 +28,7 @@ static uint64_t page_round_up(uint64_t v)
 /* Walk /proc/TID/maps over [addr, addr+len). */
 struct range_walk {
 	uint64_t addr, end, covered;
+	bool hole;
 	struct facts *f;
 };
 
@@ -41,7 +42,13 @@ static bool range_one(const struct map_entry *e, void *arg)
 		w->f->range_writable = true;
 	if (e->perms[2] == 'x')
 		w->f->range_exec = true;
-	if (e->lo <= w->covered && e->hi > w->covered)
+	else
+		w->f->range_noexec = true;
+	/* maps is sorted: a mapping that starts past what is covered
+	 * so far leaves a hole before it. */
+	if (e->lo > w->covered)
+		w->hole = true;
+	if (e->hi > w->covered)
 		w->covered = e->hi;
 	return false;
 }
@@ -49,13 +56,18 @@ static bool range_one(const struct map_entry *e, void *arg)
 static int range_prot(pid_t tid, uint64_t addr, uint64_t len,
 		      struct facts *f)
 {
-	struct range_walk w = { addr, addr + page_round_up(len), addr, f };
+	struct range_walk w = { addr, addr + page_round_up(len), addr, false,
+				f };
 
 	f->range_writable = false;
 	f->range_exec = false;
+	f->range_noexec = false;
 	if (maps_walk(tid, range_one, &w) < 0)
 		return -1;
-	f->range_mapped = w.covered >= w.end;
+	f->range_mapped = !w.hole && w.covered >= w.end;
+	/* Memory that is not mapped is not executable either. */
+	if (!f->range_mapped)
+		f->range_noexec = true;
 	return 0;
 }
 

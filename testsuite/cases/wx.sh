@@ -11,6 +11,18 @@ for mode in $MODES; do
 		-m trace/allow_unsafe_exec_memory:1
 done
 
+# Exec gain, on every route (anonymous, PROT_NONE, a written private
+# file mapping, a memfd's second view, pkey_mprotect), and the i386
+# calls of an x86_64 program (int $0x80) where the kernel runs them.
+int80=
+can_run_i386 && int80=int80
+for mode in $MODES; do
+	tracee_case wx/gain "$mode" "$T/wxgain" deny $int80
+	tracee_case wx/gain-allow "$mode" "$T/wxgain" allow $int80 -- \
+		-m trace/allow_unsafe_exec_memory:1
+done
+[ -z "$int80" ] && skip "wx/gain int \$0x80 [all modes]" "$i386_reason"
+
 if can_run_i386; then
 	for mode in $MODES; do
 		tracee_case wx32/deny "$mode" "$T/i386/wx32" deny

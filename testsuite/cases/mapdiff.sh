@@ -28,8 +28,8 @@ elif [ $rc -ne 0 ]; then
 	exit 0
 fi
 
-# compare NATIVE TRACED RECORDS: one verdict line, "ok STATS" or
-# "FAIL WHY". RECORDS: memtrace's refusals in order, "sys a0 a1 a2 a3
+# compare NATIVE TRACED RECORDS: one verdict line, "ok CALLS GAINS
+# STATS" (calls compared, exec gains both refused) or "FAIL WHY". RECORDS: memtrace's refusals in order, "sys a0 a1 a2 a3
 # errno check".
 compare() {
 	awk -v extra_ok="$EXTRA_OK" '
@@ -90,7 +90,7 @@ compare() {
 		if (r != nrec + 1) { print "FAIL " nrec - r + 1 " records not matched to a call, the first: " rec[r]; exit }
 		s = ""
 		for (c in extra) s = s " " c "=" extra[c]
-		print "ok " seeds " seeds, " compared " calls compared, " kernel_refused " refused alike (" gain_refused " exec gains), " diverged " seeds stopped at a documented extra refusal:" s
+		print "ok " compared " " gain_refused " " seeds " seeds, " compared " calls compared, " kernel_refused " refused alike (" gain_refused " exec gains), " diverged " seeds stopped at a documented extra refusal:" s
 	}' "$1" "$2" "$3"
 }
 
@@ -117,12 +117,11 @@ for mode in $MODES; do
 	case $verdict in
 	ok\ *)
 		# The comparison must have had something to compare.
-		calls=$(sed 's/^ok [0-9]* seeds, \([0-9]*\) calls.*/\1/' <<< "$verdict")
-		gains=$(sed 's/.*(\([0-9]*\) exec gains).*/\1/' <<< "$verdict")
+		read -r _ calls gains stats <<< "$verdict"
 		if [ "$calls" -lt $((SEEDS * 5)) ] || [ "$gains" -lt 100 ]; then
-			fail "mapdiff [$mode]" "too little compared: ${verdict#ok }"
+			fail "mapdiff [$mode]" "too little compared: $stats"
 		else
-			pass "mapdiff [$mode] (${verdict#ok })"
+			pass "mapdiff [$mode] ($stats)"
 		fi ;;
 	*) fail "mapdiff [$mode]" "${verdict#FAIL }" ;;
 	esac

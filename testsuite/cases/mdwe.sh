@@ -39,16 +39,22 @@ mdwe_case learn seccomp,info 0 --learn "$MT_TMP/mdwe.learn"
 
 # Inherited: a child of the command has it too.
 got=$("$mt" -- sh -c "$T/mdweget" 2>&1)
-[ "$got" = mdwe=1 ] && pass "mdwe/inherited" ||
+if [ "$got" = mdwe=1 ]; then
+	pass "mdwe/inherited"
+else
 	fail "mdwe/inherited" "got \"$got\", want mdwe=1"
+fi
 
 if [ "$(id -u)" = 0 ] && as_nobody test -x "$mt"; then
 	for mode in seccomp,info ptrace,info; do
 		# shellcheck disable=SC2046
 		got=$(as_nobody env $(mode_env "$mode") "$mt" \
 			$(mode_args "$mode") -- "$T/mdweget" 2>&1)
-		[ "$got" = mdwe=1 ] && pass "mdwe/nobody [$mode]" ||
+		if [ "$got" = mdwe=1 ]; then
+			pass "mdwe/nobody [$mode]"
+		else
 			fail "mdwe/nobody [$mode]" "got \"$got\", want mdwe=1"
+		fi
 	done
 fi
 

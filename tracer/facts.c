@@ -434,9 +434,27 @@ void facts_gather_file(pid_t tid, const char *link, const struct policy *p,
  * mprotect adding PROT_EXEC: the file behind the range, so that
  * map-then-mprotect cannot get around the file checks. The first file
  * mapping in the range is reached through /proc/TID/map_files (which
- * needs CAP_SYS_ADMIN on older kernels); failing that, through the path
- * in maps, if that file still has the mapping's device and inode.
+ * only CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE may open: an
+ * unprivileged memtrace may stat it but not read the ELF headers
+ * through it); failing that, through the path in maps, if that file
+ * still has the mapping's device and inode.
  */
+static bool link_readable(const char *link)
+{
+	int fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static bool same_file(const struct stat *st, const struct map_entry *e)
+{
+	return st->st_ino == e->ino && major(st->st_dev) == e->maj &&
+	       minor(st->st_dev) == e->min;
+}
+
 static bool file_in_range(const struct map_entry *e, void *arg)
 {
 	const uint64_t *range = arg;	/* [start, end) */
@@ -468,20 +486,25 @@ static void range_file_facts(pid_t tid, const struct mcall *c,
 	}
 	snprintf(link, sizeof(link), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
 		 tid, e.lo, e.hi);
-	facts_gather_file(tid, link, p, needs, f);
-	if ((f->have & FACT_FD) && f->fd_exists)
-		return;
+	if (link_readable(link)) {
+		facts_gather_file(tid, link, p, needs, f);
+		if ((f->have & FACT_FD) && f->fd_exists)
+			return;
+	}
 	/* No map_files: the path, if it is still the mapped file. */
 	struct stat st;
-	if (stat(path, &st) < 0 || st.st_ino != e.ino ||
-	    major(st.st_dev) != e.maj || minor(st.st_dev) != e.min) {
-		f->have &= ~FACT_FD;
+	f->have &= ~FACT_FD;
+	if (stat(path, &st) < 0 || !same_file(&st, &e)) {
 		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
 		return;
 	}
-	f->have &= ~FACT_FD;
 	f->failed &= ~(FACT_FD | FACT_ELF | FACT_HASH);
 	facts_gather_file(tid, path, p, needs, f);
+	/* The facts were read from what the path named then. */
+	if ((f->have & FACT_FD) && f->fd_exists && !same_file(&f->st, &e)) {
+		f->have &= ~(FACT_FD | FACT_ELF | FACT_HASH);
+		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
+	}
 }
 
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,

@@ -28,6 +28,9 @@ if can_run_i386; then
 		tracee_case wx32/deny "$mode" "$T/i386/wx32" deny
 		tracee_case wx32/allow "$mode" "$T/i386/wx32" allow -- \
 			-m trace/allow_unsafe_exec_memory:1
+		tracee_case wx32/gain "$mode" "$T/i386/wxgain32" deny
+		tracee_case wx32/gain-allow "$mode" "$T/i386/wxgain32" allow \
+			-- -m trace/allow_unsafe_exec_memory:1
 	done
 else
 	skip "wx32 [all modes]" "$i386_reason"

@@ -96,6 +96,10 @@ struct facts {
 	bool range_noexec;		/* some part is not executable now
 					 * (a hole counts: nothing there is
 					 * executable) */
+	bool range_wx;			/* some part other than the stack
+					 * is writable and executable now
+					 * (at exec: any mapping of the
+					 * process) */
 
 	/* FACT_FD */
 	bool fd_exists;

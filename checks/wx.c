@@ -35,11 +35,11 @@ static unsigned wx_needs(const struct mcall *c, const struct policy *p,
 			 const struct facts *f)
 {
 	/* Only an X-without-W mprotect needs to know what is there now:
-	 * an exec gain is refused. */
+	 * an exec gain is refused. At exec, what the kernel mapped. */
 	if (msys_is_mprotect(c->sys) && (c->prot & PROT_EXEC) &&
 	    !(c->prot & PROT_WRITE))
 		return FACT_RANGE_PROT;
-	return 0;
+	return c->sys == MSYS_EXEC ? FACT_RANGE_PROT : 0;
 }
 
 static void wx_mmap(const struct mcall *c, const struct policy *p,
@@ -82,6 +82,21 @@ static void wx_mprotect(const struct mcall *c, const struct facts *f,
 			    "making non-executable memory executable");
 }
 
+/* The kernel maps the program's and the interpreter's segments as
+ * their headers say, with no call memtrace could stop: a writable and
+ * executable segment is found in the maps right after the exec. */
+static void wx_exec(const struct facts *f, const struct policy *p,
+		    struct verdict *v)
+{
+	if (!(f->have & FACT_RANGE_PROT) || (f->failed & FACT_RANGE_PROT))
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "cannot read the mappings made at exec");
+	else if (f->range_wx)
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "a writable and executable segment (the "
+			    "program's or its interpreter's)");
+}
+
 static void wx_run(const struct mcall *c, const struct facts *f,
 		   const struct policy *p, struct verdict *v)
 {
@@ -89,6 +104,8 @@ static void wx_run(const struct mcall *c, const struct facts *f,
 		wx_mmap(c, p, v);
 	else if (msys_is_mprotect(c->sys))
 		wx_mprotect(c, f, p, v);
+	else if (c->sys == MSYS_EXEC)
+		wx_exec(f, p, v);
 	else if (c->sys == MSYS_SHMAT && (c->raw[2] & SHM_EXEC_FLAG))
 		/* A segment can be attached writable elsewhere. */
 		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,

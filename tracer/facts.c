@@ -44,6 +44,10 @@ static bool range_one(const struct map_entry *e, void *arg)
 		w->f->range_exec = true;
 	else
 		w->f->range_noexec = true;
+	/* An executable stack is the stack check's (PT_GNU_STACK). */
+	if (e->perms[1] == 'w' && e->perms[2] == 'x' &&
+	    strcmp(e->path, "[stack]"))
+		w->f->range_wx = true;
 	/* maps is sorted: a mapping that starts past what is covered
 	 * so far leaves a hole before it. */
 	if (e->lo > w->covered)
@@ -62,6 +66,7 @@ static int range_prot(pid_t tid, uint64_t addr, uint64_t len,
 	f->range_writable = false;
 	f->range_exec = false;
 	f->range_noexec = false;
+	f->range_wx = false;
 	if (maps_walk(tid, range_one, &w) < 0)
 		return -1;
 	f->range_mapped = !w.hole && w.covered >= w.end;
@@ -511,7 +516,10 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		  unsigned needs, struct facts *f)
 {
 	needs &= ~(f->have | f->failed);
-	if (needs & FACT_RANGE_PROT)
+	/* At exec: every mapping the kernel made for the new program. */
+	if ((needs & FACT_RANGE_PROT) && c->sys == MSYS_EXEC)
+		mark(f, FACT_RANGE_PROT, range_prot(tid, 0, -page_size(), f));
+	else if (needs & FACT_RANGE_PROT)
 		mark(f, FACT_RANGE_PROT, range_prot(tid, c->addr, c->len, f));
 	if (needs & FACT_VMSIZE)
 		mark(f, FACT_VMSIZE, read_vmsize(tid, &f->vmsize));
@@ -548,6 +556,9 @@ void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
 			facts_gather_file(tid, link, p, want, f);
 		else
 			facts_gather(tid, c, p, want, f);
+		/* What the process has mapped is no fact of the file. */
+		if (link && (want & FACT_RANGE_PROT))
+			facts_gather(tid, c, p, FACT_RANGE_PROT, f);
 		want = check_needs_more(c, p, f);
 	}
 }

@@ -127,5 +127,34 @@ int main(void)
 			EXPECT(v.act == ACT_WARN && !strcmp(v.msg, GAIN));
 		}
 	}
+	struct mcall x = protect(MSYS_EXEC, PROT_READ | PROT_EXEC);
+	UNIT_CASE("wxgain/exec-needs-range") {
+		struct policy p;
+		policy_init(&p);
+		EXPECT(check_needs(&x, &p) & FACT_RANGE_PROT);
+		policy_free(&p);
+	}
+	UNIT_CASE("wxgain/exec-rwx-segment") {
+		struct facts f = range(false, false);
+		f.range_wx = true;
+		struct verdict v = decide(NULL, &x, &f);
+		EXPECT(refused(&v, "a writable and executable segment (the "
+			       "program's or its interpreter's)"));
+		/* (The file checks have no facts here: only W^X counts.) */
+		v = decide("trace/allow_unsafe_exec_memory:1", &x, &f);
+		EXPECT(v.act == ACT_ALLOW || strcmp(v.check, "wx"));
+	}
+	UNIT_CASE("wxgain/exec-clean") {
+		struct facts f = range(false, false);
+		struct verdict v = decide(NULL, &x, &f);
+		EXPECT(v.act == ACT_ALLOW || strcmp(v.check, "wx"));
+	}
+	UNIT_CASE("wxgain/exec-unreadable") {
+		struct facts f = range(false, false);
+		f.have &= ~FACT_RANGE_PROT;
+		f.failed |= FACT_RANGE_PROT;
+		struct verdict v = decide(NULL, &x, &f);
+		EXPECT(refused(&v, "cannot read the mappings made at exec"));
+	}
 	UNIT_DONE();
 }

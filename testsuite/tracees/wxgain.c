@@ -4,7 +4,8 @@
  * now, whatever backs it. Usage: wxgain deny|allow [int80]
  *   deny:  the default policy: each route fails with EACCES and a wx
  *          record "making non-executable memory executable"
- *   allow: trace/allow_unsafe_exec_memory:1: each route runs
+ *   allow: trace/allow_unsafe_exec_memory:1 (and allow_unsafe_exec_stack:1,
+ *          see testsuite/cases/wx.sh): each route runs
  *   int80: also the i386 mprotect and pkey_mprotect, through int $0x80
  *          from this x86_64 program (a kernel with IA32 emulation)
  * Routes: anonymous RW, written, R, then RX; PROT_NONE to RX; a private

@@ -7,7 +7,8 @@
  * a memfd (nr 356) mapped shared twice, one view RW, the other R and
  * then RX. Usage: wxgain32 deny|allow
  *   deny:  each is refused with EACCES and a wx record
- *   allow: trace/allow_unsafe_exec_memory:1: each runs
+ *   allow: trace/allow_unsafe_exec_memory:1 (and allow_unsafe_exec_stack:1,
+ *          see testsuite/cases/wx.sh): each runs
  */
 #include "sys32.h"
 

@@ -49,7 +49,7 @@ void mdwe_set_in_child(void)
 void mdwe_attach_note(void)
 {
 	if (mdwe_wanted() && mdwe_available())
-		log_note("note: -p: the kernel's W^X (PR_SET_MDWE) cannot be "
+		log_note("-p: the kernel's W^X (PR_SET_MDWE) cannot be "
 			 "set on a running process; W^X rests on memtrace's "
 			 "checks alone");
 }

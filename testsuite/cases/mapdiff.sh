@@ -47,13 +47,13 @@ compare() {
 	function key(l,   raw, f, k) {
 		raw = l; sub(/.* #/, "", raw); split(raw, f, " ")
 		k = f[1] " " f[2] " " f[3] " " f[4]
-		if (f[1] == "mmap" || f[1] == "mremap") k = k " " f[5]
+		if (f[1] ~ /^mmap/ || f[1] == "mremap") k = k " " f[5]
 		return k " " res(l)
 	}
 	function rec_key(r,   f, k) {
 		split(r, f, " ")
 		k = f[1] " " f[2] " " f[3] " " f[4]
-		if (f[1] == "mmap" || f[1] == "mremap") k = k " " f[5]
+		if (f[1] ~ /^mmap/ || f[1] == "mremap") k = k " " f[5]
 		return k " " f[6]
 	}
 	END {

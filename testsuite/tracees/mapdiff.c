@@ -33,6 +33,14 @@
 
 #include "tracee.h"
 
+/* The name memtrace's records give the target's mapping call (s390x's
+ * old_mmap records its block's address: no record of it matches). */
+#ifdef USE_MMAP2
+#define MMAP_SYS "mmap2"
+#else
+#define MMAP_SYS "mmap"
+#endif
+
 #define PR_SET_MDWE_ 65
 #define PR_MDWE_REFUSE_EXEC_GAIN_ 1UL
 #define PAGE 4096UL
@@ -151,7 +159,7 @@ static void do_shmat(int s, unsigned long pages)
 	unsigned long flg = how[rnd(4)];
 	int id = shmget(IPC_PRIVATE, pages * PAGE, IPC_CREAT | 0600);
 	long r = id < 0 ? -errno
-			: ret_of(syscall(SYS_shmat, id, (void *)base(s), flg));
+			: ret_of((long)shmat(id, (void *)base(s), (int)flg));
 
 	if (id >= 0)
 		shmctl(id, IPC_RMID, NULL);	/* gone once detached */
@@ -176,11 +184,11 @@ static void do_map(int s, int sysv_ok)
 		return;
 	}
 	unsigned long prot = map_prot(k), flags = kind_flags(k) | MAP_FIXED;
-	long r = ret_of(syscall(SYS_mmap, base(s), pages * PAGE, prot, flags,
-				kind_fd(k), 0));
+	long r = raw_mmap((void *)base(s), pages * PAGE, (int)prot, (int)flags,
+			  kind_fd(k), 0);
 	printf("%u mmap slot=%d kind=%s prot=%s pages=%lu", step, s,
 	       kind_name[k], prot_str(prot), pages);
-	result(r, "mmap", base(s), pages * PAGE, prot, flags);
+	result(r, MMAP_SYS, base(s), pages * PAGE, prot, flags);
 	if (r >= 0) {
 		slots[s].used = 1;
 		slots[s].kind = k;

@@ -105,6 +105,13 @@ struct facts {
 	bool range_mapped;		/* whole range covered by mappings */
 	bool range_writable;		/* some part is writable now */
 	bool range_exec;		/* some part is executable now */
+	bool range_noexec;		/* some part is not executable now
+					 * (a hole counts: nothing there is
+					 * executable) */
+	bool range_wx;			/* some part other than the stack
+					 * is writable and executable now
+					 * (at exec: any mapping of the
+					 * process) */
 
 	/* FACT_FD */
 	bool fd_exists;

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * W^X: no mapping that is writable and executable, no executable
- * anonymous or shared mapping, and no mprotect that makes writable
- * memory executable. trace/allow_unsafe_exec_memory:1 turns it off.
+ * anonymous or shared mapping, and no exec gain: an mprotect may ask
+ * for PROT_EXEC only over memory that is executable everywhere now,
+ * whatever backs it, since memory that is not executable may have been
+ * written (RW, then R, then RX; or through a second, writable view of
+ * the same shared pages). That is at least what the kernel's
+ * PR_MDWE_REFUSE_EXEC_GAIN refuses. trace/allow_unsafe_exec_memory:1
+ * turns it off.
  */
 #include <errno.h>
 #include <sys/mman.h>
@@ -29,11 +34,12 @@ static void wx_filter(enum msys s, const struct policy *p,
 static unsigned wx_needs(const struct mcall *c, const struct policy *p,
 			 const struct facts *f)
 {
-	/* Only an X-without-W mprotect needs to know what is there now. */
+	/* Only an X-without-W mprotect needs to know what is there now:
+	 * an exec gain is refused. At exec, what the kernel mapped. */
 	if (msys_is_mprotect(c->sys) && (c->prot & PROT_EXEC) &&
 	    !(c->prot & PROT_WRITE))
 		return FACT_RANGE_PROT;
-	return 0;
+	return c->sys == MSYS_EXEC ? FACT_RANGE_PROT : 0;
 }
 
 static void wx_mmap(const struct mcall *c, const struct policy *p,
@@ -71,6 +77,24 @@ static void wx_mprotect(const struct mcall *c, const struct facts *f,
 	if (f->range_writable)
 		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
 			    "making writable memory executable");
+	else if (f->range_noexec)
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "making non-executable memory executable");
+}
+
+/* The kernel maps the program's and the interpreter's segments as
+ * their headers say, with no call memtrace could stop: a writable and
+ * executable segment is found in the maps right after the exec. */
+static void wx_exec(const struct facts *f, const struct policy *p,
+		    struct verdict *v)
+{
+	if (!(f->have & FACT_RANGE_PROT) || (f->failed & FACT_RANGE_PROT))
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "cannot read the mappings made at exec");
+	else if (f->range_wx)
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "a writable and executable segment (the "
+			    "program's or its interpreter's)");
 }
 
 static void wx_run(const struct mcall *c, const struct facts *f,
@@ -80,6 +104,8 @@ static void wx_run(const struct mcall *c, const struct facts *f,
 		wx_mmap(c, p, v);
 	else if (msys_is_mprotect(c->sys))
 		wx_mprotect(c, f, p, v);
+	else if (c->sys == MSYS_EXEC)
+		wx_exec(f, p, v);
 	else if (c->sys == MSYS_SHMAT && (c->raw[2] & SHM_EXEC_FLAG))
 		/* A segment can be attached writable elsewhere. */
 		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,

@@ -31,6 +31,7 @@ static uint64_t page_round_up(uint64_t v)
 /* Walk /proc/TID/maps over [addr, addr+len). */
 struct range_walk {
 	uint64_t addr, end, covered;
+	bool hole;
 	struct facts *f;
 };
 
@@ -44,7 +45,17 @@ static bool range_one(const struct map_entry *e, void *arg)
 		w->f->range_writable = true;
 	if (e->perms[2] == 'x')
 		w->f->range_exec = true;
-	if (e->lo <= w->covered && e->hi > w->covered)
+	else
+		w->f->range_noexec = true;
+	/* An executable stack is the stack check's (PT_GNU_STACK). */
+	if (e->perms[1] == 'w' && e->perms[2] == 'x' &&
+	    strcmp(e->path, "[stack]"))
+		w->f->range_wx = true;
+	/* maps is sorted: a mapping that starts past what is covered
+	 * so far leaves a hole before it. */
+	if (e->lo > w->covered)
+		w->hole = true;
+	if (e->hi > w->covered)
 		w->covered = e->hi;
 	return false;
 }
@@ -52,13 +63,19 @@ static bool range_one(const struct map_entry *e, void *arg)
 static int range_prot(pid_t tid, uint64_t addr, uint64_t len,
 		      struct facts *f)
 {
-	struct range_walk w = { addr, addr + page_round_up(len), addr, f };
+	struct range_walk w = { addr, addr + page_round_up(len), addr, false,
+				f };
 
 	f->range_writable = false;
 	f->range_exec = false;
+	f->range_noexec = false;
+	f->range_wx = false;
 	if (maps_walk(tid, range_one, &w) < 0)
 		return -1;
-	f->range_mapped = w.covered >= w.end;
+	f->range_mapped = !w.hole && w.covered >= w.end;
+	/* Memory that is not mapped is not executable either. */
+	if (!f->range_mapped)
+		f->range_noexec = true;
 	return 0;
 }
 
@@ -466,9 +483,27 @@ void facts_gather_file(pid_t tid, const char *link, const struct policy *p,
  * mprotect adding PROT_EXEC: the file behind the range, so that
  * map-then-mprotect cannot get around the file checks. The first file
  * mapping in the range is reached through /proc/TID/map_files (which
- * needs CAP_SYS_ADMIN on older kernels); failing that, through the path
- * in maps, if that file still has the mapping's device and inode.
+ * only CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE may open: an
+ * unprivileged memtrace may stat it but not read the ELF headers
+ * through it); failing that, through the path in maps, if that file
+ * still has the mapping's device and inode.
  */
+static bool link_readable(const char *link)
+{
+	int fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static bool same_file(const struct stat *st, const struct map_entry *e)
+{
+	return st->st_ino == e->ino && major(st->st_dev) == e->maj &&
+	       minor(st->st_dev) == e->min;
+}
+
 static bool file_in_range(const struct map_entry *e, void *arg)
 {
 	const uint64_t *range = arg;	/* [start, end) */
@@ -500,27 +535,35 @@ static void range_file_facts(pid_t tid, const struct mcall *c,
 	}
 	snprintf(link, sizeof(link), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
 		 tid, e.lo, e.hi);
-	facts_gather_file(tid, link, p, needs, f);
-	if ((f->have & FACT_FD) && f->fd_exists)
-		return;
+	if (link_readable(link)) {
+		facts_gather_file(tid, link, p, needs, f);
+		if ((f->have & FACT_FD) && f->fd_exists)
+			return;
+	}
 	/* No map_files: the path, if it is still the mapped file. */
 	struct stat st;
-	if (stat(path, &st) < 0 || st.st_ino != e.ino ||
-	    major(st.st_dev) != e.maj || minor(st.st_dev) != e.min) {
-		f->have &= ~FACT_FD;
+	f->have &= ~FACT_FD;
+	if (stat(path, &st) < 0 || !same_file(&st, &e)) {
 		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
 		return;
 	}
-	f->have &= ~FACT_FD;
 	f->failed &= ~(FACT_FD | FACT_ELF | FACT_HASH);
 	facts_gather_file(tid, path, p, needs, f);
+	/* The facts were read from what the path named then. */
+	if ((f->have & FACT_FD) && f->fd_exists && !same_file(&f->st, &e)) {
+		f->have &= ~(FACT_FD | FACT_ELF | FACT_HASH);
+		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
+	}
 }
 
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		  unsigned needs, struct facts *f)
 {
 	needs &= ~(f->have | f->failed);
-	if (needs & FACT_RANGE_PROT)
+	/* At exec: every mapping the kernel made for the new program. */
+	if ((needs & FACT_RANGE_PROT) && c->sys == MSYS_EXEC)
+		mark(f, FACT_RANGE_PROT, range_prot(tid, 0, -page_size(), f));
+	else if (needs & FACT_RANGE_PROT)
 		mark(f, FACT_RANGE_PROT, range_prot(tid, c->addr, c->len, f));
 	if (needs & FACT_VMSIZE)
 		mark(f, FACT_VMSIZE, read_vmsize(tid, &f->vmsize));
@@ -563,6 +606,9 @@ void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
 		} else {
 			facts_gather(tid, c, p, want, f);
 		}
+		/* What the process has mapped is no fact of the file. */
+		if (link && (want & FACT_RANGE_PROT))
+			facts_gather(tid, c, p, FACT_RANGE_PROT, f);
 		want = check_needs_more(c, p, f);
 	}
 }

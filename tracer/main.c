@@ -61,6 +61,8 @@ static void usage(FILE *f)
 "                   under which the run passes to FILE\n"
 "  -p PID           attach to a running process (ptrace-only)\n"
 "  --no-seccomp     stop on every call with PTRACE_SYSCALL\n"
+"  --no-mdwe        do not set the kernel's W^X (PR_SET_MDWE) in the\n"
+"                   command\n"
 "  --dump-policy    print the effective policy as rules and exit\n"
 "  --dump-filter    print the seccomp rules per personality and exit\n"
 "  --hash[=ALG] FILE...  print a force+ rule for each file (sha256)\n"
@@ -78,14 +80,17 @@ static void version(void)
 		printf(" %s", arch_host->pers[i]->name);
 	printf(")\n");
 	printf("backtraces: %s\n", stack_support());
+	printf("mdwe: %s\n", mdwe_support());
 }
 
 enum { OPT_JSON = 256, OPT_NO_SECCOMP, OPT_DUMP_POLICY, OPT_DUMP_FILTER,
-       OPT_STACK_DEPTH, OPT_STOP_ON_DENY, OPT_LEARN, OPT_HASH };
+       OPT_STACK_DEPTH, OPT_STOP_ON_DENY, OPT_LEARN, OPT_HASH,
+       OPT_NO_MDWE };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "no-mdwe", no_argument, NULL, OPT_NO_MDWE },
 	{ "dump-policy", no_argument, NULL, OPT_DUMP_POLICY },
 	{ "dump-filter", no_argument, NULL, OPT_DUMP_FILTER },
 	{ "stack", no_argument, NULL, 'k' },
@@ -287,6 +292,7 @@ static int parse_args(int argc, char **argv)
 		case 'p': T.opt.attach = parse_pid(optarg); break;
 		case OPT_JSON: T.opt.json = true; break;
 		case OPT_NO_SECCOMP: T.opt.no_seccomp = true; break;
+		case OPT_NO_MDWE: T.opt.no_mdwe = true; break;
 		case OPT_DUMP_POLICY: dump_policy = true; break;
 		case OPT_DUMP_FILTER: T.opt.dump_filter = true; break;
 		case 'k': T.opt.stack = true; break;

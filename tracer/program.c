@@ -242,6 +242,10 @@ static void gather(pid_t tid, const struct source *s, const struct mcall *c,
 		f->proc_uid = s->exe->proc_uid;
 		f->proc_in_tpe_gid = s->exe->proc_in_tpe_gid;
 		f->nthreads = s->exe->nthreads;
+		/* and the mappings W^X looked at, which are the process's */
+		f->range_wx = s->exe->range_wx;
+		f->have |= s->exe->have & FACT_RANGE_PROT;
+		f->failed |= s->exe->failed & FACT_RANGE_PROT;
 	}
 	if (s->link) {
 		facts_for_call(tid, c, T.pol, s->link, f);

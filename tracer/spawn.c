@@ -4,8 +4,9 @@
  *
  * The child waits on a pipe until the tracer has seized it with
  * PTRACE_O_EXITKILL, so no tracee ever runs a RET_TRACE filter without
- * a tracer; then it installs the filter, makes the probe call whose
- * seccomp stop tells the tracer the filter is live, and execs.
+ * a tracer; then it sets the kernel's W^X (mdwe.c), installs the
+ * filter, makes the probe call whose seccomp stop tells the tracer the
+ * filter is live, and execs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -41,6 +42,7 @@ static void child_run(int go, char *const argv[])
 	signal(SIGQUIT, SIG_DFL);
 
 	bool filtered = false;
+	mdwe_set_in_child();
 	if (!T.opt.no_seccomp) {
 		if (filter_install(T.pol, T.opt.verbose) < 0) {
 			fprintf(stderr, "memtrace: cannot install the seccomp "
@@ -133,6 +135,7 @@ int attach_process(pid_t pid)
 		warnx_("-p %d: cannot set RLIMIT_AS to mem/vm_max (%s): memory "
 		       "that grows without a call (the stack) is not bounded",
 		       pid, strerror(errno));
+	mdwe_attach_note();
 
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	while (found_new) {

@@ -38,6 +38,7 @@ struct options {
 	bool summary;		/* -c, --summary */
 	const char *learn;	/* --learn FILE */
 	bool stop_on_deny;	/* --stop-on-deny: deny and abort become stop */
+	bool no_mdwe;		/* --no-mdwe: no PR_SET_MDWE in the child */
 };
 
 /* How a thread is resumed and what its next syscall stop means. */
@@ -125,6 +126,13 @@ void thread_pending_drop(struct thread *t);
 /* spawn.c */
 pid_t spawn_command(char *const argv[]);
 int attach_process(pid_t pid);
+
+/* mdwe.c: the kernel's W^X (PR_SET_MDWE) behind the wx check. */
+bool mdwe_available(void);
+bool mdwe_wanted(void);
+void mdwe_set_in_child(void);
+void mdwe_attach_note(void);
+const char *mdwe_support(void);
 
 /* filter.c */
 int filter_install(const struct policy *p, bool verbose);

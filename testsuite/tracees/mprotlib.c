@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Map-then-mprotect: map a file read-only (no check applies), then ask
- * mprotect for PROT_EXEC. Usage: mprotlib deny|allow FILE
+ * mprotect for PROT_EXEC. Usage: mprotlib deny|allow FILE, run with
+ * trace/allow_unsafe_exec_memory:1 (W^X would refuse both exec gains
+ * before the file checks see them).
  * deny: the mprotect must fail with EACCES; allow: it must succeed.
  * Also makes anonymous read-only memory executable, which the file
- * checks leave to W^X (allowed: it was never writable).
+ * checks leave to W^X (off: allowed).
  */
 #include <fcntl.h>
 

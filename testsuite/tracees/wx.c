@@ -84,11 +84,15 @@ static void protect(void)
 #endif
 	expect_result("pkey_mprotect rwx", r, tracee_deny);
 
-	/* Read-only memory may become executable: W^X holds. */
+	/* Read-only memory may not become executable either: it may
+	 * have been written before (exec gain). */
 	long b = raw_mmap(NULL, 4096, PROT_READ, ANON, -1, 0);
 	expect_result("mmap r anon", b, 0);
 	r = raw_mprotect((void *)b, 4096, PROT_READ | PROT_EXEC);
-	expect_result("mprotect r->rx", r, 0);
+	snprintf(call, sizeof(call), "mprotect(%#lx, 4096, PROT_READ|"
+		 "PROT_EXEC)", (unsigned long)b);
+	expect_wx_record(call, "making non-executable memory executable");
+	expect_result("mprotect r->rx", r, tracee_deny);
 }
 
 int main(int argc, char **argv)

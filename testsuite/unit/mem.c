@@ -576,9 +576,12 @@ int main(void)
 		c.pers = "x86_64";
 		c.fd = -1;
 		char err[256];
-		/* The stack check off: it has no file to look at here. */
+		/* The stack and W^X segment checks off: they have no
+		 * file to look at here. */
 		pol(&p, "sandbox/mem:on", "mem/vm_max:64M",
 		    "trace/allow_unsafe_exec_stack:1");
+		EXPECT(policy_apply(&p, "trace/allow_unsafe_exec_memory:1",
+				    "test", err, sizeof(err)) == 0);
 		EXPECT(policy_apply(&p, "mem/max:32M", "test", err,
 				    sizeof(err)) == 0);
 		w = (struct world){ .vmsize = 64 * M - 1, .pss = 1 * M };

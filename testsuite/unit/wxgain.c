@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * W^X's exec gain as a pure decision: an mprotect or pkey_mprotect
+ * asking for PROT_EXEC is allowed only over memory that is executable
+ * everywhere now; facts that could not be read refuse it.
+ */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "checks/checks.h"
+#include "testsuite/unit/unit.h"
+
+#define GAIN "making non-executable memory executable"
+
+static struct mcall protect(enum msys sys, uint64_t prot)
+{
+	struct mcall c;
+
+	memset(&c, 0, sizeof(c));
+	c.sys = sys;
+	c.pers = "x86_64";
+	c.word = 8;
+	c.addr = 0x10000;
+	c.len = 8192;
+	c.prot = prot;
+	return c;
+}
+
+/* Anonymous memory (no file behind it), protections as given. */
+static struct facts range(bool writable, bool noexec)
+{
+	struct facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.have = FACT_RANGE_PROT | FACT_FD;
+	f.range_mapped = true;
+	f.range_writable = writable;
+	f.range_noexec = noexec;
+	f.range_exec = !noexec;
+	return f;
+}
+
+static struct verdict decide(const char *rule, const struct mcall *c,
+			     const struct facts *f)
+{
+	struct policy p;
+	struct verdict v;
+	char err[256];
+
+	policy_init(&p);
+	if (rule && policy_apply(&p, rule, "test", err, sizeof(err)) < 0)
+		printf("FAIL unit: rule %s: %s\n", rule, err);
+	check_call(c, f, &p, &v);
+	policy_free(&p);
+	return v;
+}
+
+static bool refused(const struct verdict *v, const char *msg)
+{
+	return v->act == ACT_DENY && v->err == EACCES && v->check &&
+	       !strcmp(v->check, "wx") && !strcmp(v->msg, msg) &&
+	       !strcmp(v->tip, "trace/allow_unsafe_exec_memory:1");
+}
+
+int main(void)
+{
+	static const enum msys both[] = { MSYS_MPROTECT, MSYS_PKEY_MPROTECT };
+
+	for (int i = 0; i < 2; i++) {
+		struct mcall c = protect(both[i], PROT_READ | PROT_EXEC);
+		struct facts f;
+		struct verdict v;
+
+		UNIT_CASE(i ? "wxgain/pkey-needs-range" : "wxgain/needs-range") {
+			struct policy p;
+			policy_init(&p);
+			EXPECT(check_needs(&c, &p) & FACT_RANGE_PROT);
+			struct mcall r = protect(both[i], PROT_READ);
+			EXPECT(!(check_needs(&r, &p) & FACT_RANGE_PROT));
+			policy_free(&p);
+		}
+		UNIT_CASE(i ? "wxgain/pkey-noexec" : "wxgain/noexec") {
+			f = range(false, true);
+			v = decide(NULL, &c, &f);
+			EXPECT(refused(&v, GAIN));
+		}
+		UNIT_CASE(i ? "wxgain/pkey-writable" : "wxgain/writable") {
+			f = range(true, true);
+			v = decide(NULL, &c, &f);
+			EXPECT(refused(&v, "making writable memory executable"));
+		}
+		UNIT_CASE(i ? "wxgain/pkey-hole" : "wxgain/hole") {
+			/* Mapped parts executable, a hole: not executable. */
+			f = range(false, true);
+			f.range_mapped = false;
+			f.range_exec = true;
+			v = decide(NULL, &c, &f);
+			EXPECT(refused(&v, GAIN));
+		}
+		UNIT_CASE(i ? "wxgain/pkey-already-exec" : "wxgain/already-exec") {
+			f = range(false, false);
+			v = decide(NULL, &c, &f);
+			EXPECT(v.act == ACT_ALLOW);
+			struct mcall x = protect(both[i], PROT_EXEC);
+			v = decide(NULL, &x, &f);
+			EXPECT(v.act == ACT_ALLOW);
+		}
+		UNIT_CASE(i ? "wxgain/pkey-wx" : "wxgain/wx") {
+			struct mcall w = protect(both[i], PROT_READ | PROT_WRITE |
+						PROT_EXEC);
+			f = range(false, false);
+			v = decide(NULL, &w, &f);
+			EXPECT(refused(&v, "writable and executable protection"));
+		}
+		UNIT_CASE(i ? "wxgain/pkey-unreadable" : "wxgain/unreadable") {
+			f = range(false, false);
+			f.have &= ~FACT_RANGE_PROT;
+			f.failed |= FACT_RANGE_PROT;
+			v = decide(NULL, &c, &f);
+			EXPECT(refused(&v, "cannot read the range's protection"));
+		}
+		UNIT_CASE(i ? "wxgain/pkey-tip" : "wxgain/tip") {
+			f = range(false, true);
+			v = decide("trace/allow_unsafe_exec_memory:1", &c, &f);
+			EXPECT(v.act == ACT_ALLOW);
+			v = decide("default/wx:warn", &c, &f);
+			EXPECT(v.act == ACT_WARN && !strcmp(v.msg, GAIN));
+		}
+	}
+	struct mcall x = protect(MSYS_EXEC, PROT_READ | PROT_EXEC);
+	UNIT_CASE("wxgain/exec-needs-range") {
+		struct policy p;
+		policy_init(&p);
+		EXPECT(check_needs(&x, &p) & FACT_RANGE_PROT);
+		policy_free(&p);
+	}
+	UNIT_CASE("wxgain/exec-rwx-segment") {
+		struct facts f = range(false, false);
+		f.range_wx = true;
+		struct verdict v = decide(NULL, &x, &f);
+		EXPECT(refused(&v, "a writable and executable segment (the "
+			       "program's or its interpreter's)"));
+		/* (The file checks have no facts here: only W^X counts.) */
+		v = decide("trace/allow_unsafe_exec_memory:1", &x, &f);
+		EXPECT(v.act == ACT_ALLOW || strcmp(v.check, "wx"));
+	}
+	UNIT_CASE("wxgain/exec-clean") {
+		struct facts f = range(false, false);
+		struct verdict v = decide(NULL, &x, &f);
+		EXPECT(v.act == ACT_ALLOW || strcmp(v.check, "wx"));
+	}
+	UNIT_CASE("wxgain/exec-unreadable") {
+		struct facts f = range(false, false);
+		f.have &= ~FACT_RANGE_PROT;
+		f.failed |= FACT_RANGE_PROT;
+		struct verdict v = decide(NULL, &x, &f);
+		EXPECT(refused(&v, "cannot read the mappings made at exec"));
+	}
+	UNIT_DONE();
+}

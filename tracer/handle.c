@@ -42,7 +42,7 @@ static int deny(struct thread *t, struct stop_call *sc,
 		return stop_brk_query(t, sc);
 	struct facts f;
 	memset(&f, 0, sizeof(f));
-	facts_gather(t->tid, c, T.pol, FACT_BRK, &f);
+	facts_gather(t->tid, c, T.pol, FACT_BRK, NULL, &f);
 	if (!(f.have & FACT_BRK))
 		return errno = EIO, -1;
 	return stop_deny(t, sc, (int64_t)f.cur_brk);
@@ -161,12 +161,24 @@ static void old_mmap_to_mmap2(struct thread *t, struct stop_call *sc,
 	}
 }
 
+/* The pieces of an mprotect range checked one by one (see decide). */
+struct pieces {
+	struct range_piece *v;
+	struct facts *f;	/* the facts of each */
+	size_t n;
+};
+
 /* An allowed call: make sure what runs is what was checked. */
 static void after_allow(struct thread *t, struct stop_call *sc,
-			const struct mcall *c, const struct facts *f)
+			const struct mcall *c, const struct facts *f,
+			const struct pieces *pc)
 {
 	const struct personality *p = sc->pers;
 
+	if (pc->n) {
+		verify_plan_range(t, c, pc->v, pc->f, pc->n);
+		return;
+	}
 	if (c->sys == MSYS_OLD_MMAP && !c->block_unreadable &&
 	    p->mmap2_unit && !p->mmap2_block &&
 	    T.nums[sc->pidx].nr[MSYS_MMAP2] >= 0) {
@@ -179,6 +191,61 @@ static void after_allow(struct thread *t, struct stop_call *sc,
 		return;
 	}
 	verify_plan(t, c, f, p);
+}
+
+/*
+ * mprotect adding PROT_EXEC where a file check looks at the file: the
+ * range may span several mappings, and each is a piece checked as its
+ * own call (its file against exec, tpe, force and the stack check;
+ * anonymous and shared memory against W^X), the first denial
+ * deciding, else the first warning. f and v get the deciding piece's
+ * facts and verdict (the first piece's if all allow). --learn learns
+ * every piece. Returns false (nothing done) for any other call.
+ */
+static bool decide_pieces(struct thread *t, const struct mcall *c,
+			  struct pieces *pc, struct facts *f,
+			  struct verdict *v)
+{
+	pc->n = 0;
+	if (!range_exec_call(c) || !(check_needs(c, T.pol) & FACT_FD) ||
+	    range_pieces(t->tid, c, &pc->v, &pc->n) < 0 || !pc->n)
+		return false;
+	pc->f = calloc(pc->n, sizeof(*pc->f));
+	if (!pc->f)
+		die("out of memory");
+	bool decided = false;
+	verdict_clear(v);
+	for (size_t i = 0; i < pc->n; i++) {
+		struct verdict pv;
+		facts_for_call(t->tid, &pc->v[i].c, T.pol, &pc->v[i].ref,
+			       &pc->f[i]);
+		check_call(&pc->v[i].c, &pc->f[i], T.pol, &pv);
+		if (T.opt.learn)
+			learn_call(t->tid, thread_tgid(t), &pc->v[i].c,
+				   &pc->f[i], &pv);
+		if (action_denies(pv.act) ||
+		    (pv.act == ACT_WARN && !decided)) {
+			*v = pv;
+			*f = pc->f[i];
+			decided = true;
+		}
+		if (action_denies(pv.act))
+			break;
+	}
+	if (!decided)
+		*f = pc->f[0];
+	return true;
+}
+
+static void pieces_free(struct pieces *pc)
+{
+	if (pc->v) {
+		free(pc->v);
+		free(pc->f);
+	}
+	pc->v = NULL;
+	pc->f = NULL;
+	pc->n = 0;
 }
 
 /* The caller resumes the thread afterwards; whether to its exit stop
@@ -201,14 +268,18 @@ void handle_call(struct thread *t, struct stop_call *sc)
 	c.ptrace_only = !t->seccomp;
 	c.trace_data_untrusted = !T.kf.get_info;
 	memset(&f, 0, sizeof(f));
-	facts_for_call(t->tid, &c, T.pol, NULL, &f);
-	check_call(&c, &f, T.pol, &v);
+	struct pieces pc = { NULL, NULL, 0 };
+	bool by_piece = decide_pieces(t, &c, &pc, &f, &v);
+	if (!by_piece) {
+		facts_for_call(t->tid, &c, T.pol, NULL, &f);
+		check_call(&c, &f, T.pol, &v);
+	}
 	/* --stop-on-deny: a denial that leaves the process running
 	 * (deny, abort) stops it for a debugger instead; filter (no
 	 * record wanted), kill, exit and panic keep their meaning. */
 	if (T.opt.stop_on_deny && (v.act == ACT_DENY || v.act == ACT_ABORT))
 		v.act = ACT_STOP;
-	if (T.opt.learn)
+	if (T.opt.learn && !by_piece)
 		learn_call(t->tid, thread_tgid(t), &c, &f, &v);
 	if (T.opt.summary)
 		summary_call(t->tid, thread_tgid(t), &c, &f, &v);
@@ -217,5 +288,6 @@ void handle_call(struct thread *t, struct stop_call *sc)
 			   action_denies(v.act));
 	carry_out(t, sc, &c, &v);
 	if (!action_denies(v.act))
-		after_allow(t, sc, &c, &f);
+		after_allow(t, sc, &c, &f, &pc);
+	pieces_free(&pc);
 }

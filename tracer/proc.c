@@ -49,6 +49,7 @@ void thread_del(pid_t tid)
 		if ((*pp)->tid == tid) {
 			struct thread *t = *pp;
 			*pp = t->next;
+			free(t->verify.pieces);
 			free(t);
 			nthreads--;
 			return;

@@ -5,9 +5,9 @@
  * mmap call, so the file checks (exec rules, tpe, force, executable
  * stack) are run here on both, as an MSYS_EXEC "call": the program's
  * facts come from /proc/PID/exe, the interpreter's from the mapping at
- * the interpreter's load address (AT_BASE in /proc/PID/auxv), opened
- * through /proc/PID/map_files (root) or, failing that, by the path in
- * /proc/PID/maps with its device and inode compared to the mapping.
+ * the interpreter's load address (AT_BASE in /proc/PID/auxv), a
+ * file_ref of kind FSRC_MAP (fileref.c: map_files, or the path proven
+ * by device and inode).
  *
  * The exec cannot be failed any more: a program or interpreter that a
  * check refuses is killed (SIGKILL) with a record saying so. warn
@@ -155,100 +155,21 @@ static bool starts_at(const struct map_entry *e, void *addr)
 	return e->lo == *(uint64_t *)addr;
 }
 
-/*
- * The interpreter's facts without map_files: open the mapped path
- * inside the tracee's root, make sure it is the mapped file (device
- * and inode), and read everything from that one descriptor. The
- * process's ids are the program's (put in by gather).
- */
-static void interp_facts_by_path(pid_t tid, const struct map_entry *m,
-				 unsigned needs, struct facts *f)
-{
-	char p[MAP_PATH + 64], dir[MAP_PATH];
-	int fd;
-
-	needs &= ~(f->have | f->failed);
-	if (!(f->have & FACT_FD)) {
-		snprintf(p, sizeof(p), "/proc/%d/root%s", tid, m->path);
-		f->fd_exists = true;
-		snprintf(f->path, sizeof(f->path), "%s", m->path);
-		fd = m->path[0] == '/' ? open(p, O_RDONLY | O_CLOEXEC |
-					      O_NOCTTY | O_NONBLOCK) : -1;
-		if (fd < 0 || fstat(fd, &f->st) < 0 ||
-		    major(f->st.st_dev) != m->maj ||
-		    minor(f->st.st_dev) != m->min ||
-		    f->st.st_ino != m->ino) {
-			/* Gone, replaced or deleted: fail closed. */
-			if (fd >= 0)
-				close(fd);
-			f->failed |= FACT_FD | FACT_ELF | FACT_HASH;
-			return;
-		}
-		close(fd);
-		f->path_real = true;
-		snprintf(dir, sizeof(dir), "%s", m->path);
-		snprintf(p, sizeof(p), "/proc/%d/root%s", tid, dirname(dir));
-		f->dir_ok = stat(p, &f->dir_st) == 0;
-		f->have |= FACT_FD;
-	}
-	if (!(needs & (FACT_ELF | FACT_HASH)))
-		return;
-	snprintf(p, sizeof(p), "/proc/%d/root%s", tid, m->path);
-	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != f->st.st_dev ||
-	    st.st_ino != f->st.st_ino) {
-		if (fd >= 0)
-			close(fd);
-		f->failed |= needs & (FACT_ELF | FACT_HASH);
-		return;
-	}
-	if (needs & FACT_ELF) {
-		f->elf_stack = elf_stack_fd(fd, f->elf_err,
-					    sizeof(f->elf_err));
-		f->have |= FACT_ELF;
-	}
-	if (needs & FACT_HASH) {
-		const struct force_rule *r = policy_force_find(T.pol, f->path);
-		f->hash_alg = r ? r->alg : -1;
-		if (!r)
-			f->have |= FACT_HASH;
-		else if (hash_fd(fd, &st, r->alg, f->hash_hex) == 0)
-			f->have |= FACT_HASH;
-		else
-			f->failed |= FACT_HASH;
-	}
-	close(fd);
-}
-
-/* Where the facts of one file come from. */
-struct source {
-	const char *link;		/* a /proc link facts.c can follow */
-	const struct map_entry *m;	/* or a mapping, opened by path */
-	const struct facts *exe;	/* the interpreter: the program's */
-};
-
-static void gather(pid_t tid, const struct source *s, const struct mcall *c,
+/* The facts of one file, named by ref; the interpreter takes the
+ * program's ids (exe). */
+static void gather(pid_t tid, const struct file_ref *ref,
+		   const struct facts *exe, const struct mcall *c,
 		   struct facts *f)
 {
 	memset(f, 0, sizeof(*f));
-	if (s->exe) {
+	if (exe) {
 		/* Same process, same moment: the program's ids, not read
 		 * again (facts.c reads them where nthreads is 0). */
-		f->proc_uid = s->exe->proc_uid;
-		f->proc_in_tpe_gid = s->exe->proc_in_tpe_gid;
-		f->nthreads = s->exe->nthreads;
+		f->proc_uid = exe->proc_uid;
+		f->proc_in_tpe_gid = exe->proc_in_tpe_gid;
+		f->nthreads = exe->nthreads;
 	}
-	if (s->link) {
-		facts_for_call(tid, c, T.pol, s->link, f);
-		return;
-	}
-	/* The same rounds as facts_for_call, by path. */
-	unsigned want = check_needs(c, T.pol);
-	for (int round = 0; want && round < 8; round++) {
-		interp_facts_by_path(tid, s->m, want, f);
-		want = check_needs_more(c, T.pol, f);
-	}
+	facts_for_call(tid, c, T.pol, ref, f);
 }
 
 static void fail_verdict(struct verdict *v, const char *what,
@@ -269,7 +190,8 @@ static void fail_verdict(struct verdict *v, const char *what,
 /* Record and carry out the verdict on the program or interpreter.
  * Returns true if the process was killed (or memtrace is leaving). */
 static bool carry_out(struct thread *t, const struct mcall *c,
-		      struct verdict *v, const char *what)
+		      const struct facts *f, struct verdict *v,
+		      const char *what)
 {
 	pid_t tgid = thread_tgid(t);
 	bool kill_it = action_denies(v->act);
@@ -284,7 +206,7 @@ static bool carry_out(struct thread *t, const struct mcall *c,
 		if (T.opt.summary)
 			summary_exec_verdict(v);
 		if (T.opt.learn)
-			learn_exec_record(t->tid, tgid, c, v);
+			learn_exec_record(t->tid, tgid, c, f, v);
 		log_record(t->tid, tgid, c, v, false);
 	}
 	switch (v->act) {
@@ -307,8 +229,6 @@ void program_check(struct thread *t)
 	struct mcall c;
 	struct facts fe, fi;
 	struct verdict v;
-	char link[96];
-
 	memset(&c, 0, sizeof(c));
 	c.sys = MSYS_EXEC;
 	c.prot = PROT_READ | PROT_EXEC;
@@ -327,11 +247,10 @@ void program_check(struct thread *t)
 	if (!checked)
 		return;
 
-	snprintf(link, sizeof(link), "/proc/%d/exe", t->tid);
-	struct source se = { .link = link };
-	gather(t->tid, &se, &c, &fe);
+	struct file_ref exe = { .kind = FSRC_EXE };
+	gather(t->tid, &exe, NULL, &c, &fe);
 	check_call(&c, &fe, T.pol, &v);
-	if (carry_out(t, &c, &v, "program") || !x.has_interp)
+	if (carry_out(t, &c, &fe, &v, "program") || !x.has_interp)
 		return;
 
 	/* The interpreter: the mapping at AT_BASE. */
@@ -345,18 +264,14 @@ void program_check(struct thread *t)
 		snprintf(what, sizeof(what), "cannot find the mapping of "
 			 "the interpreter %.300s", x.interp);
 		fail_verdict(&v, what, x.interp);
-		carry_out(t, &c, &v, "program");
+		carry_out(t, &c, NULL, &v, "program");
 		return;
 	}
-	struct source si = { .m = &m, .exe = &fe };
-	snprintf(link, sizeof(link), "/proc/%d/map_files/%" PRIx64 "-%"
-		 PRIx64, t->tid, m.lo, m.hi);
-	int fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd >= 0) {
-		close(fd);
-		si.link = link;
-	}
-	gather(t->tid, &si, &c, &fi);
+	struct file_ref interp = {
+		.kind = FSRC_MAP, .lo = m.lo, .hi = m.hi, .maj = m.maj,
+		.min = m.min, .ino = m.ino, .path = mpath,
+	};
+	gather(t->tid, &interp, &fe, &c, &fi);
 	check_call(&c, &fi, T.pol, &v);
-	carry_out(t, &c, &v, "interpreter of the program,");
+	carry_out(t, &c, &fi, &v, "interpreter of the program,");
 }

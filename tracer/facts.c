@@ -451,7 +451,9 @@ static bool piece_one(const struct map_entry *e, void *arg)
 	pc->c = *w->c;
 	pc->c.addr = e->lo > w->lo ? e->lo : w->lo;
 	pc->c.len = (e->hi < w->hi ? e->hi : w->hi) - pc->c.addr;
-	bool file = e->ino && e->path[0] == '/';
+	/* A file whose path maps cannot print (deeper than PATH_MAX)
+	 * still has its inode there. */
+	bool file = e->ino || e->path[0] == '/';
 	pc->ref.kind = file ? FSRC_MAP : FSRC_ANON;
 	pc->ref.lo = e->lo;
 	pc->ref.hi = e->hi;

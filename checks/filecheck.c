@@ -88,11 +88,12 @@ bool file_unknown(const struct mcall *c, const struct facts *f,
 }
 
 bool file_unnamed(const struct facts *f, const struct policy *p,
-		  enum category cat, const char *check, struct verdict *v)
+		  enum category cat, const char *check, const char *tip,
+		  struct verdict *v)
 {
 	if (!f->path_unnamed)
 		return false;
-	verdict_set(v, p, cat, check, EACCES, "", "%s (fail closed)",
+	verdict_set(v, p, cat, check, EACCES, tip, "%s (fail closed)",
 		    f->file_err[0] ? f->file_err : "memtrace cannot name the "
 		    "file");
 	v->act = fail_closed_action(v->act);

@@ -58,7 +58,8 @@ bool file_unknown(const struct mcall *c, const struct facts *f,
  * whatever their default: true, with the verdict set.
  */
 bool file_unnamed(const struct facts *f, const struct policy *p,
-		  enum category cat, const char *check, struct verdict *v);
+		  enum category cat, const char *check, const char *tip,
+		  struct verdict *v);
 
 /* Put the file's path into the verdict. */
 void file_path(const struct facts *f, struct verdict *v);

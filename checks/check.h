@@ -112,6 +112,7 @@ struct facts {
 	bool range_mapped;		/* whole range covered by mappings */
 	bool range_writable;		/* some part is writable now */
 	bool range_exec;		/* some part is executable now */
+	bool range_shared;		/* some part is a shared mapping */
 
 	/* FACT_FD */
 	struct file_ref ref;		/* where the file was read from */

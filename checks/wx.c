@@ -71,6 +71,10 @@ static void wx_mprotect(const struct mcall *c, const struct facts *f,
 	if (f->range_writable)
 		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
 			    "making writable memory executable");
+	else if (f->range_shared)
+		/* Another mapping of the same pages may be writable. */
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "making shared memory executable");
 }
 
 static void wx_run(const struct mcall *c, const struct facts *f,

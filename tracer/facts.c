@@ -42,6 +42,8 @@ static bool range_one(const struct map_entry *e, void *arg)
 		w->f->range_writable = true;
 	if (e->perms[2] == 'x')
 		w->f->range_exec = true;
+	if (e->perms[3] == 's')
+		w->f->range_shared = true;
 	if (e->lo <= w->covered && e->hi > w->covered)
 		w->covered = e->hi;
 	return false;
@@ -54,6 +56,7 @@ static int range_prot(pid_t tid, uint64_t addr, uint64_t len,
 
 	f->range_writable = false;
 	f->range_exec = false;
+	f->range_shared = false;
 	if (maps_walk(tid, range_one, &w) < 0)
 		return -1;
 	f->range_mapped = w.covered >= w.end;

@@ -54,6 +54,7 @@ static struct thread *new_thread(pid_t tid)
 	 * may come first), its fd table counts as shared: a shared one
 	 * verifies the executable mappings at their exit stop. */
 	t->files_shared = true;
+	t->vm_shared = true;
 	return t;
 }
 
@@ -184,6 +185,10 @@ static void on_new_task(struct thread *parent, int event)
 		c->files_shared = files_shared_between(parent->tid, child);
 		if (c->files_shared)
 			parent->files_shared = true;
+		c->vm_shared = c->tgid != pg &&
+			       vm_shared_between(parent->tid, child);
+		if (c->vm_shared)
+			parent->vm_shared = true;
 	}
 	resume(parent, 0);
 }
@@ -207,6 +212,7 @@ static void on_exec(struct thread *t)
 	t->restore_args = false;
 	t->verify.on = false;
 	t->files_shared = false;	/* execve unshares the fd table */
+	t->vm_shared = false;		/* and makes a new address space */
 	if (t->tid == T.root && !T.seccomp_live && t->seccomp) {
 		/* The first exec of the command without a probe: the
 		 * filter is not there; trace every call instead. */

@@ -53,6 +53,8 @@ struct thread {
 	uint64_t saved_args[6];	/* full width, as the regset held them */
 	const struct personality *saved_pers;
 	bool files_shared;	/* its fd table is shared (CLONE_FILES) */
+	bool vm_shared;		/* its memory is another process's too
+				 * (CLONE_VM without CLONE_THREAD) */
 	struct {		/* check the mapping at the exit stop */
 		bool on, file, prot;
 		/* mprotect: every mapping of the range as checked, each
@@ -162,6 +164,7 @@ int stop_rewrite(struct thread *t, struct stop_call *sc, long nr,
 
 /* verify.c */
 bool files_shared_between(pid_t a, pid_t b);
+bool vm_shared_between(pid_t a, pid_t b);
 void verify_plan(struct thread *t, const struct mcall *c,
 		 const struct facts *f, const struct personality *p);
 struct range_piece;

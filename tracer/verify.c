@@ -23,12 +23,22 @@
 
 #include "tracer/tracer.h"
 
+#define KCMP_VM_ 1
 #define KCMP_FILES_ 2
 
 /* Whether parent and child share one file table (CLONE_FILES). */
 bool files_shared_between(pid_t a, pid_t b)
 {
 	return syscall(SYS_kcmp, a, b, KCMP_FILES_, 0, 0) == 0;
+}
+
+/* Whether two tasks share one address space (CLONE_VM without
+ * CLONE_THREAD); a comparison that fails counts as shared. */
+bool vm_shared_between(pid_t a, pid_t b)
+{
+	long r = syscall(SYS_kcmp, a, b, KCMP_VM_, 0, 0);
+
+	return r != 1 && r != 2;
 }
 
 static bool fd_table_shared(const struct thread *t, const struct facts *f)
@@ -65,9 +75,11 @@ void verify_plan_range(struct thread *t, const struct mcall *c,
 		if (pcs[i].ref.kind != FSRC_MAP)
 			continue;
 		any_file = true;
-		/* Another thread could map another file over a piece
-		 * between the check and the kernel's mprotect. */
-		alone &= (pf[i].have & FACT_FD) && pf[i].nthreads == 1;
+		/* Another thread (or a process sharing the address
+		 * space) could map another file over a piece between the
+		 * check and the kernel's mprotect. */
+		alone &= (pf[i].have & FACT_FD) && pf[i].nthreads == 1 &&
+			 !t->vm_shared;
 	}
 	if (!any_file || alone)
 		return;
@@ -146,7 +158,10 @@ static const char *pieces_mismatch(const struct thread *t)
 		struct map_entry e;
 		uint64_t addr = p->addr;
 
-		if (maps_find(t->tid, holds, &addr, &e, NULL, 0) <= 0)
+		int found = maps_find(t->tid, holds, &addr, &e, NULL, 0);
+		if (found < 0)
+			return "cannot read the process's maps";
+		if (!found)
 			continue;	/* unmapped: mprotect fails there */
 		if (p->file && (makedev(e.maj, e.min) != p->dev ||
 				e.ino != p->ino))

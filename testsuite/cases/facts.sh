@@ -79,7 +79,8 @@ done
 # --- every mapping of an mprotect range -----------------------------
 # One mprotect over an allowed library, a second file and anonymous
 # memory: the second file decides (an exec rule denies it; or it is
-# not an ELF file, which the stack check refuses).
+# not an ELF file, which the stack check refuses); or shared memory in
+# the middle, which W^X refuses.
 S=$D/span
 mkdir -p "$S"
 cp "$L/libok.so" "$S/libok.so"
@@ -104,6 +105,14 @@ for who in $WHOS; do
 		ok=1
 		[ $rc -eq 0 ] && grep -q "mprotect(.*= -EACCES; stack: .*(fail closed); path $S/text.txt" "$dir/log" && ok=0
 		result "facts/mprotect-span-not-elf-$who [$mode]" $ok "exit $rc" "$dir"
+
+		dir=$D/span-shared.$who.${mode/,/_}
+		mtrun "$who" "$mode" "$dir" "$T/mprotspan" deny \
+			"$S/libok.so" shared -- -m trace/allow_unsafe_exec_stack:1
+		rc=$?
+		ok=1
+		[ $rc -eq 0 ] && grep -q "mprotect(.*= -EACCES; wx: making shared memory executable" "$dir/log" && ok=0
+		result "facts/mprotect-span-shared-$who [$mode]" $ok "exit $rc" "$dir"
 
 		dir=$D/span-ok.$who.${mode/,/_}
 		mtrun "$who" "$mode" "$dir" "$T/mprotspan" allow \

@@ -4,6 +4,7 @@
  * page each) mapped read-only side by side, then a page of anonymous
  * memory, and one mprotect(PROT_READ|PROT_EXEC) over all three.
  * Usage: mprotspan deny|allow FILE1 FILE2
+ * FILE2 "shared": the second page is shared anonymous memory instead.
  * deny: the mprotect must fail with EACCES and leave every page
  * non-executable; allow: it must succeed.
  */
@@ -57,7 +58,13 @@ int main(int argc, char **argv)
 		return 1;
 	char *b = (char *)base;
 	map_at(b, argv[2]);
-	map_at(b + 4096, argv[3]);
+	if (!strcmp(argv[3], "shared")) {
+		if (raw_mmap(b + 4096, 4096, PROT_READ, MAP_SHARED |
+			     MAP_ANONYMOUS | MAP_FIXED, -1, 0) != base + 4096)
+			return 1;
+	} else {
+		map_at(b + 4096, argv[3]);
+	}
 	expect_result("mprotect file+file+anon r->rx",
 		      raw_mprotect(b, 3 * 4096, PROT_READ | PROT_EXEC),
 		      tracee_deny);

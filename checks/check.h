@@ -107,6 +107,9 @@ enum fact_bits {
 struct facts {
 	unsigned have;			/* fact_bits gathered */
 	unsigned failed;		/* fact_bits that could not be read */
+	bool proc_denied;		/* a /proc file of the process was
+					 * refused to memtrace (the process
+					 * is not dumpable) */
 
 	/* FACT_RANGE_PROT */
 	bool range_mapped;		/* whole range covered by mappings */

@@ -210,6 +210,8 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 	int ofd = fileref_open(tid, r, false, &f->st, f->file_err,
 			       sizeof(f->file_err));
 	if (ofd < 0) {
+		if (errno == EACCES || errno == EPERM)
+			f->proc_denied = true;
 		f->fd_exists = !(r->kind == FSRC_FD && errno == ENOENT);
 		f->failed |= needs & file;
 		if (!f->fd_exists)
@@ -403,10 +405,26 @@ static int read_brk(pid_t tid, uint64_t *out)
 
 static void mark(struct facts *f, unsigned bit, int rc)
 {
-	if (rc == 0)
+	if (rc == 0) {
 		f->have |= bit;
-	else
-		f->failed |= bit;
+		return;
+	}
+	f->failed |= bit;
+	if (errno == EACCES || errno == EPERM)
+		f->proc_denied = true;
+}
+
+void facts_explain(pid_t tid, const struct facts *f, struct verdict *v)
+{
+	char why[400];
+	size_t used = strlen(v->msg);
+
+	if (!f->proc_denied || !action_denies(v->act) ||
+	    strstr(v->msg, "may not read"))
+		return;
+	fileref_proc_denied(tid, "/proc", why, sizeof(why));
+	if (used < sizeof(v->msg))
+		snprintf(v->msg + used, sizeof(v->msg) - used, ": %s", why);
 }
 
 static void gather_file(pid_t tid, const struct policy *p, unsigned needs,

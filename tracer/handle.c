@@ -274,6 +274,7 @@ void handle_call(struct thread *t, struct stop_call *sc)
 		facts_for_call(t->tid, &c, T.pol, NULL, &f);
 		check_call(&c, &f, T.pol, &v);
 	}
+	facts_explain(t->tid, &f, &v);
 	/* --stop-on-deny: a denial that leaves the process running
 	 * (deny, abort) stops it for a debugger instead; filter (no
 	 * record wanted), kill, exit and panic keep their meaning. */

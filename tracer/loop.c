@@ -221,8 +221,10 @@ static void on_exec(struct thread *t)
 	/* The execve's own exit stop follows in PTRACE_SYSCALL mode. */
 	t->in_syscall = !t->seccomp;
 	stack_flush();		/* a new address space: nothing cached holds */
-	program_check(t);	/* and -c's count of the exec */
-	personality_check(t);
+	/* The file checks (and -c's count of the exec); a process they
+	 * killed needs no second record. */
+	if (!program_check(t))
+		personality_check(t);
 	resume(t, 0);
 }
 

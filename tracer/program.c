@@ -223,7 +223,7 @@ static bool carry_out(struct thread *t, const struct mcall *c,
 	}
 }
 
-void program_check(struct thread *t)
+bool program_check(struct thread *t)
 {
 	struct exe_info x;
 	struct mcall c;
@@ -236,7 +236,7 @@ void program_check(struct thread *t)
 	c.fd = -1;
 	bool checked = check_needs(&c, T.pol) != 0;
 	if (!checked && !T.opt.summary)
-		return;		/* no enabled check looks at files */
+		return false;	/* no enabled check looks at files */
 	read_exe(t->tid, &x);
 	c.pers = exe_pers(&x);
 	c.word = x.is64 ? 8 : 4;
@@ -245,13 +245,15 @@ void program_check(struct thread *t)
 	if (T.opt.summary)
 		summary_exec(thread_tgid(t), c.pers);
 	if (!checked)
-		return;
+		return false;
 
 	struct file_ref exe = { .kind = FSRC_EXE };
 	gather(t->tid, &exe, NULL, &c, &fe);
 	check_call(&c, &fe, T.pol, &v);
-	if (carry_out(t, &c, &fe, &v, "program") || !x.has_interp)
-		return;
+	if (carry_out(t, &c, &fe, &v, "program"))
+		return true;
+	if (!x.has_interp)
+		return false;
 
 	/* The interpreter: the mapping at AT_BASE. */
 	uint64_t base = 0;
@@ -264,8 +266,7 @@ void program_check(struct thread *t)
 		snprintf(what, sizeof(what), "cannot find the mapping of "
 			 "the interpreter %.300s", x.interp);
 		fail_verdict(&v, what, x.interp);
-		carry_out(t, &c, NULL, &v, "program");
-		return;
+		return carry_out(t, &c, NULL, &v, "program");
 	}
 	struct file_ref interp = {
 		.kind = FSRC_MAP, .lo = m.lo, .hi = m.hi, .maj = m.maj,
@@ -273,5 +274,5 @@ void program_check(struct thread *t)
 	};
 	gather(t->tid, &interp, &fe, &c, &fi);
 	check_call(&c, &fi, T.pol, &v);
-	carry_out(t, &c, &fi, &v, "interpreter of the program,");
+	return carry_out(t, &c, &fi, &v, "interpreter of the program,");
 }

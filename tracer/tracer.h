@@ -233,6 +233,9 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
  * ref as facts_gather. Facts already in f are not read again. */
 void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
 		    const struct file_ref *ref, struct facts *f);
+/* A denial made because a /proc file of the process was refused to
+ * memtrace says so (unless the message already does). */
+void facts_explain(pid_t tid, const struct facts *f, struct verdict *v);
 /* Rss (unless rss is NULL) and Pss of /proc/TID/smaps_rollup, in
  * bytes; 0 if all that was asked for was read. */
 int facts_rollup(pid_t tid, uint64_t *rss, uint64_t *pss);
@@ -260,9 +263,9 @@ void format_call(const struct mcall *c, char *buf, size_t len);
 void json_str(FILE *f, const char *s);
 
 /* program.c: the file checks on the new program and its interpreter,
- * at PTRACE_EVENT_EXEC; a refused program is killed. Counts the exec
- * for -c too. */
-void program_check(struct thread *t);
+ * at PTRACE_EVENT_EXEC; a refused program is killed (true). Counts the
+ * exec for -c too. */
+bool program_check(struct thread *t);
 /* The personality the program just exec'd runs in, from its ELF
  * header (x32 and x86_64 share a ptrace arch; the header tells). */
 const char *program_pers(pid_t tid);

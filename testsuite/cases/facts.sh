@@ -249,5 +249,18 @@ if [[ $WHOS == *nobody* ]]; then
 		grep -q "= -EACCES; fd: cannot read the state of fd [0-9]*: memtrace (uid 65534) may not read the fds of process [0-9]*: the process is not dumpable" "$dir/log" &&
 			! grep -q 'default/fd:allow' "$dir/log" && ok=0
 		result "facts/not-dumpable-record [$mode]" $ok "exit $rc" "$dir"
+
+		# Its brk, under a memory limit: the break cannot be read.
+		cp "$T/memgrow" "$XO/memgrow"
+		chmod 0711 "$XO/memgrow"
+		dir=$D/xo-brk.${mode/,/_}
+		mtrun nobody "$mode" "$dir" "$XO/memgrow" sbrk deny 4M -- \
+			-m trace/allow_unsafe_exec_memory:1 \
+			-m trace/allow_unsafe_exec_stack:1 -m default/fd:allow \
+			-m sandbox/mem:on -m mem/vm_max:1G
+		rc=$?
+		ok=1
+		grep -q "brk(.*= break unchanged; mem: cannot read .*: memtrace (uid 65534) may not read /proc of process [0-9]*: the process is not dumpable" "$dir/log" && ok=0
+		result "facts/not-dumpable-brk-record [$mode]" $ok "exit $rc" "$dir"
 	done
 fi

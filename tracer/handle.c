@@ -161,7 +161,7 @@ static void old_mmap_to_mmap2(struct thread *t, struct stop_call *sc,
 	}
 }
 
-/* The pieces of an mprotect range checked one by one (see decide). */
+/* The pieces of an mprotect range checked one by one (decide_pieces). */
 struct pieces {
 	struct range_piece *v;
 	struct facts *f;	/* the facts of each */

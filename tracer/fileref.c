@@ -54,9 +54,8 @@ static bool is_mapped_file(const struct file_ref *r, const struct stat *st)
 }
 
 /* The mapped file by its path below root ("" for memtrace's own). */
-static int open_mapped_path(pid_t tid, const struct file_ref *r,
-			    const char *root, bool need_read,
-			    struct stat *st)
+static int open_mapped_path(const struct file_ref *r, const char *root,
+			    bool need_read, struct stat *st)
 {
 	char p[4200];
 
@@ -90,11 +89,11 @@ static int open_mapping(pid_t tid, const struct file_ref *r, bool need_read,
 	if (fd >= 0)
 		close(fd);
 	snprintf(root, sizeof(root), "/proc/%d/root", tid);
-	fd = open_mapped_path(tid, r, root, need_read, st);
+	fd = open_mapped_path(r, root, need_read, st);
 	if (fd >= 0)
 		return fd;
 	e_root = errno;
-	fd = open_mapped_path(tid, r, "", need_read, st);
+	fd = open_mapped_path(r, "", need_read, st);
 	if (fd >= 0)
 		return fd;
 	e_own = errno;

@@ -17,7 +17,7 @@ race_case() {
 	[ "$who" = nobody ] && { chmod 777 "$dir"; run=(as_nobody); }
 	# shellcheck disable=SC2046
 	"${run[@]}" env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
-		-o "$dir/log" "$T/race" "$dir" 4000 $how > "$dir/out" \
+		-o "$dir/log" "$T/race" "$dir" 4000 ${how:+"$how"} > "$dir/out" \
 		2> "$dir/err"
 	local rc=$?
 	if [ $rc -eq 3 ] || grep -q LEAK "$dir/out"; then

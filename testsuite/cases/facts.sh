@@ -146,6 +146,18 @@ else
 			ok=1
 			[ $rc -eq 0 ] && grep -q "= -EACCES; exec: memtrace cannot name the file (.*): its path is longer than PATH_MAX (fail closed); tip: -m sandbox/exec:off" "$dir/log" && ok=0
 			result "facts/unnamable-$who [$mode]" $ok "exit $rc" "$dir"
+
+			# Mapped readable, then made executable: the mapping
+			# has no path in /proc/PID/maps, only its inode.
+			dir=$D/deep-mprotect.$who.${mode/,/_}
+			( cd "$D" && for _ in $(seq 24); do cd "$comp" || exit 1; done
+			  mtrun "$who" "$mode" "$dir" "$T/mprotlib" deny lib.so \
+				-- -m sandbox/exec:on -m default/exec:allow \
+				-m "deny/exec+$D/***" -m trace/allow_unsafe_exec_stack:1 )
+			rc=$?
+			ok=1
+			[ $rc -eq 0 ] && grep -q "mprotect(.*= -EACCES; exec: .*(fail closed)" "$dir/log" && ok=0
+			result "facts/unnamable-mprotect-$who [$mode]" $ok "exit $rc" "$dir"
 		done
 	done
 fi

@@ -85,6 +85,25 @@ struct mcall {
 	uint64_t rlim_cur, rlim_max;
 };
 
+/*
+ * Where the facts of a file were read from, set by the tracer (no
+ * check reads it): an fd of the tracee, its program (/proc/PID/exe),
+ * a mapping (named by its range and the device and inode that
+ * /proc/PID/maps gives it, opened through /proc/PID/map_files or by
+ * its path inside the tracee's root, /proc/PID/root, and then proven
+ * to be the mapped file), or no file at all (anonymous memory).
+ */
+enum file_src { FSRC_NONE, FSRC_FD, FSRC_EXE, FSRC_MAP, FSRC_ANON };
+struct file_ref {
+	enum file_src kind;
+	int fd;				/* FSRC_FD */
+	uint64_t lo, hi;		/* FSRC_MAP: the mapping */
+	unsigned maj, min;		/* its device */
+	uint64_t ino;			/* and inode, from the maps line */
+	const char *path;		/* its path in the maps line, owned by
+					 * whoever gathers the facts */
+};
+
 /* What the tracer found out, asked for by check_needs(). */
 enum fact_bits {
 	FACT_RANGE_PROT = 1u << 0,	/* protections now over [addr,len) */
@@ -100,6 +119,9 @@ enum fact_bits {
 struct facts {
 	unsigned have;			/* fact_bits gathered */
 	unsigned failed;		/* fact_bits that could not be read */
+	bool proc_denied;		/* a /proc file of the process was
+					 * refused to memtrace (the process
+					 * is not dumpable) */
 
 	/* FACT_RANGE_PROT */
 	bool range_mapped;		/* whole range covered by mappings */
@@ -112,8 +134,14 @@ struct facts {
 					 * is writable and executable now
 					 * (at exec: any mapping of the
 					 * process) */
+	bool range_shared;		/* some part is a shared mapping */
 
 	/* FACT_FD */
+	struct file_ref ref;		/* where the file was read from */
+	char file_err[256];		/* why FACT_FD failed (or why the
+					 * file has no name), "" if unsaid */
+	bool path_unnamed;		/* no name memtrace can give the file
+					 * (deeper than PATH_MAX) */
 	bool fd_exists;
 	bool range_file;		/* mprotect: a file backs the range */
 	int fd_flags;			/* open flags from fdinfo (O_*) */

@@ -40,6 +40,9 @@ static void exec_run(const struct mcall *c, const struct facts *f,
 		return;
 	if (file_unknown(c, f, p, CAT_EXEC, "exec", "sandbox/exec:off", v))
 		return;
+	if (file_unnamed(f, p, CAT_EXEC, "exec", "sandbox/exec:off",
+			 v))
+		return;
 	enum action act = policy_exec_match(p, f->path, &rule);
 	if (act == ACT_ALLOW)
 		return;

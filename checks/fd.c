@@ -53,8 +53,12 @@ static void fd_run(const struct mcall *c, const struct facts *f,
 		return;
 	}
 	if (f->failed & FACT_FD) {
-		verdict_set(v, p, CAT_FD, "fd", EACCES, TIP,
-			    "cannot read the state of fd %d", c->fd);
+		/* Where the tracer said why, default/fd:allow would not
+		 * help: the file checks need the same facts. */
+		verdict_set(v, p, CAT_FD, "fd", EACCES,
+			    f->file_err[0] ? "" : TIP,
+			    "cannot read the state of fd %d%s%s", c->fd,
+			    f->file_err[0] ? ": " : "", f->file_err);
 		return;
 	}
 	if ((f->fd_flags & O_ACCMODE) == O_RDONLY)

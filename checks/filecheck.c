@@ -61,7 +61,8 @@ bool file_unknown(const struct mcall *c, const struct facts *f,
 		return true;
 	if (mprotect_exec(c)) {
 		verdict_set(v, p, cat, check, EACCES, tip, "cannot read the "
-			    "file behind the range (fail closed)");
+			    "file behind the range (fail closed)%s%s",
+			    f->file_err[0] ? ": " : "", f->file_err);
 		v->act = fail_closed_action(v->act);
 		return true;
 	}
@@ -73,14 +74,29 @@ bool file_unknown(const struct mcall *c, const struct facts *f,
 	}
 	if (c->sys == MSYS_EXEC)
 		verdict_set(v, p, cat, check, EACCES, tip,
-			    "cannot read the file (fail closed)");
+			    "cannot read the file (fail closed)%s%s",
+			    f->file_err[0] ? ": " : "", f->file_err);
 	else
 		verdict_set(v, p, cat, check, EACCES, tip,
-			    "cannot read the file behind fd %d (fail closed)",
-			    c->fd);
+			    "cannot read the file behind fd %d (fail "
+			    "closed)%s%s", c->fd, f->file_err[0] ? ": " : "",
+			    f->file_err);
 	v->act = fail_closed_action(v->act);
 	if (f->path[0])
 		file_path(f, v);
+	return true;
+}
+
+bool file_unnamed(const struct facts *f, const struct policy *p,
+		  enum category cat, const char *check, const char *tip,
+		  struct verdict *v)
+{
+	if (!f->path_unnamed)
+		return false;
+	verdict_set(v, p, cat, check, EACCES, tip, "%s (fail closed)",
+		    f->file_err[0] ? f->file_err : "memtrace cannot name the "
+		    "file");
+	v->act = fail_closed_action(v->act);
 	return true;
 }
 

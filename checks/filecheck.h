@@ -52,6 +52,15 @@ bool file_unknown(const struct mcall *c, const struct facts *f,
 		  const struct policy *p, enum category cat,
 		  const char *check, const char *tip, struct verdict *v);
 
+/*
+ * A file memtrace cannot name (its path is deeper than PATH_MAX) is
+ * refused by the checks that judge a name (exec rules, tpe, force),
+ * whatever their default: true, with the verdict set.
+ */
+bool file_unnamed(const struct facts *f, const struct policy *p,
+		  enum category cat, const char *check, const char *tip,
+		  struct verdict *v);
+
 /* Put the file's path into the verdict. */
 void file_path(const struct facts *f, struct verdict *v);
 

@@ -50,6 +50,9 @@ static void force_run(const struct mcall *c, const struct facts *f,
 	if (file_unknown(c, f, p, CAT_FORCE, "force", "sandbox/force:off",
 			 v))
 		return;
+	if (file_unnamed(f, p, CAT_FORCE, "force", "sandbox/force:off",
+			 v))
+		return;
 	const struct force_rule *r = policy_force_find(p, f->path);
 	if (!r) {
 		/* No digest was computed: the tip cannot be a force rule. */

@@ -78,6 +78,9 @@ static void tpe_run(const struct mcall *c, const struct facts *f,
 		return;
 	if (file_unknown(c, f, p, CAT_TPE, "tpe", "sandbox/tpe:off", v))
 		return;
+	if (file_unnamed(f, p, CAT_TPE, "tpe", "sandbox/tpe:off",
+			 v))
+		return;
 	if (!tpe_applies(p, f))
 		return;
 	enum tpe_fail why = tpe_eval(p->tpe_root_owned, p->tpe_user_owned, f);

@@ -80,6 +80,10 @@ static void wx_mprotect(const struct mcall *c, const struct facts *f,
 	else if (f->range_noexec)
 		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
 			    "making non-executable memory executable");
+	else if (f->range_shared)
+		/* Another mapping of the same pages may be writable. */
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "making shared memory executable");
 }
 
 /* The kernel maps the program's and the interpreter's segments as

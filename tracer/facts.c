@@ -2,16 +2,17 @@
 /*
  * Facts for the checks, read from /proc only when a check asks. A fact
  * that cannot be read is marked failed, and the checks fail closed on
- * it. Files are always reached through the tracee's own open fd
- * (/proc/TID/fd/N), never by reopening a path it named.
+ * it. A file is reached through what the tracee holds (its fd, its
+ * program, its mapping: see fileref.c), never by reopening a path it
+ * named without proving the file is the one it holds.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -19,9 +20,6 @@
 #include "checks/elfstack.h"
 #include "checks/force.h"
 #include "tracer/tracer.h"
-
-/* Facts about the process rather than a file or a range. */
-#define PROC_FACTS (FACT_VMSIZE | FACT_PSS)
 
 static uint64_t page_round_up(uint64_t v)
 {
@@ -47,6 +45,8 @@ static bool range_one(const struct map_entry *e, void *arg)
 		w->f->range_exec = true;
 	else
 		w->f->range_noexec = true;
+	if (e->perms[3] == 's')
+		w->f->range_shared = true;
 	/* An executable stack is the stack check's (PT_GNU_STACK). */
 	if (e->perms[1] == 'w' && e->perms[2] == 'x' &&
 	    strcmp(e->path, "[stack]"))
@@ -70,6 +70,7 @@ static int range_prot(pid_t tid, uint64_t addr, uint64_t len,
 	f->range_exec = false;
 	f->range_noexec = false;
 	f->range_wx = false;
+	f->range_shared = false;
 	if (maps_walk(tid, range_one, &w) < 0)
 		return -1;
 	f->range_mapped = !w.hole && w.covered >= w.end;
@@ -141,21 +142,36 @@ static int proc_ids(pid_t tid, const struct policy *p, struct facts *f)
 	return 0;
 }
 
-/* The path a /proc link names, and whether it is a real file. */
-static void link_path(const char *link, struct facts *f)
+/*
+ * The path of the open file ofd (f->st is its stat), and whether it is
+ * a real file. A deleted file is told by the file: no link left, or a
+ * name (with the " (deleted)" the kernel adds) that no longer leads to
+ * it; a live file may be named "x (deleted)" too. A file whose path is
+ * too long to read (deeper than PATH_MAX) has no name: path_unnamed.
+ */
+static void link_path(pid_t tid, int ofd, struct facts *f)
 {
-	ssize_t n = readlink(link, f->path, sizeof(f->path) - 1);
 	static const char deleted[] = " (deleted)";
 	size_t dl = sizeof(deleted) - 1;
+	char self[64];
 
-	if (n < 0) {
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", ofd);
+	ssize_t n = readlink(self, f->path, sizeof(f->path) - 1);
+	f->path_unnamed = n < 0 || (size_t)n >= sizeof(f->path) - 1;
+	if (f->path_unnamed) {
+		snprintf(f->file_err, sizeof(f->file_err), "memtrace cannot "
+			 "name the file (%s): its path is longer than "
+			 "PATH_MAX", n < 0 ? strerror(errno) : "too long");
 		snprintf(f->path, sizeof(f->path), "?");
 		f->path_real = false;
 		return;
 	}
 	f->path[n] = '\0';
-	bool is_deleted = (size_t)n > dl && !strcmp(f->path + n - dl, deleted);
+	bool suffix = (size_t)n > dl && !strcmp(f->path + n - dl, deleted);
 	bool is_memfd = !strncmp(f->path, "/memfd:", 7);
+	bool is_deleted = !is_memfd && f->path[0] == '/' &&
+			  (f->st.st_nlink == 0 ||
+			   (suffix && !fileref_named(tid, f->path, &f->st)));
 	f->path_real = f->path[0] == '/' && !is_deleted && !is_memfd;
 	if (f->path_real)
 		return;
@@ -168,103 +184,93 @@ static void link_path(const char *link, struct facts *f)
 		snprintf(f->path, sizeof(f->path), "memfd:%.4000s", orig + 7);
 	else if (is_deleted)
 		snprintf(f->path, sizeof(f->path), "deleted:%.*s",
-			 (int)((size_t)n - dl), orig);
+			 (int)((size_t)n - (suffix ? dl : 0)), orig);
 	else
 		snprintf(f->path, sizeof(f->path), "anon:%.4000s", orig);
 }
 
-static void parent_dir(struct facts *f)
+/* The parent directory as the tracee sees it (through its root),
+ * proven to hold the file (device and inode, same mount). */
+static void parent_dir(pid_t tid, struct facts *f)
 {
-	char dir[sizeof(f->path)];
-
 	f->dir_ok = false;
 	if (!f->path_real)
 		return;
-	memcpy(dir, f->path, sizeof(dir));
-	if (stat(dirname(dir), &f->dir_st) == 0)
-		f->dir_ok = true;
-}
-
-static int open_link(const char *link)
-{
-	int fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-	/* A file memtrace may not read can still be stat'ed and named. */
-	return fd >= 0 ? fd : open(link, O_PATH | O_CLOEXEC);
+	int dfd = fileref_parent(tid, f->path, &f->st);
+	if (dfd < 0)
+		return;
+	f->dir_ok = fstat(dfd, &f->dir_st) == 0;
+	close(dfd);
 }
 
 /*
- * Facts about the file behind a /proc link (fd or exe). The link is
+ * Facts about the file r names (an fd, the exe, a mapping). It is
  * opened once and everything is read from that open file, so the stat,
  * the path and the flags cannot describe different files even if the
- * tracee swaps the fd meanwhile; the fdinfo read after the open must
- * name the same inode, or the facts fail (and the checks fail closed).
+ * tracee swaps the fd meanwhile; for an fd, the fdinfo read after the
+ * open must name the same inode, or the facts fail (and the checks
+ * fail closed).
  */
-static void file_facts(pid_t tid, const char *link, const struct policy *p,
-		       unsigned needs, struct facts *f)
+static void file_facts(pid_t tid, const struct file_ref *r,
+		       const struct policy *p, unsigned needs,
+		       struct facts *f)
 {
-	char self[64];
-	int ofd = open_link(link);
+	const unsigned file = FACT_FD | FACT_ELF | FACT_HASH;
 
-	if (ofd < 0 || fstat(ofd, &f->st) < 0) {
-		f->fd_exists = errno != ENOENT;
-		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
+	f->range_file = r->kind == FSRC_MAP;
+	if (r->kind == FSRC_ANON) {
+		/* Anonymous memory: W^X decides, the file checks pass. */
+		f->fd_exists = false;
+		f->have |= FACT_FD;
+		return;
+	}
+	int ofd = fileref_open(tid, r, false, &f->st, f->file_err,
+			       sizeof(f->file_err));
+	if (ofd < 0) {
+		if (errno == EACCES || errno == EPERM)
+			f->proc_denied = true;
+		f->fd_exists = !(r->kind == FSRC_FD && errno == ENOENT);
+		f->failed |= needs & file;
 		if (!f->fd_exists)
 			f->have |= FACT_FD;	/* known: the fd is gone */
-		if (ofd >= 0)
-			close(ofd);
 		return;
 	}
 	f->fd_exists = true;
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", ofd);
-	link_path(self, f);
+	link_path(tid, ofd, f);
 	close(ofd);
 
-	const char *slash = strrchr(link, '/');
-	if (slash && strstr(link, "/fd/")) {
+	if (r->kind == FSRC_FD) {
 		unsigned long ino = 0;
-		if (fd_info(tid, atoi(slash + 1), &f->fd_flags, &ino) < 0 ||
+		if (fd_info(tid, r->fd, &f->fd_flags, &ino) < 0 ||
 		    (ino && ino != (unsigned long)f->st.st_ino)) {
+			snprintf(f->file_err, sizeof(f->file_err), "fd %d "
+				 "was closed or replaced while it was read",
+				 r->fd);
 			f->failed |= FACT_FD;	/* gone, or swapped */
 			return;
 		}
 	}
-	parent_dir(f);
+	parent_dir(tid, f);
 	/* The process's ids are read once: a caller that has them (the
 	 * interpreter at exec, from the program's facts) puts them in
 	 * first, nthreads with them (0: unknown). */
 	if (!f->nthreads && proc_ids(tid, p, f) < 0) {
+		snprintf(f->file_err, sizeof(f->file_err), "cannot read "
+			 "/proc/%d/status", tid);
 		f->failed |= FACT_FD;	/* TPE must not guess the user */
 		return;
 	}
 	f->have |= FACT_FD;
 }
 
-/* Reopen the file the FD facts describe; -1 if the link now names
- * another file (the tracee swapped it). */
-static int reopen_same(const char *link, const struct facts *f)
+static void elf_facts(pid_t tid, struct facts *f)
 {
-	struct stat st;
-	int fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || st.st_dev != f->st.st_dev ||
-	    st.st_ino != f->st.st_ino) {
-		close(fd);
-		errno = ESTALE;
-		return -1;
-	}
-	return fd;
-}
-
-static void elf_facts(const char *link, struct facts *f)
-{
-	int fd = reopen_same(link, f);
+	char why[sizeof(f->elf_err) - 16];
+	int fd = fileref_reopen(tid, &f->ref, &f->st, why, sizeof(why));
 
 	if (fd < 0) {
 		snprintf(f->elf_err, sizeof(f->elf_err), "cannot open: %s",
-			 strerror(errno));
+			 why);
 		f->elf_stack = ELF_STACK_ERROR;
 		f->have |= FACT_ELF;
 		return;
@@ -274,10 +280,10 @@ static void elf_facts(const char *link, struct facts *f)
 	f->have |= FACT_ELF;
 }
 
-static void hash_facts(const char *link, const struct policy *p,
-		       struct facts *f)
+static void hash_facts(pid_t tid, const struct policy *p, struct facts *f)
 {
 	const struct force_rule *r = policy_force_find(p, f->path);
+	char why[256];
 	int fd;
 
 	if (!r) {
@@ -291,7 +297,7 @@ static void hash_facts(const char *link, const struct policy *p,
 		f->have |= FACT_HASH;
 		return;
 	}
-	fd = reopen_same(link, f);
+	fd = fileref_reopen(tid, &f->ref, &f->st, why, sizeof(why));
 	if (fd < 0 || hash_fd(fd, &f->st, r->alg, f->hash_hex) < 0) {
 		if (fd >= 0)
 			close(fd);
@@ -457,108 +463,147 @@ static int read_shm_size(pid_t tid, int shmid, uint64_t *out)
 
 static void mark(struct facts *f, unsigned bit, int rc)
 {
-	if (rc == 0)
+	if (rc == 0) {
 		f->have |= bit;
-	else
-		f->failed |= bit;
+		return;
+	}
+	f->failed |= bit;
+	if (errno == EACCES || errno == EPERM)
+		f->proc_denied = true;
 }
 
-void facts_gather_file(pid_t tid, const char *link, const struct policy *p,
-		       unsigned needs, struct facts *f)
+void facts_explain(pid_t tid, const struct facts *f, struct verdict *v)
 {
-	needs &= ~(f->have | f->failed);
-	if (needs & (FACT_FD | FACT_ELF | FACT_HASH)) {
-		if (!(f->have & FACT_FD))
-			file_facts(tid, link, p, needs, f);
-		if (!f->fd_exists)
-			return;
-	}
+	char why[400];
+	size_t used = strlen(v->msg);
+
+	if (!f->proc_denied || !action_denies(v->act) ||
+	    strstr(v->msg, "may not read"))
+		return;
+	fileref_proc_denied(tid, "/proc", why, sizeof(why));
+	if (used < sizeof(v->msg))
+		snprintf(v->msg + used, sizeof(v->msg) - used, ": %s", why);
+}
+
+static void gather_file(pid_t tid, const struct policy *p, unsigned needs,
+			struct facts *f)
+{
+	if (!(f->have & FACT_FD) && !(f->failed & FACT_FD))
+		file_facts(tid, &f->ref, p, needs, f);
+	if (!f->fd_exists || (f->failed & FACT_FD))
+		return;
 	if ((needs & FACT_ELF) && !(f->failed & FACT_ELF))
-		elf_facts(link, f);
+		elf_facts(tid, f);
 	if ((needs & FACT_HASH) && !(f->failed & FACT_HASH))
-		hash_facts(link, p, f);
+		hash_facts(tid, p, f);
+}
+
+bool range_exec_call(const struct mcall *c)
+{
+	return (c->sys == MSYS_MPROTECT || c->sys == MSYS_PKEY_MPROTECT) &&
+	       (c->prot & PROT_EXEC);
+}
+
+/* The mappings over [lo, hi), collected. */
+struct pieces_walk {
+	const struct mcall *c;
+	uint64_t lo, hi;
+	struct range_piece *v;
+	size_t n;
+	bool nomem;
+};
+
+static bool piece_one(const struct map_entry *e, void *arg)
+{
+	struct pieces_walk *w = arg;
+
+	if (e->hi <= w->lo || e->lo >= w->hi)
+		return false;
+	struct range_piece *v = realloc(w->v, (w->n + 1) * sizeof(*v));
+	if (!v) {
+		w->nomem = true;
+		return true;
+	}
+	w->v = v;
+	struct range_piece *pc = &v[w->n++];
+	memset(&pc->ref, 0, sizeof(pc->ref));
+	pc->c = *w->c;
+	pc->c.addr = e->lo > w->lo ? e->lo : w->lo;
+	pc->c.len = (e->hi < w->hi ? e->hi : w->hi) - pc->c.addr;
+	/* A file whose path maps cannot print (deeper than PATH_MAX)
+	 * still has its inode there. */
+	bool file = e->ino || e->path[0] == '/';
+	pc->ref.kind = file ? FSRC_MAP : FSRC_ANON;
+	pc->ref.lo = e->lo;
+	pc->ref.hi = e->hi;
+	pc->ref.maj = e->maj;
+	pc->ref.min = e->min;
+	pc->ref.ino = e->ino;
+	snprintf(pc->path, sizeof(pc->path), "%s", e->path);
+	return false;
+}
+
+int range_pieces(pid_t tid, const struct mcall *c, struct range_piece **out,
+		 size_t *n)
+{
+	struct pieces_walk w = { c, c->addr, c->addr + page_round_up(c->len),
+				 NULL, 0, false };
+
+	*out = NULL;
+	*n = 0;
+	if (maps_walk(tid, piece_one, &w) < 0 || w.nomem) {
+		free(w.v);
+		return -1;
+	}
+	for (size_t i = 0; i < w.n; i++)
+		w.v[i].ref.path = w.v[i].path;
+	*out = w.v;
+	*n = w.n;
+	return 0;
 }
 
 /*
- * mprotect adding PROT_EXEC: the file behind the range, so that
- * map-then-mprotect cannot get around the file checks. The first file
- * mapping in the range is reached through /proc/TID/map_files (which
- * only CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE may open: an
- * unprivileged memtrace may stat it but not read the ELF headers
- * through it); failing that, through the path in maps, if that file
- * still has the mapping's device and inode.
+ * The file of a call that names none by a file_ref: its fd; the
+ * program at exec; for mprotect, the first mapping in its range (the
+ * tracer checks such a call piece by piece, giving each its mapping).
  */
-static bool link_readable(const char *link)
+static void call_ref(pid_t tid, const struct mcall *c, struct facts *f)
 {
-	int fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	static char first_path[4096];	/* memtrace is single-threaded */
 
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
-static bool same_file(const struct stat *st, const struct map_entry *e)
-{
-	return st->st_ino == e->ino && major(st->st_dev) == e->maj &&
-	       minor(st->st_dev) == e->min;
-}
-
-static bool file_in_range(const struct map_entry *e, void *arg)
-{
-	const uint64_t *range = arg;	/* [start, end) */
-
-	return e->hi > range[0] && e->lo < range[1] && e->ino &&
-	       e->path[0] == '/';
-}
-
-static void range_file_facts(pid_t tid, const struct mcall *c,
-			     const struct policy *p, unsigned needs,
-			     struct facts *f)
-{
-	uint64_t range[2] = { c->addr, c->addr + page_round_up(c->len) };
-	struct map_entry e;
-	char link[96], path[4200];
-	int found = maps_find(tid, file_in_range, range, &e, path,
-			      sizeof(path));
-
-	if (found < 0) {
-		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
+	memset(&f->ref, 0, sizeof(f->ref));
+	if (c->sys == MSYS_EXEC) {
+		f->ref.kind = FSRC_EXE;
 		return;
 	}
-	f->range_file = found;
-	if (!found) {
-		/* Anonymous memory: W^X decides, the file checks pass. */
-		f->fd_exists = false;
-		f->have |= FACT_FD;
+	if (c->sys != MSYS_MPROTECT && c->sys != MSYS_PKEY_MPROTECT) {
+		f->ref.kind = FSRC_FD;
+		f->ref.fd = c->fd;
 		return;
 	}
-	snprintf(link, sizeof(link), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
-		 tid, e.lo, e.hi);
-	if (link_readable(link)) {
-		facts_gather_file(tid, link, p, needs, f);
-		if ((f->have & FACT_FD) && f->fd_exists)
-			return;
-	}
-	/* No map_files: the path, if it is still the mapped file. */
-	struct stat st;
-	f->have &= ~FACT_FD;
-	if (stat(path, &st) < 0 || !same_file(&st, &e)) {
-		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
+	struct range_piece *v;
+	size_t n;
+	f->ref.kind = FSRC_ANON;
+	if (range_pieces(tid, c, &v, &n) < 0) {
+		f->ref.kind = FSRC_NONE;
 		return;
 	}
-	f->failed &= ~(FACT_FD | FACT_ELF | FACT_HASH);
-	facts_gather_file(tid, path, p, needs, f);
-	/* The facts were read from what the path named then. */
-	if ((f->have & FACT_FD) && f->fd_exists && !same_file(&f->st, &e)) {
-		f->have &= ~(FACT_FD | FACT_ELF | FACT_HASH);
-		f->failed |= needs & (FACT_FD | FACT_ELF | FACT_HASH);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].ref.kind != FSRC_MAP)
+			continue;
+		f->ref = v[i].ref;
+		snprintf(first_path, sizeof(first_path), "%s", v[i].path);
+		f->ref.path = first_path;
+		break;
 	}
+	free(v);
 }
 
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
-		  unsigned needs, struct facts *f)
+		  unsigned needs, const struct file_ref *ref, struct facts *f)
 {
+	const unsigned file = FACT_FD | FACT_ELF | FACT_HASH;
+
 	needs &= ~(f->have | f->failed);
 	/* At exec: every mapping the kernel made for the new program. */
 	if ((needs & FACT_RANGE_PROT) && c->sys == MSYS_EXEC)
@@ -574,41 +619,35 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 	if (needs & FACT_SHM)
 		mark(f, FACT_SHM, read_shm_size(tid, (int)c->raw[0],
 						&f->shm_size));
-	if ((needs & (FACT_FD | FACT_ELF | FACT_HASH)) &&
-	    (c->sys == MSYS_MPROTECT || c->sys == MSYS_PKEY_MPROTECT)) {
-		range_file_facts(tid, c, p, needs, f);
+	if (!(needs & file))
+		return;
+	if (ref)
+		f->ref = *ref;
+	else if (f->ref.kind == FSRC_NONE)
+		call_ref(tid, c, f);
+	if (f->ref.kind == FSRC_NONE) {
+		snprintf(f->file_err, sizeof(f->file_err), "cannot read "
+			 "/proc/%d/maps", tid);
+		f->failed |= needs & file;
 		return;
 	}
-	if (needs & (FACT_FD | FACT_ELF | FACT_HASH)) {
-		char link[64];
-		snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, c->fd);
-		if (c->fd < 0) {
-			f->fd_exists = false;
-			f->have |= FACT_FD;
-			f->failed |= needs & (FACT_ELF | FACT_HASH);
-		} else {
-			facts_gather_file(tid, link, p, needs, f);
-		}
+	if (f->ref.kind == FSRC_FD && f->ref.fd < 0) {
+		f->fd_exists = false;
+		f->have |= FACT_FD;
+		f->failed |= needs & (FACT_ELF | FACT_HASH);
+		return;
 	}
+	gather_file(tid, p, needs, f);
 }
 
 void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
-		    const char *link, struct facts *f)
+		    const struct file_ref *ref, struct facts *f)
 {
 	unsigned want = check_needs(c, p);
 
 	/* Cheap facts first; a check may then ask for more. */
 	for (int round = 0; want && round < 8; round++) {
-		if (link) {
-			facts_gather_file(tid, link, p, want, f);
-			/* The process's own facts (its size at exec). */
-			facts_gather(tid, c, p, want & PROC_FACTS, f);
-		} else {
-			facts_gather(tid, c, p, want, f);
-		}
-		/* What the process has mapped is no fact of the file. */
-		if (link && (want & FACT_RANGE_PROT))
-			facts_gather(tid, c, p, FACT_RANGE_PROT, f);
+		facts_gather(tid, c, p, want, ref, f);
 		want = check_needs_more(c, p, f);
 	}
 }

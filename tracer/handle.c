@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "checks/checks.h"
 #include "tracer/tracer.h"
 
 static void decode(struct thread *t, struct stop_call *sc, enum msys s,
@@ -75,7 +76,7 @@ static int deny(struct thread *t, struct stop_call *sc,
 		return stop_brk_query(t, sc);
 	struct facts f;
 	memset(&f, 0, sizeof(f));
-	facts_gather(t->tid, c, T.pol, FACT_BRK, &f);
+	facts_gather(t->tid, c, T.pol, FACT_BRK, NULL, &f);
 	if (!(f.have & FACT_BRK))
 		return errno = EIO, -1;
 	return stop_deny(t, sc, (int64_t)f.cur_brk);
@@ -194,12 +195,24 @@ static void old_mmap_to_mmap2(struct thread *t, struct stop_call *sc,
 	}
 }
 
+/* The pieces of an mprotect range checked one by one (decide_pieces). */
+struct pieces {
+	struct range_piece *v;
+	struct facts *f;	/* the facts of each */
+	size_t n;
+};
+
 /* An allowed call: make sure what runs is what was checked. */
 static void after_allow(struct thread *t, struct stop_call *sc,
-			const struct mcall *c, const struct facts *f)
+			const struct mcall *c, const struct facts *f,
+			const struct pieces *pc)
 {
 	const struct personality *p = sc->pers;
 
+	if (pc->n) {
+		verify_plan_range(t, c, pc->v, pc->f, pc->n);
+		return;
+	}
 	if (c->sys == MSYS_OLD_MMAP && !c->block_unreadable &&
 	    p->mmap2_unit && !p->mmap2_block &&
 	    T.nums[sc->pidx].nr[MSYS_MMAP2] >= 0) {
@@ -240,6 +253,104 @@ static void record_warning(const struct verdict *w, void *arg)
 	log_record(x->t->tid, thread_tgid(x->t), x->c, w, false);
 }
 
+/*
+ * mprotect adding PROT_EXEC where a file check looks at the file: the
+ * range may span several mappings, and each is a piece checked as its
+ * own call (its file against exec, tpe, force and the stack check;
+ * anonymous and shared memory against W^X), the first denial
+ * deciding, else the first warning. f and v get the deciding piece's
+ * facts and verdict (the first piece's if all allow). --learn learns
+ * every piece. Returns false (nothing done) for any other call.
+ */
+/* Whether the pieces leave part of c's range unmapped. */
+static bool pieces_hole(const struct mcall *c, const struct pieces *pc)
+{
+	uint64_t covered = c->addr;
+
+	for (size_t i = 0; i < pc->n; i++) {
+		const struct mcall *pcall = &pc->v[i].c;
+		if (pcall->addr > covered)
+			return true;
+		if (pcall->addr + pcall->len > covered)
+			covered = pcall->addr + pcall->len;
+	}
+	return covered < c->addr + page_align(c->len);
+}
+
+/*
+ * A hole in the range is no piece, but the kernel makes executable
+ * what lies before it and then fails: W^X judges the whole range
+ * (unmapped memory counts as not executable).
+ */
+static void hole_verdict(struct thread *t, const struct mcall *c,
+			 struct facts *f, struct verdict *v)
+{
+	struct facts whole;
+	struct verdict wv;
+
+	if (!check_wx.enabled(T.pol))
+		return;
+	memset(&whole, 0, sizeof(whole));
+	facts_gather(t->tid, c, T.pol, FACT_RANGE_PROT, NULL, &whole);
+	verdict_clear(&wv);
+	check_wx.run(c, &whole, T.pol, &wv);
+	if (action_denies(wv.act)) {
+		*v = wv;
+		*f = whole;
+	}
+}
+
+static bool decide_pieces(struct thread *t, const struct mcall *c,
+			  struct pieces *pc, struct facts *f,
+			  struct verdict *v)
+{
+	pc->n = 0;
+	if (!range_exec_call(c) || !(check_needs(c, T.pol) & FACT_FD) ||
+	    range_pieces(t->tid, c, &pc->v, &pc->n) < 0 || !pc->n)
+		return false;
+	pc->f = calloc(pc->n, sizeof(*pc->f));
+	if (!pc->f)
+		die("out of memory");
+	bool decided = false;
+	verdict_clear(v);
+	for (size_t i = 0; i < pc->n; i++) {
+		struct verdict pv;
+		struct warn_ctx wx = { t, &pc->v[i].c };
+		facts_for_call(t->tid, &pc->v[i].c, T.pol, &pc->v[i].ref,
+			       &pc->f[i]);
+		/* Each piece's warnings are recorded as they come. */
+		check_call_warn(&pc->v[i].c, &pc->f[i], T.pol, &pv,
+				record_warning, &wx);
+		if (T.opt.learn)
+			learn_call(t->tid, thread_tgid(t), &pc->v[i].c,
+				   &pc->f[i], &pv);
+		if (action_denies(pv.act) ||
+		    (pv.act == ACT_WARN && !decided)) {
+			*v = pv;
+			*f = pc->f[i];
+			decided = true;
+		}
+		if (action_denies(pv.act))
+			break;
+	}
+	if (!decided)
+		*f = pc->f[0];
+	if (!action_denies(v->act) && pieces_hole(c, pc))
+		hole_verdict(t, c, f, v);
+	return true;
+}
+
+static void pieces_free(struct pieces *pc)
+{
+	if (pc->v) {
+		free(pc->v);
+		free(pc->f);
+	}
+	pc->v = NULL;
+	pc->f = NULL;
+	pc->n = 0;
+}
+
 /* The caller resumes the thread afterwards; whether to its exit stop
  * follows from the thread's state (wants_exit_stop). */
 void handle_call(struct thread *t, struct stop_call *sc)
@@ -264,15 +375,20 @@ void handle_call(struct thread *t, struct stop_call *sc)
 	memset(&f, 0, sizeof(f));
 	if (mem_limits_on(T.pol))
 		f.pending = thread_pending_mem(thread_tgid(t));
-	facts_for_call(t->tid, &c, T.pol, NULL, &f);
-	struct warn_ctx wx = { t, &c };
-	check_call_warn(&c, &f, T.pol, &v, record_warning, &wx);
+	struct pieces pc = { NULL, NULL, 0 };
+	bool by_piece = decide_pieces(t, &c, &pc, &f, &v);
+	if (!by_piece) {
+		struct warn_ctx wx = { t, &c };
+		facts_for_call(t->tid, &c, T.pol, NULL, &f);
+		check_call_warn(&c, &f, T.pol, &v, record_warning, &wx);
+	}
+	facts_explain(t->tid, &f, &v);
 	/* --stop-on-deny: a denial that leaves the process running
 	 * (deny, abort) stops it for a debugger instead; filter (no
 	 * record wanted), kill, exit and panic keep their meaning. */
 	if (T.opt.stop_on_deny && (v.act == ACT_DENY || v.act == ACT_ABORT))
 		v.act = ACT_STOP;
-	if (T.opt.learn)
+	if (T.opt.learn && !by_piece)
 		learn_call(t->tid, thread_tgid(t), &c, &f, &v);
 	if (T.opt.summary)
 		summary_call(t->tid, thread_tgid(t), &c, &f, &v);
@@ -283,7 +399,8 @@ void handle_call(struct thread *t, struct stop_call *sc)
 			   action_denies(v.act));
 	carry_out(t, sc, &c, &v);
 	if (!action_denies(v.act)) {
-		after_allow(t, sc, &c, &f);
+		after_allow(t, sc, &c, &f, &pc);
 		count_pending(t, &c, &f);
 	}
+	pieces_free(&pc);
 }

@@ -27,8 +27,8 @@
  * PSS could refuse the same run on a quieter machine.
  *
  * The program and interpreter checks at exec (tracer/program.c) come
- * in through their records; their facts are read again from
- * /proc/PID/exe, or from the interpreter's mapping.
+ * in through their records, with the facts (and the file_ref in them)
+ * the exec was checked with.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -180,34 +180,26 @@ static void describe(pid_t tgid, const struct mcall *c, const char *what,
 	snprintf(buf, len, "pid %d (%s): %s", tgid, comm, call);
 }
 
-/* Where the facts of one call come from: the call's own fd, or a
- * /proc link to the file (the program or interpreter at exec). */
+/* One call and the facts the run gathered about it (their file_ref
+ * says where the file came from). */
 struct source {
 	pid_t tid;
 	const struct mcall *c;
-	const char *link;
 };
 
-/* force+PATH:sha256:HEX for the file behind the source. */
+/* force+PATH:sha256:HEX for the file the facts describe. */
 static int force_rule(const struct source *s, const struct facts *f,
 		      char *rule, size_t len)
 {
-	char link[64], hex[HASH_MAX_HEX + 1];
-	const char *l = s->link;
-	struct stat st;
+	char hex[HASH_MAX_HEX + 1], why[256];
 	int fd;
 
-	if (!l) {
-		snprintf(link, sizeof(link), "/proc/%d/fd/%d", s->tid,
-			 s->c->fd);
-		l = link;
-	}
-	if (!f->path_real || strchr(f->path, '\n'))
+	if (!f->path_real || strchr(f->path, '\n') || !(f->have & FACT_FD))
 		return -1;
-	fd = open(l, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = fileref_reopen(s->tid, &f->ref, &f->st, why, sizeof(why));
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || hash_fd(fd, &st, HASH_SHA256, hex) < 0) {
+	if (hash_fd(fd, &f->st, HASH_SHA256, hex) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -256,7 +248,7 @@ static void satisfy(const struct source *s, struct facts *f, const char *who)
 	struct verdict w;
 
 	for (int round = 0; round < 16; round++) {
-		facts_for_call(s->tid, s->c, &L.learned, s->link, f);
+		facts_for_call(s->tid, s->c, &L.learned, NULL, f);
 		check_call(s->c, f, &L.learned, &w);
 		if (w.act == ACT_ALLOW)
 			return;
@@ -304,7 +296,7 @@ static void peaks(pid_t tid, pid_t tgid, const struct mcall *c,
 	if (!req)
 		return;
 	if (!(f->have & (FACT_VMSIZE)) && !(f->failed & FACT_VMSIZE))
-		facts_gather(tid, c, T.pol, FACT_VMSIZE, f);
+		facts_gather(tid, c, T.pol, FACT_VMSIZE, NULL, f);
 	bool ok = facts_rollup(tid, &rss, &pss) == 0;
 	if (ok && !(f->have & FACT_PSS)) {
 		f->pss = pss;	/* for the summary too */
@@ -344,7 +336,7 @@ void learn_call(pid_t tid, pid_t tgid, const struct mcall *c,
 	 * it allows, learned allows. */
 	if (v->act == ACT_ALLOW)
 		return;
-	struct source s = { tid, c, NULL };
+	struct source s = { tid, c };
 	struct facts *g = malloc(sizeof(*g));
 	if (!g)
 		die("out of memory");
@@ -358,58 +350,29 @@ void learn_call(pid_t tid, pid_t tgid, const struct mcall *c,
 	free(g);
 }
 
-static bool maps_path(const struct map_entry *e, void *path)
-{
-	return !strcmp(e->path, path);
-}
-
-/* The mapping of path in the process, as a map_files link if it can be
- * opened (root), else the path inside the process's root. */
-static void interp_link(pid_t tid, const char *path, char *link, size_t len)
-{
-	struct map_entry e;
-	char ml[128];
-
-	snprintf(link, len, "/proc/%d/root%s", tid, path);
-	if (maps_find(tid, maps_path, (void *)path, &e, NULL, 0) <= 0)
-		return;
-	snprintf(ml, sizeof(ml), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
-		 tid, e.lo, e.hi);
-	int fd = open(ml, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		close(fd);
-		snprintf(link, len, "%s", ml);
-	}
-}
-
 void learn_exec_record(pid_t tid, pid_t tgid, const struct mcall *c,
-		       const struct verdict *v)
+		       const struct facts *f, const struct verdict *v)
 {
-	char exe_link[64], exe[4096], link[4200], who[4400];
+	char who[4400], comm[64];
 	const char *what = "program";
-	ssize_t n;
 
-	if (!L.on || v->act == ACT_ALLOW || !v->has_path)
+	if (!L.on || v->act == ACT_ALLOW || !v->has_path || !f)
 		return;
-	snprintf(exe_link, sizeof(exe_link), "/proc/%d/exe", tid);
-	n = readlink(exe_link, exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	if (!strcmp(exe, v->path)) {
-		snprintf(link, sizeof(link), "%s", exe_link);
-	} else {
+	if (f->ref.kind != FSRC_EXE)
 		what = "interpreter";
-		interp_link(tid, v->path, link, sizeof(link));
-	}
-	char comm[64];
 	proc_comm(tgid, comm, sizeof(comm));
 	snprintf(who, sizeof(who), "pid %d (%s): execve, the %s %s", tgid,
 		 comm, what, v->path);
-	struct source s = { tid, c, link };
-	struct facts *f = calloc(1, sizeof(*f));
-	if (!f)
+	struct source s = { tid, c };
+	struct facts *g = malloc(sizeof(*g));
+	if (!g)
 		die("out of memory");
-	satisfy(&s, f, who);
-	free(f);
+	/* As for a call: the run's facts, less the policy's digests. */
+	memcpy(g, f, sizeof(*g));
+	g->have &= ~FACT_HASH;
+	g->failed &= ~FACT_HASH;
+	satisfy(&s, g, who);
+	free(g);
 }
 
 /* peak + MARGIN_PCT %, rounded up to a MiB: always above the peak

@@ -51,6 +51,11 @@ static struct thread *new_thread(pid_t tid)
 
 	t->seccomp = T.seccomp_live;
 	t->in_syscall = false;
+	/* Until its parent's event says otherwise (a task's first stop
+	 * may come first), its fd table counts as shared: a shared one
+	 * verifies the executable mappings at their exit stop. */
+	t->files_shared = true;
+	t->vm_shared = true;
 	return t;
 }
 
@@ -160,6 +165,12 @@ static void on_seccomp_stop(struct thread *t)
 	decide(t, r, &sc);
 }
 
+/*
+ * A new task, whatever event reported it: clone(CLONE_FILES|SIGCHLD)
+ * makes a process that shares its parent's fd table and is reported
+ * as a fork, and a thread made without CLONE_FILES has a table of its
+ * own. So the sharing is asked of the kernel (kcmp) for every task.
+ */
 static void on_new_task(struct thread *parent, int event)
 {
 	unsigned long msg = 0;
@@ -170,22 +181,23 @@ static void on_new_task(struct thread *parent, int event)
 		struct thread *c = thread_find(child);
 		if (!c)
 			c = new_thread(child);
+		pid_t pg = thread_tgid(parent);
+		c->tgid = child;
 		if (event == PTRACE_EVENT_CLONE) {
 			char path[64];
 			struct stat st;
-			pid_t pg = thread_tgid(parent);
 			snprintf(path, sizeof(path), "/proc/%d/task/%d", pg,
 				 child);
-			c->tgid = stat(path, &st) == 0 ? pg : 0;
-			/* A thread shares its process's table; a process
-			 * made with CLONE_FILES shares its parent's. */
-			if (c->tgid == pg)
-				c->files_shared = parent->files_shared;
-			else if (files_shared_between(pg, child))
-				c->files_shared = parent->files_shared = true;
-		} else {
-			c->tgid = child;
+			if (stat(path, &st) == 0)
+				c->tgid = pg;
 		}
+		c->files_shared = files_shared_between(parent->tid, child);
+		if (c->files_shared)
+			parent->files_shared = true;
+		c->vm_shared = c->tgid != pg &&
+			       vm_shared_between(parent->tid, child);
+		if (c->vm_shared)
+			parent->vm_shared = true;
 	}
 	resume(parent, 0);
 }
@@ -212,6 +224,7 @@ static void on_exec(struct thread *t)
 	/* A new address space: nothing pending counts against it. */
 	thread_pending_clear(t->tgid);
 	t->files_shared = false;	/* execve unshares the fd table */
+	t->vm_shared = false;		/* and makes a new address space */
 	if (t->tid == T.root && !T.seccomp_live && t->seccomp) {
 		/* The first exec of the command without a probe: the
 		 * filter is not there; trace every call instead. */
@@ -220,8 +233,11 @@ static void on_exec(struct thread *t)
 	/* The execve's own exit stop follows in PTRACE_SYSCALL mode. */
 	t->in_syscall = !t->seccomp;
 	stack_flush();		/* a new address space: nothing cached holds */
-	program_check(t);	/* and -c's count of the exec */
-	personality_check(t);
+	/* READ_IMPLIES_EXEC first: it is why a writable segment would be
+	 * executable. Then the file checks (and -c's count of the exec).
+	 * A killed process needs no second record. */
+	if (!personality_check(t))
+		program_check(t);
 	resume(t, 0);
 }
 

@@ -51,6 +51,7 @@ void thread_del(pid_t tid)
 			struct thread *t = *pp;
 			*pp = t->next;
 			thread_pending_drop(t);	/* it will not return */
+			free(t->verify.pieces);
 			free(t);
 			nthreads--;
 			return;

@@ -5,9 +5,9 @@
  * mmap call, so the file checks (exec rules, tpe, force, executable
  * stack) are run here on both, as an MSYS_EXEC "call": the program's
  * facts come from /proc/PID/exe, the interpreter's from the mapping at
- * the interpreter's load address (AT_BASE in /proc/PID/auxv), opened
- * through /proc/PID/map_files (root) or, failing that, by the path in
- * /proc/PID/maps with its device and inode compared to the mapping.
+ * the interpreter's load address (AT_BASE in /proc/PID/auxv), a
+ * file_ref of kind FSRC_MAP (fileref.c: map_files, or the path proven
+ * by device and inode).
  *
  * The memory limits are checked here too: the new program's VmSize
  * (and PSS) must be below mem/vm_max (mem/max), since a large .bss or
@@ -159,104 +159,25 @@ static bool starts_at(const struct map_entry *e, void *addr)
 	return e->lo == *(uint64_t *)addr;
 }
 
-/*
- * The interpreter's facts without map_files: open the mapped path
- * inside the tracee's root, make sure it is the mapped file (device
- * and inode), and read everything from that one descriptor. The
- * process's ids are the program's (put in by gather).
- */
-static void interp_facts_by_path(pid_t tid, const struct map_entry *m,
-				 unsigned needs, struct facts *f)
-{
-	char p[MAP_PATH + 64], dir[MAP_PATH];
-	int fd;
-
-	needs &= ~(f->have | f->failed);
-	if (!(f->have & FACT_FD)) {
-		snprintf(p, sizeof(p), "/proc/%d/root%s", tid, m->path);
-		f->fd_exists = true;
-		snprintf(f->path, sizeof(f->path), "%s", m->path);
-		fd = m->path[0] == '/' ? open(p, O_RDONLY | O_CLOEXEC |
-					      O_NOCTTY | O_NONBLOCK) : -1;
-		if (fd < 0 || fstat(fd, &f->st) < 0 ||
-		    major(f->st.st_dev) != m->maj ||
-		    minor(f->st.st_dev) != m->min ||
-		    f->st.st_ino != m->ino) {
-			/* Gone, replaced or deleted: fail closed. */
-			if (fd >= 0)
-				close(fd);
-			f->failed |= FACT_FD | FACT_ELF | FACT_HASH;
-			return;
-		}
-		close(fd);
-		f->path_real = true;
-		snprintf(dir, sizeof(dir), "%s", m->path);
-		snprintf(p, sizeof(p), "/proc/%d/root%s", tid, dirname(dir));
-		f->dir_ok = stat(p, &f->dir_st) == 0;
-		f->have |= FACT_FD;
-	}
-	if (!(needs & (FACT_ELF | FACT_HASH)))
-		return;
-	snprintf(p, sizeof(p), "/proc/%d/root%s", tid, m->path);
-	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != f->st.st_dev ||
-	    st.st_ino != f->st.st_ino) {
-		if (fd >= 0)
-			close(fd);
-		f->failed |= needs & (FACT_ELF | FACT_HASH);
-		return;
-	}
-	if (needs & FACT_ELF) {
-		f->elf_stack = elf_stack_fd(fd, f->elf_err,
-					    sizeof(f->elf_err));
-		f->have |= FACT_ELF;
-	}
-	if (needs & FACT_HASH) {
-		const struct force_rule *r = policy_force_find(T.pol, f->path);
-		f->hash_alg = r ? r->alg : -1;
-		if (!r)
-			f->have |= FACT_HASH;
-		else if (hash_fd(fd, &st, r->alg, f->hash_hex) == 0)
-			f->have |= FACT_HASH;
-		else
-			f->failed |= FACT_HASH;
-	}
-	close(fd);
-}
-
-/* Where the facts of one file come from. */
-struct source {
-	const char *link;		/* a /proc link facts.c can follow */
-	const struct map_entry *m;	/* or a mapping, opened by path */
-	const struct facts *exe;	/* the interpreter: the program's */
-};
-
-static void gather(pid_t tid, const struct source *s, const struct mcall *c,
+/* The facts of one file, named by ref; the interpreter takes the
+ * program's ids (exe). */
+static void gather(pid_t tid, const struct file_ref *ref,
+		   const struct facts *exe, const struct mcall *c,
 		   struct facts *f)
 {
 	memset(f, 0, sizeof(*f));
-	if (s->exe) {
+	if (exe) {
 		/* Same process, same moment: the program's ids, not read
 		 * again (facts.c reads them where nthreads is 0). */
-		f->proc_uid = s->exe->proc_uid;
-		f->proc_in_tpe_gid = s->exe->proc_in_tpe_gid;
-		f->nthreads = s->exe->nthreads;
+		f->proc_uid = exe->proc_uid;
+		f->proc_in_tpe_gid = exe->proc_in_tpe_gid;
+		f->nthreads = exe->nthreads;
 		/* and the mappings W^X looked at, which are the process's */
-		f->range_wx = s->exe->range_wx;
-		f->have |= s->exe->have & FACT_RANGE_PROT;
-		f->failed |= s->exe->failed & FACT_RANGE_PROT;
+		f->range_wx = exe->range_wx;
+		f->have |= exe->have & FACT_RANGE_PROT;
+		f->failed |= exe->failed & FACT_RANGE_PROT;
 	}
-	if (s->link) {
-		facts_for_call(tid, c, T.pol, s->link, f);
-		return;
-	}
-	/* The same rounds as facts_for_call, by path. */
-	unsigned want = check_needs(c, T.pol);
-	for (int round = 0; want && round < 8; round++) {
-		interp_facts_by_path(tid, s->m, want, f);
-		want = check_needs_more(c, T.pol, f);
-	}
+	facts_for_call(tid, c, T.pol, ref, f);
 }
 
 static void fail_verdict(struct verdict *v, const char *what,
@@ -277,7 +198,8 @@ static void fail_verdict(struct verdict *v, const char *what,
 /* Record a verdict on the program or interpreter, saying what became
  * of it (killed: a check refused it). */
 static void record(struct thread *t, const struct mcall *c,
-		   struct verdict *v, const char *what, bool killed)
+		   const struct facts *f, struct verdict *v, const char *what,
+		   bool killed)
 {
 	pid_t tgid = thread_tgid(t);
 	size_t used = strlen(v->msg);
@@ -291,7 +213,7 @@ static void record(struct thread *t, const struct mcall *c,
 		if (T.opt.summary)
 			summary_exec_verdict(v);
 		if (T.opt.learn)
-			learn_exec_record(t->tid, tgid, c, v);
+			learn_exec_record(t->tid, tgid, c, f, v);
 		log_record(t->tid, tgid, c, v, false);
 	}
 }
@@ -299,9 +221,10 @@ static void record(struct thread *t, const struct mcall *c,
 /* Record and carry out the verdict on the program or interpreter.
  * Returns true if the process was killed (or memtrace is leaving). */
 static bool carry_out(struct thread *t, const struct mcall *c,
-		      struct verdict *v, const char *what)
+		      const struct facts *f, struct verdict *v,
+		      const char *what)
 {
-	record(t, c, v, what, action_denies(v->act));
+	record(t, c, f, v, what, action_denies(v->act));
 	switch (v->act) {
 	case ACT_ALLOW:
 	case ACT_WARN:
@@ -344,21 +267,19 @@ static bool check_file(struct thread *t, const struct mcall *c,
 
 	check_call_warn(c, f, T.pol, &v, keep_warning, &ws);
 	for (size_t i = 0; i < ws.n; i++)
-		record(t, c, &ws.v[i], what, action_denies(v.act));
+		record(t, c, f, &ws.v[i], what, action_denies(v.act));
 	free(ws.v);
 	if (v.act == ACT_WARN)
 		return false;	/* the first warning, recorded above */
-	return carry_out(t, c, &v, what);
+	return carry_out(t, c, f, &v, what);
 }
 
-void program_check(struct thread *t)
+bool program_check(struct thread *t)
 {
 	struct exe_info x;
 	struct mcall c;
 	struct facts fe, fi;
 	struct verdict v;
-	char link[96];
-
 	memset(&c, 0, sizeof(c));
 	c.sys = MSYS_EXEC;
 	c.prot = PROT_READ | PROT_EXEC;
@@ -366,7 +287,7 @@ void program_check(struct thread *t)
 	c.fd = -1;
 	bool checked = check_needs(&c, T.pol) != 0;
 	if (!checked && !T.opt.summary)
-		return;		/* no enabled check looks at files */
+		return false;	/* no enabled check looks at files */
 	read_exe(t->tid, &x);
 	c.pers = exe_pers(&x);
 	c.word = x.is64 ? 8 : 4;
@@ -375,18 +296,19 @@ void program_check(struct thread *t)
 	if (T.opt.summary)
 		summary_exec(thread_tgid(t), c.pers);
 	if (!checked)
-		return;
+		return false;
 
-	snprintf(link, sizeof(link), "/proc/%d/exe", t->tid);
-	struct source se = { .link = link };
-	gather(t->tid, &se, &c, &fe);
-	if (check_file(t, &c, &fe, "program") || !x.has_interp)
-		return;
+	struct file_ref exe = { .kind = FSRC_EXE };
+	gather(t->tid, &exe, NULL, &c, &fe);
+	if (check_file(t, &c, &fe, "program"))
+		return true;
+	if (!x.has_interp)
+		return false;
 	/* The interpreter: the file checks only (the process's size was
 	 * the program's check); none on, nothing to look for. */
 	c.exec_interp = true;
 	if (!check_needs(&c, T.pol))
-		return;
+		return false;
 
 	/* The interpreter: the mapping at AT_BASE. */
 	uint64_t base = 0;
@@ -399,17 +321,12 @@ void program_check(struct thread *t)
 		snprintf(what, sizeof(what), "cannot find the mapping of "
 			 "the interpreter %.300s", x.interp);
 		fail_verdict(&v, what, x.interp);
-		carry_out(t, &c, &v, "program");
-		return;
+		return carry_out(t, &c, NULL, &v, "program");
 	}
-	struct source si = { .m = &m, .exe = &fe };
-	snprintf(link, sizeof(link), "/proc/%d/map_files/%" PRIx64 "-%"
-		 PRIx64, t->tid, m.lo, m.hi);
-	int fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd >= 0) {
-		close(fd);
-		si.link = link;
-	}
-	gather(t->tid, &si, &c, &fi);
-	check_file(t, &c, &fi, "interpreter of the program,");
+	struct file_ref interp = {
+		.kind = FSRC_MAP, .lo = m.lo, .hi = m.hi, .maj = m.maj,
+		.min = m.min, .ino = m.ino, .path = mpath,
+	};
+	gather(t->tid, &interp, &fe, &c, &fi);
+	return check_file(t, &c, &fi, "interpreter of the program,");
 }

@@ -153,7 +153,7 @@ void summary_call(pid_t tid, pid_t tgid, const struct mcall *c,
 		want |= FACT_BRK;
 	want &= ~(f->have | f->failed);
 	if (want)
-		facts_gather(tid, c, T.pol, want, f);
+		facts_gather(tid, c, T.pol, want, NULL, f);
 
 	struct row *r = row_get(c->sys, c->pers);
 	r->calls++;

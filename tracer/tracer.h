@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "arch/arch.h"
@@ -53,8 +54,20 @@ struct thread {
 	uint64_t saved_args[6];	/* full width, as the regset held them */
 	const struct personality *saved_pers;
 	bool files_shared;	/* its fd table is shared (CLONE_FILES) */
+	bool vm_shared;		/* its memory is another process's too
+				 * (CLONE_VM without CLONE_THREAD) */
 	struct {		/* check the mapping at the exit stop */
 		bool on, file, prot;
+		/* mprotect: every mapping of the range as checked, each
+		 * still there at the exit stop whatever the result (the
+		 * kernel changes the mappings before a hole it fails on) */
+		struct verify_piece {
+			uint64_t addr;
+			bool file;
+			dev_t dev;
+			ino_t ino;
+		} *pieces;
+		size_t npieces;
 		dev_t dev;
 		ino_t ino;
 		uint64_t want_prot;
@@ -176,10 +189,20 @@ int stop_rewrite(struct thread *t, struct stop_call *sc, long nr,
 
 /* verify.c */
 bool files_shared_between(pid_t a, pid_t b);
+bool vm_shared_between(pid_t a, pid_t b);
 void verify_plan(struct thread *t, const struct mcall *c,
 		 const struct facts *f, const struct personality *p);
+struct range_piece;
+/* mprotect checked piece by piece (n pieces, facts of each in pf):
+ * where another thread could remap a piece before the kernel's
+ * mprotect, verify every piece at the exit stop. */
+void verify_plan_range(struct thread *t, const struct mcall *c,
+		       const struct range_piece *pcs,
+		       const struct facts *pf, size_t n);
 void verify_at_exit(struct thread *t);
-void personality_check(struct thread *t);
+/* Kills a process whose new personality has READ_IMPLIES_EXEC (or
+ * cannot be read); true if it did. */
+bool personality_check(struct thread *t);
 /* An allowed setrlimit/prlimit64 of RLIMIT_AS: verify at its exit. */
 void rlimit_plan(struct thread *t, const struct mcall *c);
 void rlimit_verify_at_exit(struct thread *t);
@@ -215,21 +238,56 @@ int maps_walk(pid_t tid, bool (*fn)(const struct map_entry *e, void *arg),
 int maps_find(pid_t tid, bool (*match)(const struct map_entry *e, void *arg),
 	      void *arg, struct map_entry *out, char *path, size_t len);
 
+/* fileref.c: opening the file a file_ref names (checks/check.h). */
+/* The file, read-only (O_PATH if memtrace may not read it, unless
+ * need_read), fstat'ed into st; -1 with errno (ENOENT: an fd that is
+ * not open) and why set to a sentence saying what failed. */
+int fileref_open(pid_t tid, const struct file_ref *r, bool need_read,
+		 struct stat *st, char *why, size_t len);
+/* The same, readable, and still the file want describes (dev, ino). */
+int fileref_reopen(pid_t tid, const struct file_ref *r,
+		   const struct stat *want, char *why, size_t len);
+/* The directory holding path, as the tracee sees it (its root first),
+ * opened O_PATH, if path there is the file st and not a mount point of
+ * its own; -1 otherwise. */
+int fileref_parent(pid_t tid, const char *path, const struct stat *st);
+/* Whether path names the file st (as fileref_parent). */
+bool fileref_named(pid_t tid, const char *path, const struct stat *st);
+/* why: memtrace may not read WHAT of the process (not dumpable). */
+void fileref_proc_denied(pid_t tid, const char *what, char *why,
+			 size_t len);
+
 /* facts.c */
+/* The facts in needs about c; the file's from ref if given (else from
+ * f->ref if set, else as the call names it: its fd, or for mprotect
+ * the first file mapped in its range). */
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
-		  unsigned needs, struct facts *f);
-/* The same for the file behind a /proc link (an fd, or exe). */
-void facts_gather_file(pid_t tid, const char *link, const struct policy *p,
-		       unsigned needs, struct facts *f);
+		  unsigned needs, const struct file_ref *ref, struct facts *f);
 /* Everything the checks of p ask for about c, in rounds (cheap facts
- * first, then what check_needs_more asks given those): from the file
- * behind link if given, else as the call names it. Facts already in f
- * are not read again. */
+ * first, then what check_needs_more asks given those), the file's from
+ * ref as facts_gather. Facts already in f are not read again. */
 void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
-		    const char *link, struct facts *f);
+		    const struct file_ref *ref, struct facts *f);
+/* A denial made because a /proc file of the process was refused to
+ * memtrace says so (unless the message already does). */
+void facts_explain(pid_t tid, const struct facts *f, struct verdict *v);
 /* Rss (unless rss is NULL) and Pss of /proc/TID/smaps_rollup, in
  * bytes; 0 if all that was asked for was read. */
 int facts_rollup(pid_t tid, uint64_t *rss, uint64_t *pss);
+/* mprotect adding PROT_EXEC: one piece per mapping over its range,
+ * each its own call (the part of the range in that mapping) and file
+ * (a mapping, or none: anonymous memory). */
+struct range_piece {
+	struct mcall c;
+	struct file_ref ref;
+	char path[4096];	/* ref.path points here */
+};
+/* The pieces of c (malloc'd, range_pieces_free after); -1 if the maps
+ * cannot be read. A range no mapping covers gives no piece. */
+int range_pieces(pid_t tid, const struct mcall *c, struct range_piece **out,
+		 size_t *n);
+/* Whether c is checked piece by piece (mprotect adding PROT_EXEC). */
+bool range_exec_call(const struct mcall *c);
 
 /* log.c */
 void log_record(pid_t tid, pid_t tgid, const struct mcall *c,
@@ -245,9 +303,9 @@ void text_str(FILE *f, const char *s);
 bool utf8_valid(const char *s);
 
 /* program.c: the file checks on the new program and its interpreter,
- * at PTRACE_EVENT_EXEC; a refused program is killed. Counts the exec
- * for -c too. */
-void program_check(struct thread *t);
+ * at PTRACE_EVENT_EXEC; a refused program is killed (true). Counts the
+ * exec for -c too. */
+bool program_check(struct thread *t);
 /* The personality the program just exec'd runs in, from its ELF
  * header (x32 and x86_64 share a ptrace arch; the header tells). */
 const char *program_pers(pid_t tid);
@@ -300,8 +358,9 @@ int learn_setup(struct policy *pol, const char *file, char *const argv[]);
 /* A decided memory call (PSS and VmSize are read into f). */
 void learn_call(pid_t tid, pid_t tgid, const struct mcall *c,
 		struct facts *f, const struct verdict *v);
+/* The program or interpreter at exec (f: its facts, NULL if none). */
 void learn_exec_record(pid_t tid, pid_t tgid, const struct mcall *c,
-		       const struct verdict *v);
+		       const struct facts *f, const struct verdict *v);
 void learn_finish(void);	/* write FILE, once (output_failed if not) */
 /* A learned memory limit: peak + 25%, rounded up to a MiB. */
 uint64_t learn_limit(uint64_t peak);

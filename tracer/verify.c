@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -23,12 +24,22 @@
 
 #include "tracer/tracer.h"
 
+#define KCMP_VM_ 1
 #define KCMP_FILES_ 2
 
 /* Whether parent and child share one file table (CLONE_FILES). */
 bool files_shared_between(pid_t a, pid_t b)
 {
 	return syscall(SYS_kcmp, a, b, KCMP_FILES_, 0, 0) == 0;
+}
+
+/* Whether two tasks share one address space (CLONE_VM without
+ * CLONE_THREAD); a comparison that fails counts as shared. */
+bool vm_shared_between(pid_t a, pid_t b)
+{
+	long r = syscall(SYS_kcmp, a, b, KCMP_VM_, 0, 0);
+
+	return r != 1 && r != 2;
 }
 
 static bool fd_table_shared(const struct thread *t, const struct facts *f)
@@ -45,20 +56,54 @@ static void plan_file(struct thread *t, const struct facts *f)
 	t->verify.ino = f->st.st_ino;
 }
 
+/* Nothing planned (the piece array is kept for the next plan). */
+static void verify_clear(struct thread *t)
+{
+	struct verify_piece *keep = t->verify.pieces;
+
+	memset(&t->verify, 0, sizeof(t->verify));
+	t->verify.pieces = keep;
+}
+
+void verify_plan_range(struct thread *t, const struct mcall *c,
+		       const struct range_piece *pcs,
+		       const struct facts *pf, size_t n)
+{
+	bool any_file = false, alone = !T.opt.attach;
+
+	verify_clear(t);
+	for (size_t i = 0; i < n; i++) {
+		if (pcs[i].ref.kind != FSRC_MAP)
+			continue;
+		any_file = true;
+		/* Another thread (or a process sharing the address
+		 * space) could map another file over a piece between the
+		 * check and the kernel's mprotect. */
+		alone &= (pf[i].have & FACT_FD) && pf[i].nthreads == 1 &&
+			 !t->vm_shared;
+	}
+	if (!any_file || alone)
+		return;
+	struct verify_piece *v = realloc(t->verify.pieces, n * sizeof(*v));
+	if (!v)
+		die("out of memory");
+	t->verify.pieces = v;
+	for (size_t i = 0; i < n; i++) {
+		v[i].addr = pcs[i].c.addr;
+		v[i].file = pcs[i].ref.kind == FSRC_MAP;
+		v[i].dev = makedev(pcs[i].ref.maj, pcs[i].ref.min);
+		v[i].ino = (ino_t)pcs[i].ref.ino;
+	}
+	t->verify.npieces = n;
+	t->verify.on = true;
+	t->verify.addr = c->addr;
+	t->verify.sys = c->sys;
+}
+
 void verify_plan(struct thread *t, const struct mcall *c,
 		 const struct facts *f, const struct personality *p)
 {
-	memset(&t->verify, 0, sizeof(t->verify));
-	if ((c->sys == MSYS_MPROTECT || c->sys == MSYS_PKEY_MPROTECT) &&
-	    (c->prot & PROT_EXEC) && f->range_file && (f->have & FACT_FD) &&
-	    f->fd_exists && (T.opt.attach || f->nthreads != 1)) {
-		/* Another thread could map another file over the range
-		 * between the check and the kernel's mprotect. */
-		plan_file(t, f);
-		t->verify.addr = c->addr;
-		t->verify.sys = c->sys;
-		return;
-	}
+	verify_clear(t);
 	if (!msys_is_mmap(c->sys) || c->block_unreadable)
 		return;
 	bool file = !(c->flags & MAP_ANONYMOUS) && c->fd >= 0 &&
@@ -106,6 +151,29 @@ static const char *mismatch(const struct thread *t, uint64_t addr)
 	return NULL;
 }
 
+/* Each piece of an mprotect range still holds what was checked. */
+static const char *pieces_mismatch(const struct thread *t)
+{
+	for (size_t i = 0; i < t->verify.npieces; i++) {
+		const struct verify_piece *p = &t->verify.pieces[i];
+		struct map_entry e;
+		uint64_t addr = p->addr;
+
+		int found = maps_find(t->tid, holds, &addr, &e, NULL, 0);
+		if (found < 0)
+			return "cannot read the process's maps";
+		if (!found)
+			continue;	/* unmapped: mprotect fails there */
+		if (p->file && (makedev(e.maj, e.min) != p->dev ||
+				e.ino != p->ino))
+			return "file changed between check and mprotect";
+		if (!p->file && e.ino != 0)
+			return "a file was mapped where the checked range "
+			       "held anonymous memory";
+	}
+	return NULL;
+}
+
 void verify_at_exit(struct thread *t)
 {
 	int64_t rv;
@@ -114,7 +182,12 @@ void verify_at_exit(struct thread *t)
 	if (!t->verify.on)
 		return;
 	t->verify.on = false;
-	if (stop_return_value(t->tid, &rv) < 0) {
+	if (t->verify.npieces) {
+		why = pieces_mismatch(t);
+		t->verify.npieces = 0;
+		if (!why)
+			return;
+	} else if (stop_return_value(t->tid, &rv) < 0) {
 		why = "cannot read the call's result";
 	} else if (rv < 0 && rv >= -4095) {
 		return;		/* the call failed: nothing was mapped */
@@ -133,25 +206,47 @@ void verify_at_exit(struct thread *t)
  * After an exec, the kernel may have set READ_IMPLIES_EXEC (an i386
  * program without PT_GNU_STACK, for one), or the process may carry it
  * from before: every readable mapping would then be executable, behind
- * W^X's back. Such a process is killed, since its exec is done.
+ * W^X's back. Such a process is killed, since its exec is done. So is
+ * one whose personality memtrace may not read (a user's memtrace and a
+ * process made non-dumpable by an execute-only program): that it is
+ * not set cannot be known, and "gone" is only what the kernel says
+ * (ENOENT, ESRCH).
  */
-void personality_check(struct thread *t)
+bool personality_check(struct thread *t)
 {
-	char buf[32];
+	char buf[32], why[400];
 	unsigned long persona = 0;
 
 	if (T.pol->allow_unsafe_exec_memory)
-		return;
-	/* Unreadable: the process is gone, nothing to enforce. */
-	if (proc_read(t->tid, "personality", buf, sizeof(buf)) < 0 ||
-	    sscanf(buf, "%lx", &persona) != 1 || !(persona & 0x0400000UL))
-		return;
+		return false;
+	if (proc_read(t->tid, "personality", buf, sizeof(buf)) < 0) {
+		if (errno == ENOENT || errno == ESRCH)
+			return false;	/* the process is gone */
+		if (errno == EACCES || errno == EPERM)
+			fileref_proc_denied(t->tid, "the personality", why,
+					    sizeof(why));
+		else
+			snprintf(why, sizeof(why), "cannot read "
+				 "/proc/%d/personality: %s", t->tid,
+				 strerror(errno));
+		pid_t tgid = thread_tgid(t);
+		log_note("kill pid=%d tid=%d execve: %s; whether "
+			 "READ_IMPLIES_EXEC (every readable mapping "
+			 "executable) is set cannot be known; killed (fail "
+			 "closed); tip: -m trace/allow_unsafe_exec_memory:1",
+			 tgid, t->tid, why);
+		kill(tgid, SIGKILL);
+		return true;
+	}
+	if (sscanf(buf, "%lx", &persona) != 1 || !(persona & 0x0400000UL))
+		return false;
 	pid_t tgid = thread_tgid(t);
 	log_note("kill pid=%d tid=%d execve: READ_IMPLIES_EXEC is set "
 		 "(personality %#lx), every readable mapping would be "
 		 "executable; killed; tip: -m trace/allow_unsafe_exec_memory:1",
 		 tgid, t->tid, persona);
 	kill(tgid, SIGKILL);
+	return true;
 }
 
 /*

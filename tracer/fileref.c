@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Opening the file a file_ref names (see checks/check.h), whatever
+ * memtrace's privileges. An fd and the program are reached through
+ * /proc/PID/fd/N and /proc/PID/exe. A mapping is reached through
+ * /proc/PID/map_files, which needs CAP_SYS_ADMIN or
+ * CAP_CHECKPOINT_RESTORE, or else by the path its maps line gives,
+ * looked up inside the tracee's root (/proc/PID/root) and then in
+ * memtrace's own: whatever opened it, the file must have the device
+ * and inode of the maps line, or it is not used. Where nothing proves
+ * it, the open fails with a reason, and the checks fail closed on it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "tracer/tracer.h"
+
+/* Read-only; a file memtrace may not read can still be stat'ed and
+ * named (unless the caller must read it). */
+static int open_file(const char *path, bool need_read)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd >= 0 || need_read || (errno != EACCES && errno != EPERM))
+		return fd;
+	return open(path, O_PATH | O_CLOEXEC);
+}
+
+void fileref_proc_denied(pid_t tid, const char *what, char *why,
+			 size_t len)
+{
+	snprintf(why, len, "memtrace (uid %u) may not read %s of process "
+		 "%d: the process is not dumpable (it called "
+		 "prctl(PR_SET_DUMPABLE, 0), or runs an execute-only or "
+		 "set-id program), and only root may look into it",
+		 (unsigned)geteuid(), what, tid);
+}
+
+static bool proc_refused(int err)
+{
+	return err == EACCES || err == EPERM;
+}
+
+static bool is_mapped_file(const struct file_ref *r, const struct stat *st)
+{
+	return major(st->st_dev) == r->maj && minor(st->st_dev) == r->min &&
+	       (uint64_t)st->st_ino == r->ino;
+}
+
+/* The mapped file by its path below root ("" for memtrace's own). */
+static int open_mapped_path(const struct file_ref *r, const char *root,
+			    bool need_read, struct stat *st)
+{
+	char p[4200];
+
+	if (!r->path || r->path[0] != '/')
+		return errno = ENOENT, -1;
+	if ((size_t)snprintf(p, sizeof(p), "%s%s", root, r->path) >=
+	    sizeof(p))
+		return errno = ENAMETOOLONG, -1;
+	int fd = open_file(p, need_read);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) < 0 || !is_mapped_file(r, st)) {
+		close(fd);
+		return errno = ESTALE, -1;
+	}
+	return fd;
+}
+
+static int open_mapping(pid_t tid, const struct file_ref *r, bool need_read,
+			struct stat *st, char *why, size_t len)
+{
+	char link[96], root[64];
+	int fd, e_map, e_root, e_own;
+
+	snprintf(link, sizeof(link), "/proc/%d/map_files/%" PRIx64 "-%"
+		 PRIx64, tid, r->lo, r->hi);
+	fd = open_file(link, need_read);
+	if (fd >= 0 && fstat(fd, st) == 0 && is_mapped_file(r, st))
+		return fd;
+	e_map = fd >= 0 ? ESTALE : errno;
+	if (fd >= 0)
+		close(fd);
+	snprintf(root, sizeof(root), "/proc/%d/root", tid);
+	fd = open_mapped_path(r, root, need_read, st);
+	if (fd >= 0)
+		return fd;
+	e_root = errno;
+	fd = open_mapped_path(r, "", need_read, st);
+	if (fd >= 0)
+		return fd;
+	e_own = errno;
+	if (proc_refused(e_root) && proc_refused(e_map)) {
+		fileref_proc_denied(tid, "the files", why, len);
+		return errno = e_root, -1;
+	}
+	snprintf(why, len, "cannot prove which file is mapped: "
+		 "/proc/%d/map_files: %s%s; by its path in the process's "
+		 "root: %s; in memtrace's: %s", tid, strerror(e_map),
+		 proc_refused(e_map) ? " (needs CAP_SYS_ADMIN or "
+		 "CAP_CHECKPOINT_RESTORE)" : "",
+		 e_root == ESTALE ? "another file" : strerror(e_root),
+		 e_own == ESTALE ? "another file" : strerror(e_own));
+	return errno = e_own, -1;
+}
+
+int fileref_open(pid_t tid, const struct file_ref *r, bool need_read,
+		 struct stat *st, char *why, size_t len)
+{
+	char link[64];
+	int fd;
+
+	why[0] = '\0';
+	switch (r->kind) {
+	case FSRC_FD:
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, r->fd);
+		break;
+	case FSRC_EXE:
+		snprintf(link, sizeof(link), "/proc/%d/exe", tid);
+		break;
+	case FSRC_MAP:
+		return open_mapping(tid, r, need_read, st, why, len);
+	default:
+		snprintf(why, len, "no file");
+		return errno = ENOENT, -1;
+	}
+	fd = open_file(link, need_read);
+	if (fd < 0) {
+		int e = errno;
+		if (proc_refused(e))
+			fileref_proc_denied(tid, r->kind == FSRC_FD ?
+					    "the fds" : "the program", why,
+					    len);
+		else
+			snprintf(why, len, "cannot open %s: %s", link,
+				 strerror(e));
+		return errno = e, -1;
+	}
+	if (fstat(fd, st) < 0) {
+		int e = errno;
+		snprintf(why, len, "cannot stat %s: %s", link, strerror(e));
+		close(fd);
+		return errno = e, -1;
+	}
+	return fd;
+}
+
+int fileref_reopen(pid_t tid, const struct file_ref *r,
+		   const struct stat *want, char *why, size_t len)
+{
+	struct stat st;
+	int fd = fileref_open(tid, r, true, &st, why, len);
+
+	if (fd < 0)
+		return -1;
+	if (st.st_dev != want->st_dev || st.st_ino != want->st_ino) {
+		close(fd);
+		snprintf(why, len, "the file changed while it was checked");
+		return errno = ESTALE, -1;
+	}
+	return fd;
+}
+
+/*
+ * Whether path names the file st inside the tracee's root, or failing
+ * that in memtrace's; on success the directory it sits in, opened
+ * O_PATH, and the file's mount id compared with the directory's: a
+ * file that is a mount point of its own (a bind mount of one file)
+ * has no parent directory to judge, and fails.
+ */
+int fileref_parent(pid_t tid, const char *path, const struct stat *st)
+{
+	char dir[4200], root[64];
+	const char *slash = strrchr(path, '/');
+
+	if (path[0] != '/' || !slash || !slash[1])
+		return errno = EINVAL, -1;
+	snprintf(root, sizeof(root), "/proc/%d/root", tid);
+	for (int i = 0; i < 2; i++) {
+		const char *r = i == 0 ? root : "";
+		int n = snprintf(dir, sizeof(dir), "%s%.*s/", r,
+				 (int)(slash - path), path);
+		if (n < 0 || (size_t)n >= sizeof(dir))
+			return errno = ENAMETOOLONG, -1;
+		int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			continue;
+		struct statx fx, dx;
+		if (statx(dfd, slash + 1, AT_SYMLINK_NOFOLLOW,
+			  STATX_INO | STATX_MNT_ID, &fx) == 0 &&
+		    statx(dfd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID,
+			  &dx) == 0 &&
+		    (fx.stx_mask & dx.stx_mask & STATX_MNT_ID) &&
+		    makedev(fx.stx_dev_major, fx.stx_dev_minor) ==
+		    st->st_dev && fx.stx_ino == (uint64_t)st->st_ino &&
+		    fx.stx_mnt_id == dx.stx_mnt_id)
+			return dfd;
+		close(dfd);
+	}
+	return errno = ESTALE, -1;
+}
+
+bool fileref_named(pid_t tid, const char *path, const struct stat *st)
+{
+	int dfd = fileref_parent(tid, path, st);
+
+	if (dfd < 0)
+		return false;
+	close(dfd);
+	return true;
+}

@@ -501,7 +501,9 @@ void learn_finish(void)
 		warnx_("--learn %s: %s", L.file, strerror(errno));
 		return;
 	}
-	log_note("learned profile written to %s: %zu rules%s", L.file,
-		 L.nrules, L.nunlearned ? "; some calls could not be allowed "
-		 "by any rule (listed at its end)" : "");
+	/* -q keeps the note only where it warns. */
+	if (!T.opt.quiet || L.nunlearned)
+		log_note("learned profile written to %s: %zu rules%s",
+			 L.file, L.nrules, L.nunlearned ? "; some calls could "
+			 "not be allowed by any rule (listed at its end)" : "");
 }

@@ -6,6 +6,7 @@
  * "bt" (and "bt_end" where the trace ended early) in JSON.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -189,6 +190,12 @@ static FILE *out(void)
 	return T.log ? T.log : stderr;
 }
 
+/* Where the records of process tgid go: FILE.PID under -ff -o. */
+static FILE *out_for(pid_t tgid)
+{
+	return ff_on() ? ff_file(tgid) : out();
+}
+
 void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -257,7 +264,7 @@ static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
 		     const struct verdict *v, bool denied,
 		     const struct backtrace *bt)
 {
-	FILE *f = out();
+	FILE *f = out_for(tgid);
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -292,10 +299,11 @@ static void log_text(pid_t tid, pid_t tgid, const struct mcall *c,
 		     const struct verdict *v, bool denied,
 		     const struct backtrace *bt)
 {
-	char call[512];
-	FILE *f = out();
+	char call[512], cut[PATH_MAX];
+	FILE *f = out_for(tgid);
 
 	format_call(c, call, sizeof(call));
+	stamp_print(f);
 	fprintf(f, "memtrace: %s pid=%d tid=%d %s %s", action_name(v->act),
 		tgid, tid, c->pers, call);
 	if (denied && c->sys == MSYS_BRK)
@@ -305,7 +313,7 @@ static void log_text(pid_t tid, pid_t tgid, const struct mcall *c,
 	if (v->check)
 		fprintf(f, "; %s: %s", v->check, v->msg);
 	if (v->has_path)
-		fprintf(f, "; path %s", v->path);
+		fprintf(f, "; path %s", cut_string(v->path, cut, sizeof(cut)));
 	if (v->tip[0])
 		fprintf(f, "; tip: -m %s", v->tip);
 	fputc('\n', f);
@@ -346,6 +354,7 @@ void log_note(const char *fmt, ...)
 		json_str(f, msg);
 		fprintf(f, "}\n");
 	} else {
+		stamp_print(f);
 		fprintf(f, "memtrace: ");
 		va_start(ap, fmt);
 		vfprintf(f, fmt, ap);

@@ -285,7 +285,9 @@ static bool carry_out(struct thread *t, const struct mcall *c,
 			summary_exec_verdict(v);
 		if (T.opt.learn)
 			learn_exec_record(t->tid, tgid, c, v);
-		log_record(t->tid, tgid, c, v, false);
+		/* -e trace=SET narrows -v's records, never a verdict's. */
+		if (action_records(v->act) || trace_selected(MSYS_EXEC))
+			log_record(t->tid, tgid, c, v, false);
 	}
 	switch (v->act) {
 	case ACT_ALLOW:

@@ -26,7 +26,7 @@ for o in $("$mt" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
 	complete_line "memtrace $o" | grep -qx -- "$o" || missing="$missing $o"
 done
 for o in -m -P -o -v -k -c -p -f -ff -e -t -tt -ttt -s -q; do
-	"$mt" --help | grep -qE -- "(^|[ ,])$o[ ,]" || continue
+	"$mt" --help | grep -qE -- "(^|[ ,])${o}[ ,]" || continue
 	complete_line "memtrace $o" | grep -qx -- "$o" || missing="$missing $o"
 done
 if [ -z "$missing" ]; then
@@ -93,7 +93,7 @@ if [ -n "$need" ]; then
 	skip deb/package "no$need here (make deb installs dpkg-dev, debhelper and lintian as root)"
 else
 	if make -s -C "$MT_ROOT" deb DEB_DIR="$D/out" > "$D/make.log" 2>&1; then
-		deb=$(ls "$D"/out/memtrace_"$mv"_*.deb 2>/dev/null | head -1)
+		deb=$(find "$D/out" -maxdepth 1 -name "memtrace_${mv}_*.deb" | head -1)
 		dpkg-deb -c "$deb" > "$D/contents" 2>&1
 		bad=
 		for f in ./usr/bin/memtrace ./usr/share/man/man1/memtrace.1.gz \
@@ -112,7 +112,7 @@ else
 		dpkg-deb -x "$deb" "$D/x"
 		stripped=no
 		readelf -S "$D/x/usr/bin/memtrace" | grep -q '\.symtab' || stripped=yes
-		dbg=$(ls "$D"/out/memtrace-dbgsym_"$mv"_*.deb 2>/dev/null | head -1)
+		dbg=$(find "$D/out" -maxdepth 1 -name "memtrace-dbgsym_${mv}_*.deb" | head -1)
 		if [ -n "$bad" ] || [ $stripped != yes ] || [ -z "$dbg" ]; then
 			fail deb/package "missing:$bad; stripped: $stripped; dbgsym: ${dbg:-none}"
 		else

@@ -18,7 +18,7 @@ nrecs() { recs "$1" | grep -c " $2 pid=" ; }
 
 # -f changes nothing: memtrace follows forks anyway.
 ff_case() {
-	local mode=$1 dir=$D/ff.${1/,/_} f pid bad= n
+	local mode=$1 dir=$D/ff.${1/,/_} f pid bad='' n
 	mkdir -p "$dir/a" "$dir/b"
 	# shellcheck disable=SC2046
 	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -f -v \
@@ -83,7 +83,7 @@ fi
 # Only the named calls get -v records; every denial is recorded all the
 # same, whatever -e names.
 trace_case() {
-	local mode=$1 dir=$D/e.${1/,/_} bad=
+	local mode=$1 dir=$D/e.${1/,/_} bad=''
 	mkdir -p "$dir"
 	# shellcheck disable=SC2046
 	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/base" \
@@ -217,11 +217,11 @@ attach_lines() {
 	local regs=$1 q=$2 name="strace/attach-lines [ptrace,$1]${2:+ -q}" dir=$D/att.$1$2
 	mkdir -p "$dir"
 	"$T/loopmap" > /dev/null 2>&1 &
-	local tpid=$! i
+	local tpid=$!
 	# shellcheck disable=SC2046
-	env $(mode_env "ptrace,$regs") "$mt" $q -p "$tpid" -o "$dir/log" 2> "$dir/err" &
+	env $(mode_env "ptrace,$regs") "$mt" ${q:+"$q"} -p "$tpid" -o "$dir/log" 2> "$dir/err" &
 	local mtpid=$!
-	for i in $(seq 200); do
+	for _ in $(seq 200); do
 		grep -q ' deny pid=' "$dir/log" 2>/dev/null && break
 		sleep 0.05
 	done

@@ -13,6 +13,8 @@ DEB_DIR ?= build/deb
 DEB_SRC := $(DEB_DIR)/memtrace-$(VERSION)
 DEB_JOBS ?= 2
 
+# The package's build is its own: nothing of this make's command line
+# (SANITIZE=1 or B= from make check) reaches dpkg-buildpackage's make.
 .PHONY: deb
 deb:
 	@sh tools/deps.sh deb
@@ -24,7 +26,8 @@ deb:
 	tar -cf - --anchored --exclude=./.git --exclude=./build \
 		--exclude=./build-san --exclude=./build-fuzz \
 		--exclude=./memtrace . | tar -xf - -C $(DEB_SRC)
-	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc -j$(DEB_JOBS) \
+	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		-u SANITIZE -u B dpkg-buildpackage -b -us -uc -j$(DEB_JOBS) \
 		> ../build.log 2>&1 || { tail -30 ../build.log >&2; exit 1; }
 	rm -rf $(DEB_SRC)
 	lintian --fail-on error $(DEB_DIR)/memtrace_$(VERSION)_*.changes

@@ -112,6 +112,10 @@ else
 		dpkg-deb -x "$deb" "$D/x"
 		stripped=no
 		readelf -S "$D/x/usr/bin/memtrace" | grep -q '\.symtab' || stripped=yes
+		# Not the sanitised build, even under make check SANITIZE=1.
+		readelf -d "$D/x/usr/bin/memtrace" | grep -q 'libasan' &&
+			bad="$bad (linked with libasan)"
+
 		dbg=$(find "$D/out" -maxdepth 1 -name "memtrace-dbgsym_${mv}_*.deb" | head -1)
 		if [ -n "$bad" ] || [ $stripped != yes ] || [ -z "$dbg" ]; then
 			fail deb/package "missing:$bad; stripped: $stripped; dbgsym: ${dbg:-none}"

@@ -35,6 +35,8 @@ struct key;
 
 typedef int apply_fn(struct policy *p, const struct key *k, char op,
 		     const char *val, char *why, size_t whylen);
+/* Prints the key's setting as rules: all of it if dflt is NULL, else
+ * only where it differs from dflt. */
 typedef void dump_fn(const struct policy *p, const struct policy *dflt,
 		     const struct key *k, FILE *out);
 
@@ -281,7 +283,7 @@ static void dump_bool(const struct policy *p, const struct policy *dflt,
 {
 	bool v = *(const bool *)cfield(p, k);
 
-	if (v != *(const bool *)cfield(dflt, k))
+	if (!dflt || v != *(const bool *)cfield(dflt, k))
 		fprintf(out, "%s:%s\n", k->name, v ? "true" : "false");
 }
 
@@ -308,7 +310,7 @@ static void dump_size(const struct policy *p, const struct policy *dflt,
 	uint64_t v = *(const uint64_t *)cfield(p, k);
 	char buf[32];
 
-	if (v == *(const uint64_t *)cfield(dflt, k))
+	if (dflt && v == *(const uint64_t *)cfield(dflt, k))
 		return;
 	format_size(buf, sizeof(buf), v);
 	fprintf(out, "%s:%s\n", k->name, buf);
@@ -335,7 +337,7 @@ static void dump_action(const struct policy *p, const struct policy *dflt,
 {
 	enum action v = *(const enum action *)cfield(p, k);
 
-	if (v != *(const enum action *)cfield(dflt, k))
+	if (!dflt || v != *(const enum action *)cfield(dflt, k))
 		fprintf(out, "%s:%s\n", k->name, action_name(v));
 }
 
@@ -556,9 +558,10 @@ static int apply_gid(struct policy *p, const struct key *k, char op,
 static void dump_gid(const struct policy *p, const struct policy *dflt,
 		     const struct key *k, FILE *out)
 {
-	(void)dflt;
 	if (p->tpe_gid_set)
 		fprintf(out, "%s:%lu\n", k->name, (unsigned long)p->tpe_gid);
+	else if (!dflt)
+		fprintf(out, "%s:none\n", k->name);
 }
 
 /* --- force --- */
@@ -776,7 +779,8 @@ static int apply_force(struct policy *p, const struct key *k, char op,
 static void dump_force(const struct policy *p, const struct policy *dflt,
 		       const struct key *k, FILE *out)
 {
-	(void)dflt;
+	if (!dflt)
+		fprintf(out, "%s^\n", k->name);	/* the list from empty */
 	for (size_t i = 0; i < p->force.n; i++) {
 		const struct force_rule *r = &p->force.v[i];
 
@@ -850,10 +854,13 @@ static void dump_glob(const struct policy *p, const struct policy *dflt,
 {
 	const struct glob_list *l = cfield(p, k);
 
-	(void)dflt;
 	for (size_t i = 0; i < nkeys && &keys[i] != k; i++)
 		if (keys[i].apply == apply_glob && keys[i].off == k->off)
 			return;
+	/* Every row of the list from empty, then its entries. */
+	for (size_t i = 0; !dflt && i < nkeys; i++)
+		if (keys[i].apply == apply_glob && keys[i].off == k->off)
+			fprintf(out, "%s^\n", keys[i].name);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct key *row = glob_row(k->off, l->v[i].act);
 
@@ -1360,6 +1367,14 @@ void policy_dump(const struct policy *p, FILE *out)
 		"default\n");
 	for (size_t i = 0; i < nkeys; i++)
 		keys[i].dump(p, &dflt, &keys[i], out);
+}
+
+/* Each dump_fn prints every setting when given no default. */
+void policy_dump_all(const struct policy *p, FILE *out)
+{
+	fprintf(out, "# memtrace policy: every setting, defaults included\n");
+	for (size_t i = 0; i < nkeys; i++)
+		keys[i].dump(p, NULL, &keys[i], out);
 }
 
 static bool globs_equal(const struct glob_list *a, const struct glob_list *b)

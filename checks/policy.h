@@ -125,8 +125,11 @@ int policy_load_profile(struct policy *p, const char *path, char *notice,
 int policy_load_file(struct policy *p, const char *path,
 		     char *err, size_t errlen);
 
-/* Print the effective policy as rules that read back to the same. */
+/* Print the effective policy as rules that read back to the same:
+ * the settings that differ from the default (policy_dump), or every
+ * key with its value, lists reset first (policy_dump_all). */
 void policy_dump(const struct policy *p, FILE *out);
+void policy_dump_all(const struct policy *p, FILE *out);
 
 /* Deep equality, for the round-trip test. */
 bool policy_equal(const struct policy *a, const struct policy *b);

@@ -1,14 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Make sure the build (and, with "check", the test suite) has what it
-# needs. As root, install what is missing with apt-get; otherwise print
-# the exact command and fail.
+# Make sure the build (and, with "check", the test suite; with "deb",
+# make deb) has what it needs. As root, install what is missing with
+# apt-get; otherwise print the exact command and fail.
 set -u
 
 build_pc="libseccomp libelf libunwind-ptrace libcrypto zlib"
 build_pkgs="pkg-config libseccomp-dev libelf-dev libunwind-dev libssl-dev zlib1g-dev"
 check_cmds="jq setpriv"
 check_pkgs="jq util-linux"
+deb_cmds="dpkg-buildpackage dh lintian"
+deb_pkgs="dpkg-dev debhelper lintian"
 
 missing=""
 if ! command -v pkg-config >/dev/null 2>&1; then
@@ -21,6 +23,11 @@ fi
 if [ "${1-}" = check ]; then
 	for c in $check_cmds; do
 		command -v "$c" >/dev/null 2>&1 || missing="$missing $check_pkgs"
+	done
+fi
+if [ "${1-}" = deb ]; then	# make deb
+	for c in $deb_cmds; do
+		command -v "$c" >/dev/null 2>&1 || missing="$missing $deb_pkgs"
 	done
 fi
 [ -z "$missing" ] && exit 0

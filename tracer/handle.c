@@ -133,6 +133,10 @@ static void stop_for_debugger(struct thread *t)
 
 	log_note("process %d is stopped at the denied call and detached; "
 		 "attach with: gdb -p %d", tgid, tgid);
+	/* The hint is for whoever is at the terminal, not only the log. */
+	if (T.log)
+		warnx_("process %d is stopped at the denied call and "
+		       "detached; attach with: gdb -p %d", tgid, tgid);
 	thread_foreach(mark_detach, &tgid);
 	kill(tgid, SIGSTOP);
 }
@@ -392,9 +396,11 @@ void handle_call(struct thread *t, struct stop_call *sc)
 		learn_call(t->tid, thread_tgid(t), &c, &f, &v);
 	if (T.opt.summary)
 		summary_call(t->tid, thread_tgid(t), &c, &f, &v);
-	/* A warning verdict was recorded as it came (record_warning). */
+	/* A warning verdict was recorded as it came (record_warning); -e
+	 * trace=SET narrows -v's records, never a verdict's. */
 	if (v.act != ACT_WARN &&
-	    (action_records(v.act) || (T.opt.verbose && msys_is_memory(s))))
+	    (action_records(v.act) ||
+	     (T.opt.verbose && msys_is_memory(s) && trace_selected(s))))
 		log_record(t->tid, thread_tgid(t), &c, &v,
 			   action_denies(v.act));
 	carry_out(t, sc, &c, &v);

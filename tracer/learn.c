@@ -501,7 +501,9 @@ void learn_finish(void)
 		T.output_failed = true;
 		return;
 	}
-	log_note("learned profile written to %s: %zu rules%s", L.file,
-		 L.nrules, L.nunlearned ? "; some calls could not be allowed "
-		 "by any rule (listed at its end)" : "");
+	/* -q keeps the note only where it warns. */
+	if (!T.opt.quiet || L.nunlearned)
+		log_note("learned profile written to %s: %zu rules%s",
+			 L.file, L.nrules, L.nunlearned ? "; some calls could "
+			 "not be allowed by any rule (listed at its end)" : "");
 }

@@ -6,6 +6,7 @@
  * "bt" (and "bt_end" where the trace ended early) in JSON.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -188,6 +189,12 @@ void format_call(const struct mcall *c, char *buf, size_t len)
 static FILE *out(void)
 {
 	return T.log ? T.log : stderr;
+}
+
+/* Where the records of process tgid go: FILE.PID under -ff -o. */
+static FILE *out_for(pid_t tgid)
+{
+	return ff_on() ? ff_file(tgid) : out();
 }
 
 /*
@@ -384,7 +391,7 @@ static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
 		     const struct verdict *v, bool denied,
 		     const struct backtrace *bt)
 {
-	FILE *f = out();
+	FILE *f = out_for(tgid);
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -418,10 +425,11 @@ static void log_text(pid_t tid, pid_t tgid, const struct mcall *c,
 		     const struct verdict *v, bool denied,
 		     const struct backtrace *bt)
 {
-	char call[512];
-	FILE *f = out();
+	char call[512], cut[PATH_MAX];
+	FILE *f = out_for(tgid);
 
 	format_call(c, call, sizeof(call));
+	stamp_print(f);
 	fprintf(f, "memtrace: %s pid=%d tid=%d %s %s", action_name(v->act),
 		tgid, tid, c->pers, call);
 	if (denied && c->sys == MSYS_BRK)
@@ -434,7 +442,7 @@ static void log_text(pid_t tid, pid_t tgid, const struct mcall *c,
 	}
 	if (v->has_path) {
 		fputs("; path ", f);
-		text_str(f, v->path);
+		text_str(f, cut_string(v->path, cut, sizeof(cut)));
 	}
 	if (v->tip[0]) {
 		fputs("; tip: -m ", f);
@@ -478,6 +486,7 @@ void log_note(const char *fmt, ...)
 		json_str(f, msg);
 		fprintf(f, "}\n");
 	} else {
+		stamp_print(f);
 		fprintf(f, "memtrace: ");
 		text_str(f, msg);
 		fputc('\n', f);

@@ -69,6 +69,7 @@ static void on_exit_status(pid_t pid, int status)
 	}
 	if (t)
 		thread_del(pid);
+	ff_close(pid);	/* -ff: the process's file, if pid led one */
 }
 
 /*

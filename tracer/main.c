@@ -60,10 +60,19 @@ static void usage(FILE *f)
 "  --learn FILE     run with every check warning, write a profile\n"
 "                   under which the run passes to FILE\n"
 "  -p PID           attach to a running process (ptrace-only)\n"
+"  -f               follow forks (always on; for strace's habit)\n"
+"  -ff              with -o FILE: the records of process PID in FILE.PID\n"
+"  -e trace=SET     -v records only for the calls of SET: brk, mmap,\n"
+"                   mmap2, old_mmap, mremap, mprotect, pkey_mprotect,\n"
+"                   execve, %%memory, all, none, !SET (denials: always)\n"
+"  -t, -tt, -ttt    a timestamp starts each text line (HH:MM:SS,\n"
+"                   with microseconds, epoch seconds.microseconds)\n"
+"  -s N             paths in text records cut at N bytes (default: whole)\n"
+"  -q               no informational notes (attached, detached, ...)\n"
 "  --no-seccomp     stop on every call with PTRACE_SYSCALL\n"
 "  --no-mdwe        do not set the kernel's W^X (PR_SET_MDWE) in the\n"
 "                   command\n"
-"  --dump-policy    print the effective policy as rules and exit\n"
+"  --dump-policy    print the whole effective policy as rules and exit\n"
 "  --dump-filter    print the seccomp rules per personality and exit\n"
 "  --hash[=ALG] FILE...  print a force+ rule for each file (sha256)\n"
 "  -h, --help       this help\n"
@@ -156,7 +165,7 @@ static void bad_option(const char *arg)
 	const struct option *o;
 
 	if (strncmp(arg, "--", 2) || !arg[2]) {
-		if (optopt && strchr("mPop", optopt))
+		if (optopt && strchr("mPopes", optopt))
 			usage_error("option -%c needs an argument", optopt);
 		usage_error("unknown option -%c", optopt ? optopt : '?');
 	}
@@ -261,16 +270,89 @@ static pid_t parse_pid(const char *s)
 	return (pid_t)v;
 }
 
+/* -s N: a number from 1 to INT_MAX. */
+static int parse_str_max(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < 1 || v > 0x7fffffff) {
+		fprintf(stderr, "memtrace: -s: \"%s\" is not a number from 1 "
+			"to 2147483647\n", s);
+		exit(2);
+	}
+	return (int)v;
+}
+
+/* strace's options: -f, -ff, -e, -t, -tt, -ttt, -s N, -q. */
+static void strace_option(int c, const char *arg)
+{
+	char err[1024];
+
+	switch (c) {
+	case 'f': T.opt.follow++; break;
+	case 't': T.opt.timestamps += T.opt.timestamps < 3; break;
+	case 's': T.opt.str_max = parse_str_max(arg); break;
+	case 'q': T.opt.quiet = true; break;
+	case 'e':
+		if (trace_set_parse(arg, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s\n", err);
+			exit(2);
+		}
+		T.opt.verbose = true;	/* as strace shows what -e names */
+		break;
+	}
+}
+
+/* The option just read, as spelled, for a conflict's message. */
+static const char *opt_spelled(int c, char **argv, char *buf, size_t len)
+{
+	const char *a = argv[optind - 1];
+
+	if (c < 256 && !(a[0] == '-' && a[1] == '-'))
+		snprintf(buf, len, "-%c", c);
+	else
+		snprintf(buf, len, "%.*s", (int)strcspn(a, "="), a);
+	return buf;
+}
+
+static void exclusive(const char *a, const char *b)
+{
+	fprintf(stderr, "memtrace: %s and %s exclude each other\n", a, b);
+	exit(2);
+}
+
+/* --dump-policy and --dump-filter print and exit: what else was
+ * asked for would be silently dropped. */
+static void check_dumps(bool dump_policy, bool command)
+{
+	if (dump_policy && T.opt.dump_filter)
+		exclusive("--dump-policy", "--dump-filter");
+	if (T.opt.attach && (dump_policy || T.opt.dump_filter))
+		exclusive("-p", dump_policy ? "--dump-policy"
+					    : "--dump-filter");
+	if (command && (dump_policy || T.opt.dump_filter))
+		exclusive(dump_policy ? "--dump-policy" : "--dump-filter",
+			  "a command");
+}
+
 static int parse_args(int argc, char **argv)
 {
-	char err[1024], notice[1024];
+	char err[1024], notice[1024], seen[64] = "";
 	int c, r;
 	bool dump_policy = false;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+m:P:o:vp:hVkc", long_opts,
+	while ((c = getopt_long(argc, argv, "+m:P:o:vp:hVkcfe:ts:q", long_opts,
 				NULL)) != -1) {
+		if (c != '?' && c != OPT_HASH)
+			opt_spelled(c, argv, seen, sizeof(seen));
 		switch (c) {
+		case 'f': case 'e': case 't': case 's': case 'q':
+			strace_option(c, optarg);
+			break;
 		case 'm':
 			r = policy_apply(&policy, optarg, "-m argument", err,
 					 sizeof(err));
@@ -314,7 +396,10 @@ static int parse_args(int argc, char **argv)
 		case OPT_STOP_ON_DENY: T.opt.stop_on_deny = true; break;
 		case OPT_LEARN: T.opt.learn = optarg; break;
 		case OPT_HASH:
-			/* --hash[=ALG] FILE...: print force+ rules. */
+			/* --hash[=ALG] FILE...: print force+ rules; it
+			 * traces nothing, so no other option applies. */
+			if (seen[0])
+				exclusive(seen, "--hash");
 			exit(hash_command(optarg, argc - optind,
 					  argv + optind));
 		case 'h': usage(stdout); exit_stdout("--help");
@@ -324,8 +409,9 @@ static int parse_args(int argc, char **argv)
 			bad_option(argv[optind - 1]);
 		}
 	}
+	check_dumps(dump_policy, optind < argc);
 	if (dump_policy) {
-		policy_dump(&policy, stdout);
+		policy_dump_all(&policy, stdout);
 		exit_stdout("--dump-policy");
 	}
 	return optind;
@@ -421,7 +507,9 @@ int main(int argc, char **argv)
 	/* Every output is open before the command starts. */
 	if (T.opt.learn && learn_setup(&policy, T.opt.learn, argv + first) < 0)
 		return 2;
-	if (T.opt.outfile)
+	if (ff_on() && ff_check() < 0)
+		die("-ff -o %s: %s", T.opt.outfile, strerror(errno));
+	if (T.opt.outfile && !ff_on())
 		open_log(T.opt.outfile);
 	setup_signals();
 	summary_start();
@@ -430,10 +518,15 @@ int main(int argc, char **argv)
 	if (T.opt.attach) {
 		T.opt.no_seccomp = true;
 		attach_process(T.opt.attach);
+		if (!T.opt.quiet)
+			log_note("Process %d attached", T.opt.attach);
+		mdwe_attach_note();
 	} else {
 		spawn_command(argv + first);
 	}
 	trace_loop();
+	if (T.opt.attach && !T.root_done && !T.opt.quiet)
+		log_note("Process %d detached", T.opt.attach);
 	learn_finish();
 	summary_finish();
 	write_stats();

@@ -214,7 +214,9 @@ static void record(struct thread *t, const struct mcall *c,
 			summary_exec_verdict(v);
 		if (T.opt.learn)
 			learn_exec_record(t->tid, tgid, c, f, v);
-		log_record(t->tid, tgid, c, v, false);
+		/* -e trace=SET narrows -v's records, never a verdict's. */
+		if (action_records(v->act) || trace_selected(MSYS_EXEC))
+			log_record(t->tid, tgid, c, v, false);
 	}
 }
 

@@ -135,7 +135,6 @@ int attach_process(pid_t pid)
 		warnx_("-p %d: cannot set RLIMIT_AS to mem/vm_max (%s): memory "
 		       "that grows without a call (the stack) is not bounded",
 		       pid, strerror(errno));
-	mdwe_attach_note();
 
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	while (found_new) {

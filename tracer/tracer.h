@@ -40,6 +40,13 @@ struct options {
 	const char *learn;	/* --learn FILE */
 	bool stop_on_deny;	/* --stop-on-deny: deny and abort become stop */
 	bool no_mdwe;		/* --no-mdwe: no PR_SET_MDWE in the child */
+	/* strace's habits (strace.c) */
+	int follow;		/* -f: 1, -ff: 2 (FILE.PID with -o) */
+	bool trace_set;		/* -e trace=SET given */
+	uint32_t trace_mask;	/* 1 << enum msys of the calls -v records */
+	int timestamps;		/* -t: 1, -tt: 2, -ttt: 3 */
+	int str_max;		/* -s N: paths in text records; 0: whole */
+	bool quiet;		/* -q: no informational notes */
 };
 
 /* How a thread is resumed and what its next syscall stop means. */
@@ -309,6 +316,23 @@ bool program_check(struct thread *t);
 /* The personality the program just exec'd runs in, from its ELF
  * header (x32 and x86_64 share a ptrace arch; the header tells). */
 const char *program_pers(pid_t tid);
+
+/* strace.c: strace's habits. */
+/* -e ARG: sets T.opt.trace_*; 0, or -1 with a message in err. */
+int trace_set_parse(const char *arg, char *err, size_t errlen);
+/* Whether -v records call s (always, without -e). */
+bool trace_selected(enum msys s);
+/* -t, -tt, -ttt: the timestamp that starts a text line, if any. */
+void stamp_print(FILE *f);
+/* s, or its first -s N bytes and "..." in buf. */
+const char *cut_string(const char *s, char *buf, size_t len);
+/* -ff -o FILE: whether records go to FILE.PID; the directory check
+ * before the start (0, or -1 with errno); the file of process pid;
+ * its close when the process ends. */
+bool ff_on(void);
+int ff_check(void);
+FILE *ff_file(pid_t pid);
+void ff_close(pid_t pid);
 
 /* hashcmd.c: memtrace --hash[=ALG] FILE...; the exit status. */
 int hash_command(const char *alg, int argc, char **argv);

@@ -24,7 +24,7 @@ deb:
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_SRC)
 	tar -cf - --anchored --exclude=./.git --exclude=./build \
-		--exclude=./build-san --exclude=./build-fuzz \
+		--exclude='./build-*' \
 		--exclude=./memtrace . | tar -xf - -C $(DEB_SRC)
 	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 		-u SANITIZE -u B dpkg-buildpackage -b -us -uc -j$(DEB_JOBS) \

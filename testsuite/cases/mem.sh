@@ -579,7 +579,7 @@ for mode in $MODES; do
 	fi
 done
 dir=$base/rlimit-nobody; mkdir -p "$dir"; chmod 777 "$dir"
-as_nobody "$mt" -m sandbox/mem:on -m mem/vm_max:$HOLD -o "$dir/log" -- \
+as_user "$mt" -m sandbox/mem:on -m mem/vm_max:$HOLD -o "$dir/log" -- \
 	"$E" rlimit $HOLD_B > "$dir/out" 2> "$dir/err"
 rc=$?
 rlimit_check "mem/rlimit [nobody]"

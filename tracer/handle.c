@@ -200,6 +200,7 @@ void handle_call(struct thread *t, struct stop_call *sc)
 	decode(t, sc, s, &c);
 	c.ptrace_only = !t->seccomp;
 	c.trace_data_untrusted = !T.kf.get_info;
+	c.tracer_pid = getpid();
 	memset(&f, 0, sizeof(f));
 	facts_for_call(t->tid, &c, T.pol, NULL, &f);
 	check_call(&c, &f, T.pol, &v);

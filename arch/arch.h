@@ -110,7 +110,22 @@ struct personality {
 	/* Which argument of clone() holds the flags: 0, or 1 where the
 	 * kernel has CLONE_BACKWARDS2 (s390: newsp comes first). */
 	unsigned clone_flags_arg;
+
+	/* Calls libseccomp 2.5 resolves no number for on this
+	 * personality, though the kernel has them (i386, s390 and
+	 * powerpc's direct shmat, 397, besides ipc(SHMAT)): by number.
+	 * libseccomp's rules by name still reach them. */
+	const struct raw_number *raw_numbers;
+	size_t nraw_numbers;
 };
+
+/* A call a personality has by number only. */
+struct raw_number {
+	int sys;		/* enum msys */
+	long nr;
+};
+/* The direct SysV calls wired up in Linux 5.1 (392-402). */
+#define RAW_SHMAT_397 { MSYS_SHMAT, 397 }
 
 /* An architecture: the personalities one kernel of it may run. */
 struct arch_desc {

@@ -222,6 +222,9 @@ int arch_resolve_numbers(const struct personality *p,
 			as = MSYS_OLD_MMAP;
 		out->nr[as] = nr;
 	}
+	for (size_t i = 0; i < p->nraw_numbers; i++)
+		if (out->nr[p->raw_numbers[i].sys] < 0)
+			out->nr[p->raw_numbers[i].sys] = p->raw_numbers[i].nr;
 	return out->nr[MSYS_MPROTECT] < 0 ? -1 : 0;
 }
 

@@ -37,12 +37,15 @@ static const struct regset_layout ppc64le_layouts[] = {
 	  Q(R3), Q(NIP), Q(R1) },
 };
 
+static const struct raw_number direct_shmat[] = { RAW_SHMAT_397 };
+
 static const struct personality pers_ppc64le = {
 	.name = "ppc64le", .audit_arch = AUDIT_ARCH_PPC64LE,
 	.scmp_arch = SCMP_ARCH_PPC64LE, .word = 8,
 	.mmap2_unit = 0, .err = ERR_PPC_SO,
 	.layouts = ppc64le_layouts, .nlayouts = 1,
 	.err_flag = Q(CCR), .err_trap = Q(TRAP),
+	.raw_numbers = direct_shmat, .nraw_numbers = 1,
 };
 
 static const struct personality *const ppc64le_pers[] = {

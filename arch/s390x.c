@@ -61,6 +61,8 @@ static const struct regset_layout s390_layouts[] = {
 	  L(S390_GPR(2)), L(S390_PSW_ADDR), L(S390_GPR(15)) },
 };
 
+static const struct raw_number direct_shmat[] = { RAW_SHMAT_397 };
+
 static const struct personality pers_s390x = {
 	.name = "s390x", .audit_arch = AUDIT_ARCH_S390X,
 	.scmp_arch = SCMP_ARCH_S390X, .word = 8,
@@ -69,6 +71,7 @@ static const struct personality pers_s390x = {
 	.layouts = s390x_layouts, .nlayouts = 1,
 	.big_endian = true, .ret_at_exit = true,
 	.clone_flags_arg = 1,	/* CLONE_BACKWARDS2: clone(newsp, flags) */
+	.raw_numbers = direct_shmat, .nraw_numbers = 1,
 };
 
 static const struct personality pers_s390 = {
@@ -79,6 +82,7 @@ static const struct personality pers_s390 = {
 	.layouts = s390_layouts, .nlayouts = 1,
 	.big_endian = true, .ret_at_exit = true,
 	.clone_flags_arg = 1,	/* CLONE_BACKWARDS2: clone(newsp, flags) */
+	.raw_numbers = direct_shmat, .nraw_numbers = 1,
 };
 
 static const struct personality *const s390x_pers[] = {

@@ -48,12 +48,15 @@ static const struct personality pers_x86_64 = {
 	.layouts = x86_64_layouts, .nlayouts = 1,
 };
 
+static const struct raw_number direct_shmat[] = { RAW_SHMAT_397 };
+
 static const struct personality pers_i386 = {
 	.name = "i386", .audit_arch = AUDIT_ARCH_I386,
 	.scmp_arch = SCMP_ARCH_X86, .word = 4,
 	.mmap_is_old = true, .old_mmap_word = 4,
 	.mmap2_unit = 4096, .err = ERR_NEG,
 	.layouts = i386_layouts, .nlayouts = 2,
+	.raw_numbers = direct_shmat, .nraw_numbers = 1,
 };
 
 /* x32 passes 64-bit registers (off_t is 64-bit); pointers are 32-bit

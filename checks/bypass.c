@@ -15,12 +15,29 @@
  *    prctl(PR_SET_SECCOMP) alike.
  *  - personality(READ_IMPLIES_EXEC): every readable mapping would
  *    become executable behind W^X's back.
- *  - with no seccomp filter (ptrace-only mode), clone(CLONE_UNTRACED)
- *    would start a child nobody traces, and clone3's flags live in
+ *  - clone(CLONE_UNTRACED) would start a child nobody traces: its exec
+ *    is never checked, and with the filter its memory calls stop for
+ *    whoever traces it instead (a parent it PTRACE_TRACEMEs to lets
+ *    them all run). Refused in both modes. clone3's flags live in
  *    memory another thread can rewrite after the check: clone3 fails
- *    with ENOSYS (the C library falls back to clone, whose flags are
- *    in a register). With the filter, an untraced child keeps it and
- *    its memory calls fail with ENOSYS: nothing escapes.
+ *    with ENOSYS (in the kernel where the filter runs), and the C
+ *    library falls back to clone, whose flags are in a register.
+ *  - ptrace(PTRACE_ATTACH, PTRACE_SEIZE, PTRACE_TRACEME): a tracee that
+ *    traces another takes its seccomp stops (a process parked by the
+ *    stop action keeps memtrace's filter) and lets every memory call
+ *    run. Refused unless trace/allow_unsafe_ptrace:1; a debugger
+ *    outside the traced tree is not memtrace's to stop.
+ *  - memtrace itself: attaching to it, writing into it with
+ *    process_vm_writev, or a pidfd of it (pidfd_getfd takes its files)
+ *    would let a tracee rewrite the policy. memtrace is non-dumpable,
+ *    which keeps other users out; these refusals keep root out too,
+ *    whatever the policy says.
+ *  - prctl(PR_SET_DUMPABLE, 0): a non-dumpable tracee's /proc files
+ *    are closed to a memtrace without CAP_SYS_PTRACE, which could then
+ *    check none of its calls.
+ * Arguments are compared at the kernel's width: seccomp's op, prctl's
+ * option, personality and pids are ints, whatever the register holds
+ * above them.
  */
 #include <errno.h>
 
@@ -33,6 +50,11 @@
 #define READ_IMPLIES_EXEC 0x0400000u
 #define PERSONALITY_QUERY 0xffffffffu
 #define CLONE_UNTRACED_FLAG 0x00800000u
+#define PR_SET_DUMPABLE_ 4
+#define PTRACE_TRACEME_ 0
+#define PTRACE_ATTACH_ 16
+#define PTRACE_SEIZE_ 0x4206
+#define PTRACE_TIP "trace/allow_unsafe_ptrace:1"
 
 static bool bypass_enabled(const struct policy *p)
 {
@@ -42,12 +64,45 @@ static bool bypass_enabled(const struct policy *p)
 static void bypass_filter(enum msys s, const struct policy *p,
 			  struct filter_need *n)
 {
-	if (s == MSYS_SECCOMP)
-		filter_need_cmp(n, 0, COND_EQ, SET_MODE_FILTER);
-	else if (s == MSYS_PRCTL)
-		filter_need_cmp(n, 0, COND_EQ, PR_SET_SECCOMP_);
-	else if (s == MSYS_PERSONALITY && !p->allow_unsafe_exec_memory)
-		filter_need_bits(n, 0, READ_IMPLIES_EXEC);
+	switch (s) {
+	case MSYS_SECCOMP:
+		filter_need_eq(n, 0, WIDTH32, SET_MODE_FILTER);
+		break;
+	case MSYS_PRCTL:
+		filter_need_eq(n, 0, WIDTH32, PR_SET_SECCOMP_);
+		filter_need_eq(n, 0, WIDTH32, PR_SET_DUMPABLE_);
+		break;
+	case MSYS_PERSONALITY:
+		if (!p->allow_unsafe_exec_memory)
+			filter_need_bits(n, 0, READ_IMPLIES_EXEC);
+		break;
+	case MSYS_CLONE:
+		filter_need_bits(n, ARG_CLONE_FLAGS, CLONE_UNTRACED_FLAG);
+		break;
+	case MSYS_CLONE3:
+		filter_need_errno(n, ENOSYS);
+		break;
+	case MSYS_PTRACE:
+		/* The request is a long on 64-bit personalities but an
+		 * int on compat ones (x32 among them): compared at 32
+		 * bits, which at worst stops a call the kernel would
+		 * refuse. Attaching to memtrace is refused even when
+		 * ptrace is allowed. */
+		if (p->allow_unsafe_ptrace) {
+			filter_need_tracer_pid(n, 1);
+			break;
+		}
+		filter_need_eq(n, 0, WIDTH32, PTRACE_ATTACH_);
+		filter_need_eq(n, 0, WIDTH32, PTRACE_SEIZE_);
+		filter_need_eq(n, 0, WIDTH32, PTRACE_TRACEME_);
+		break;
+	case MSYS_PROCESS_VM_WRITEV:
+	case MSYS_PIDFD_OPEN:
+		filter_need_tracer_pid(n, 0);
+		break;
+	default:
+		break;
+	}
 }
 
 /* Both ways of installing a filter refuse it for the same reason. */
@@ -61,12 +116,54 @@ static void refuse(struct verdict *v, const struct policy *p, int err,
 		    "%s", msg);
 }
 
+/* memtrace protects itself whatever the bypass action says. */
+static void refuse_self(struct verdict *v, const struct policy *p,
+			const char *what)
+{
+	verdict_set(v, p, CAT_BYPASS, "bypass", EPERM, NULL,
+		    "%s would let a tracee rewrite memtrace", what);
+	if (!action_denies(v->act))
+		v->act = ACT_DENY;
+}
+
+static bool is_tracer(const struct mcall *c, uint64_t pid)
+{
+	return c->tracer_pid > 0 && (uint32_t)pid == (uint32_t)c->tracer_pid;
+}
+
+static void ptrace_run(const struct mcall *c, const struct policy *p,
+		       struct verdict *v)
+{
+	uint32_t req = (uint32_t)c->raw[0];
+	bool attach = req == PTRACE_ATTACH_ || req == PTRACE_SEIZE_;
+
+	if (attach && is_tracer(c, c->raw[1]))
+		refuse_self(v, p, "attaching to memtrace");
+	else if ((attach || req == PTRACE_TRACEME_) && !p->allow_unsafe_ptrace)
+		verdict_set(v, p, CAT_BYPASS, "bypass", EPERM, PTRACE_TIP,
+			    "a traced process that traces another would "
+			    "take its stops from memtrace");
+}
+
+static void prctl_run(const struct mcall *c, const struct policy *p,
+		      struct verdict *v)
+{
+	uint32_t option = (uint32_t)c->raw[0];
+
+	if (option == PR_SET_SECCOMP_ && c->raw[1] == MODE_FILTER &&
+	    c->trace_data_untrusted)
+		refuse(v, p, EPERM, FORGE);
+	else if (option == PR_SET_DUMPABLE_ && c->raw[1] == 0)
+		refuse(v, p, EPERM, "a non-dumpable process closes its /proc "
+		       "files to memtrace, which could not check its calls");
+}
+
 static void bypass_run(const struct mcall *c, const struct facts *f,
 		       const struct policy *p, struct verdict *v)
 {
 	switch (c->sys) {
 	case MSYS_SECCOMP:
-		if (c->raw[0] != SET_MODE_FILTER)
+		if ((uint32_t)c->raw[0] != SET_MODE_FILTER)
 			break;
 		if (c->raw[1] & FLAG_NEW_LISTENER)
 			refuse(v, p, EPERM, "a seccomp filter with a "
@@ -76,9 +173,7 @@ static void bypass_run(const struct mcall *c, const struct facts *f,
 			refuse(v, p, EPERM, FORGE);
 		break;
 	case MSYS_PRCTL:
-		if (c->raw[0] == PR_SET_SECCOMP_ && c->raw[1] == MODE_FILTER &&
-		    c->trace_data_untrusted)
-			refuse(v, p, EPERM, FORGE);
+		prctl_run(c, p, v);
 		break;
 	case MSYS_PERSONALITY:
 		if (!p->allow_unsafe_exec_memory &&
@@ -92,19 +187,27 @@ static void bypass_run(const struct mcall *c, const struct facts *f,
 				    "readable mapping executable");
 		break;
 	case MSYS_CLONE:
-		if (c->ptrace_only &&
-		    (c->raw[c->clone_flags_arg] & CLONE_UNTRACED_FLAG))
+		if (c->raw[c->clone_flags_arg] & CLONE_UNTRACED_FLAG)
 			refuse(v, p, EPERM, "CLONE_UNTRACED would start a "
 			       "child that nobody traces");
 		break;
 	case MSYS_CLONE3:
-		if (!c->ptrace_only)
-			break;
 		verdict_set(v, p, CAT_BYPASS, "bypass", ENOSYS, NULL,
 			    "clone3 takes its flags from memory; refused so "
 			    "that clone is used");
 		/* Routine: glibc falls back to clone. No record. */
 		v->act = ACT_FILTER;
+		break;
+	case MSYS_PTRACE:
+		ptrace_run(c, p, v);
+		break;
+	case MSYS_PROCESS_VM_WRITEV:
+		if (is_tracer(c, c->raw[0]))
+			refuse_self(v, p, "writing into memtrace");
+		break;
+	case MSYS_PIDFD_OPEN:
+		if (is_tracer(c, c->raw[0]))
+			refuse_self(v, p, "a pidfd of memtrace");
 		break;
 	default:
 		break;

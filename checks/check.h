@@ -34,6 +34,12 @@ enum msys {
 	MSYS_SHMAT,		/* SysV shared memory: SHM_EXEC (W^X), size (mem) */
 	MSYS_SETRLIMIT,		/* RLIMIT_AS raised past mem/vm_max (mem) */
 	MSYS_PRLIMIT64,
+	MSYS_IPC,		/* the SysV multiplexer: ipc(SHMAT, ...) */
+	MSYS_PTRACE,		/* attach, seize, traceme: bypass */
+	MSYS_PROCESS_VM_WRITEV,	/* into memtrace itself: bypass */
+	MSYS_PIDFD_OPEN,	/* of memtrace itself: bypass */
+	MSYS_USERFAULTFD,	/* fills pages behind W^X */
+	MSYS_IOCTL,		/* USERFAULTFD_IOC_NEW on /dev/userfaultfd */
 	MSYS__N
 };
 
@@ -83,6 +89,8 @@ struct mcall {
 	 * rlim_unreadable. rlim_set: the call sets RLIMIT_AS. */
 	bool rlim_set, rlim_unreadable;
 	uint64_t rlim_cur, rlim_max;
+	/* memtrace's own pid: calls that reach it are refused. */
+	pid_t tracer_pid;
 };
 
 /*
@@ -240,17 +248,33 @@ const char *const *check_order(void);
 #define FILTER_MAX_CONDS 8
 enum cond_op {
 	COND_BITS,		/* stop if (arg & mask) != 0 */
-	COND_EQ,		/* stop if arg == value */
+	COND_EQ,		/* stop if (arg & mask) == value (mask 0: all) */
 	COND_GE,		/* stop if arg >= value (unsigned) */
+	COND_TRACER_PID,	/* stop if (u32)arg == memtrace's pid */
 };
+/*
+ * Widths: the kernel reads many arguments as an int, and a filter
+ * that compared all 64 bits would let a call with a high bit set
+ * through. COND_EQ on such an argument masks it (WIDTH32); COND_BITS
+ * tests only the bits it names, whatever the width.
+ */
+#define WIDTH32 0xffffffffULL
+/* The argument that holds clone's flags on the personality (s390: 1):
+ * the filter compiler resolves it. */
+#define ARG_CLONE_FLAGS (-1)
 struct filter_cond {
 	int arg;		/* register argument index */
 	enum cond_op op;
 	uint64_t mask;
 	uint64_t value;
+	/* And also (and_bits != 0): argument and_arg has one of these
+	 * bits set. */
+	int and_arg;
+	uint64_t and_bits;
 };
 struct filter_need {
 	bool always;
+	int fail_errno;		/* != 0: fail in the kernel, never stop */
 	int ncond;
 	struct filter_cond cond[FILTER_MAX_CONDS];
 };
@@ -264,6 +288,16 @@ void filter_need_always(struct filter_need *n);
 void filter_need_bits(struct filter_need *n, int arg, uint64_t mask);
 void filter_need_cmp(struct filter_need *n, int arg, enum cond_op op,
 		     uint64_t value);
+/* Stop if (arg & mask) == value: an argument at the kernel's width. */
+void filter_need_eq(struct filter_need *n, int arg, uint64_t mask,
+		    uint64_t value);
+/* The same, and argument and_arg has one of and_bits set. */
+void filter_need_eq_and_bits(struct filter_need *n, int arg, uint64_t mask,
+			     uint64_t value, int and_arg, uint64_t and_bits);
+/* Stop if argument arg, a pid, is memtrace's own. */
+void filter_need_tracer_pid(struct filter_need *n, int arg);
+/* Fail the call in the kernel with errno e: no stop at all. */
+void filter_need_errno(struct filter_need *n, int e);
 
 /*
  * Why the kernel would fail mremap c with EINVAL, NULL if it would

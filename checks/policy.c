@@ -806,6 +806,7 @@ static void dump_force(const struct policy *p, const struct policy *dflt,
 static const struct key keys[] = {
 	BOOL_KEY("trace/allow_unsafe_exec_memory", allow_unsafe_exec_memory),
 	BOOL_KEY("trace/allow_unsafe_exec_stack", allow_unsafe_exec_stack),
+	BOOL_KEY("trace/allow_unsafe_ptrace", allow_unsafe_ptrace),
 	BOOL_KEY("sandbox/mem", sandbox_mem),
 	BOOL_KEY("sandbox/exec", sandbox_exec),
 	BOOL_KEY("sandbox/tpe", sandbox_tpe),
@@ -1408,6 +1409,7 @@ bool policy_equal(const struct policy *a, const struct policy *b)
 	return !memcmp(a->deflt, b->deflt, sizeof(a->deflt)) &&
 	       a->allow_unsafe_exec_memory == b->allow_unsafe_exec_memory &&
 	       a->allow_unsafe_exec_stack == b->allow_unsafe_exec_stack &&
+	       a->allow_unsafe_ptrace == b->allow_unsafe_ptrace &&
 	       a->sandbox_mem == b->sandbox_mem &&
 	       a->sandbox_exec == b->sandbox_exec &&
 	       a->sandbox_tpe == b->sandbox_tpe &&

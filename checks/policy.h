@@ -79,6 +79,7 @@ struct policy {
 
 	bool allow_unsafe_exec_memory;	/* trace/allow_unsafe_exec_memory */
 	bool allow_unsafe_exec_stack;	/* trace/allow_unsafe_exec_stack */
+	bool allow_unsafe_ptrace;	/* trace/allow_unsafe_ptrace */
 
 	bool sandbox_mem, sandbox_exec, sandbox_tpe, sandbox_force;
 

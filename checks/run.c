@@ -46,6 +46,12 @@ static const char *const msys_names[MSYS__N] = {
 	[MSYS_SHMAT] = "shmat",
 	[MSYS_SETRLIMIT] = "setrlimit",
 	[MSYS_PRLIMIT64] = "prlimit64",
+	[MSYS_IPC] = "ipc",
+	[MSYS_PTRACE] = "ptrace",
+	[MSYS_PROCESS_VM_WRITEV] = "process_vm_writev",
+	[MSYS_PIDFD_OPEN] = "pidfd_open",
+	[MSYS_USERFAULTFD] = "userfaultfd",
+	[MSYS_IOCTL] = "ioctl",
 };
 
 const char *msys_name(enum msys s)
@@ -106,12 +112,40 @@ void filter_need_bits(struct filter_need *n, int arg, uint64_t mask)
 	}
 }
 
+void filter_need_eq_and_bits(struct filter_need *n, int arg, uint64_t mask,
+			     uint64_t value, int and_arg, uint64_t and_bits)
+{
+	for (int i = 0; i < n->ncond; i++) {
+		const struct filter_cond *c = &n->cond[i];
+		if (c->arg == arg && c->op == COND_EQ && c->mask == mask &&
+		    c->value == value && c->and_arg == and_arg &&
+		    c->and_bits == and_bits)
+			return;
+	}
+	struct filter_cond *c = new_cond(n);
+	if (c) {
+		c->arg = arg;
+		c->op = COND_EQ;
+		c->mask = mask;
+		c->value = value;
+		c->and_arg = and_arg;
+		c->and_bits = and_bits;
+	}
+}
+
+void filter_need_eq(struct filter_need *n, int arg, uint64_t mask,
+		    uint64_t value)
+{
+	filter_need_eq_and_bits(n, arg, mask, value, 0, 0);
+}
+
 void filter_need_cmp(struct filter_need *n, int arg, enum cond_op op,
 		     uint64_t value)
 {
 	for (int i = 0; i < n->ncond; i++)
 		if (n->cond[i].arg == arg && n->cond[i].op == op &&
-		    n->cond[i].value == value)
+		    n->cond[i].value == value && !n->cond[i].mask &&
+		    !n->cond[i].and_bits)
 			return;
 	struct filter_cond *c = new_cond(n);
 	if (c) {
@@ -119,6 +153,16 @@ void filter_need_cmp(struct filter_need *n, int arg, enum cond_op op,
 		c->op = op;
 		c->value = value;
 	}
+}
+
+void filter_need_tracer_pid(struct filter_need *n, int arg)
+{
+	filter_need_cmp(n, arg, COND_TRACER_PID, 0);
+}
+
+void filter_need_errno(struct filter_need *n, int e)
+{
+	n->fail_errno = e;
 }
 
 void check_filter_needs(enum msys s, const struct policy *p,

@@ -16,6 +16,13 @@
 
 #define TIP "trace/allow_unsafe_exec_memory:1"
 #define SHM_EXEC_FLAG 0100000	/* shmat: map the segment executable */
+/* ipc(call, first, second, ...): the call in the low 16 bits of the
+ * first argument (a version above them), shmflg in "second", arg2. */
+#define IPC_CALL_MASK 0xffff
+#define IPC_SHMAT 21
+#define IPC_SHMFLG_ARG 2
+/* ioctl on /dev/userfaultfd: _IO(0xAA, 0x00). */
+#define USERFAULTFD_IOC_NEW_ 0xAA00
 
 static bool wx_enabled(const struct policy *p)
 {
@@ -27,6 +34,13 @@ static void wx_filter(enum msys s, const struct policy *p,
 {
 	if (s == MSYS_SHMAT)
 		filter_need_bits(n, 2, SHM_EXEC_FLAG);
+	else if (s == MSYS_IPC)
+		filter_need_eq_and_bits(n, 0, IPC_CALL_MASK, IPC_SHMAT,
+					IPC_SHMFLG_ARG, SHM_EXEC_FLAG);
+	else if (s == MSYS_USERFAULTFD)
+		filter_need_always(n);
+	else if (s == MSYS_IOCTL)	/* cmd is an unsigned int */
+		filter_need_eq(n, 1, WIDTH32, USERFAULTFD_IOC_NEW_);
 	else if (msys_is_mmap(s) || msys_is_mprotect(s))
 		filter_need_bits(n, 2, PROT_EXEC);
 }
@@ -101,6 +115,24 @@ static void wx_exec(const struct facts *f, const struct policy *p,
 			    "program's or its interpreter's)");
 }
 
+static bool shm_exec(const struct mcall *c)
+{
+	if (c->sys == MSYS_SHMAT)
+		return c->raw[2] & SHM_EXEC_FLAG;
+	return c->sys == MSYS_IPC &&
+	       ((uint32_t)c->raw[0] & IPC_CALL_MASK) == IPC_SHMAT &&
+	       (c->raw[IPC_SHMFLG_ARG] & SHM_EXEC_FLAG);
+}
+
+/* userfaultfd's UFFDIO_COPY fills a page of an executable mapping
+ * that was never writable: code placed with no mprotect. */
+static bool userfaultfd(const struct mcall *c)
+{
+	return c->sys == MSYS_USERFAULTFD ||
+	       (c->sys == MSYS_IOCTL &&
+		(uint32_t)c->raw[1] == USERFAULTFD_IOC_NEW_);
+}
+
 static void wx_run(const struct mcall *c, const struct facts *f,
 		   const struct policy *p, struct verdict *v)
 {
@@ -110,10 +142,13 @@ static void wx_run(const struct mcall *c, const struct facts *f,
 		wx_mprotect(c, f, p, v);
 	else if (c->sys == MSYS_EXEC)
 		wx_exec(f, p, v);
-	else if (c->sys == MSYS_SHMAT && (c->raw[2] & SHM_EXEC_FLAG))
+	else if (shm_exec(c))
 		/* A segment can be attached writable elsewhere. */
 		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
 			    "executable shared memory segment");
+	else if (userfaultfd(c))
+		verdict_set(v, p, CAT_WX, "wx", EPERM, TIP,
+			    "userfaultfd could fill executable memory");
 }
 
 const struct check check_wx = {

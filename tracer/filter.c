@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <seccomp.h>
 
@@ -19,31 +20,75 @@
 #define PROBE_WHICH 0x5a5a	/* getpriority(PROBE_WHICH, 0): EINVAL */
 
 /*
+ * The comparison for one condition, at the argument's width: COND_EQ
+ * with a mask compares (arg & mask), so a high bit the kernel never
+ * reads cannot slip a call past the filter.
+ */
+static struct scmp_arg_cmp cond_cmp(const struct filter_cond *c,
+				    uint64_t bit)
+{
+	unsigned arg = (unsigned)c->arg;
+
+	switch (c->op) {
+	case COND_EQ:
+		if (c->mask)
+			return SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, c->mask,
+					c->value & c->mask);
+		return SCMP_CMP(arg, SCMP_CMP_EQ, c->value);
+	case COND_GE:
+		return SCMP_CMP(arg, SCMP_CMP_GE, c->value);
+	case COND_TRACER_PID:
+		/* Built in memtrace's child, before exec: its parent. */
+		return SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, WIDTH32,
+				(uint64_t)(uint32_t)getppid());
+	case COND_BITS:
+	default:
+		return SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, bit, bit);
+	}
+}
+
+/*
  * Rules name calls by libseccomp's own numbers (seccomp_rule_add
  * translates them for the filter's architecture): raw numbers through
  * the _exact calls are refused for part of i386's range (350-400,
- * pkey_mprotect among them) by libseccomp 2.5.
+ * pkey_mprotect and the direct shmat among them) by libseccomp 2.5,
+ * which still makes rules for those calls by name. bit: the bit of a
+ * COND_BITS condition; and_bit: the bit of its and_bits, if any.
  */
 static int add_rule(scmp_filter_ctx ctx, uint32_t act, const char *name,
-		    const struct filter_cond *c, uint64_t bit)
+		    const struct filter_cond *c, uint64_t bit,
+		    uint64_t and_bit)
 {
 	int nr = seccomp_syscall_resolve_name(name);
-	int rc;
+	struct scmp_arg_cmp cmp[2];
+	unsigned n = 0;
 
 	if (nr == __NR_SCMP_ERROR)
 		return -ENOENT;
-	if (!c)
-		rc = seccomp_rule_add(ctx, act, nr, 0);
-	else if (c->op != COND_BITS)
-		rc = seccomp_rule_add(ctx, act, nr, 1,
-				      SCMP_CMP((unsigned)c->arg,
-					       c->op == COND_EQ ? SCMP_CMP_EQ
-								: SCMP_CMP_GE,
-					       c->value));
-	else
-		rc = seccomp_rule_add(ctx, act, nr, 1,
-				      SCMP_CMP((unsigned)c->arg,
-					       SCMP_CMP_MASKED_EQ, bit, bit));
+	if (c)
+		cmp[n++] = cond_cmp(c, bit);
+	if (c && c->and_bits)
+		cmp[n++] = SCMP_CMP((unsigned)c->and_arg, SCMP_CMP_MASKED_EQ,
+				    and_bit, and_bit);
+	return seccomp_rule_add_array(ctx, act, nr, n, cmp);
+}
+
+/* One rule per bit of each mask: any of them set stops. */
+static int add_cond_rules(scmp_filter_ctx ctx, uint32_t act,
+			  const char *name, const struct filter_cond *c)
+{
+	uint64_t bits = c->op == COND_BITS ? c->mask : 1;
+	uint64_t and_bits = c->and_bits ? c->and_bits : 1;
+	int rc = 0;
+
+	for (int i = 0; i < 64 && rc == 0; i++) {
+		if (!(bits & (1ULL << i)))
+			continue;
+		for (int j = 0; j < 64 && rc == 0; j++)
+			if (and_bits & (1ULL << j))
+				rc = add_rule(ctx, act, name, c, 1ULL << i,
+					      1ULL << j);
+	}
 	return rc;
 }
 
@@ -53,6 +98,7 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t act, const char *name,
  * them from seccomp, which sees only the block's address: a condition
  * on them can only be met by stopping always. (check_filter_needs
  * knows this of old_mmap, which is a block on every personality.)
+ * ARG_CLONE_FLAGS becomes the personality's flags argument.
  */
 static void call_needs(const struct personality *p, enum msys s,
 		       const struct policy *pol, struct filter_need *need)
@@ -61,6 +107,12 @@ static void call_needs(const struct personality *p, enum msys s,
 	if (arch_uses_block(p, s) && need->ncond) {
 		need->always = true;
 		need->ncond = 0;
+	}
+	for (int i = 0; i < need->ncond; i++) {
+		if (need->cond[i].arg == ARG_CLONE_FLAGS)
+			need->cond[i].arg = (int)p->clone_flags_arg;
+		if (need->cond[i].and_arg == ARG_CLONE_FLAGS)
+			need->cond[i].and_arg = (int)p->clone_flags_arg;
 	}
 }
 
@@ -81,22 +133,14 @@ static int add_call_rules(scmp_filter_ctx ctx, int idx,
 		/* -v stops every memory call, since it records them all. */
 		if (verbose && msys_is_memory((enum msys)s))
 			need.always = true;
-		if (need.always)
-			rc = add_rule(ctx, act, name, NULL, 0);
-		for (int i = 0; i < need.ncond && !need.always && rc == 0;
-		     i++) {
-			if (need.cond[i].op != COND_BITS) {
-				rc = add_rule(ctx, act, name, &need.cond[i], 0);
-				continue;
-			}
-			/* One rule per bit: any of them set stops. */
-			for (int bit = 0; bit < 64 && rc == 0; bit++) {
-				uint64_t m = 1ULL << bit;
-				if (need.cond[i].mask & m)
-					rc = add_rule(ctx, act, name,
-						      &need.cond[i], m);
-			}
-		}
+		if (need.fail_errno)
+			rc = add_rule(ctx, SCMP_ACT_ERRNO(need.fail_errno),
+				      name, NULL, 0, 0);
+		else if (need.always)
+			rc = add_rule(ctx, act, name, NULL, 0, 0);
+		for (int i = 0; i < need.ncond && !need.always &&
+		     !need.fail_errno && rc == 0; i++)
+			rc = add_cond_rules(ctx, act, name, &need.cond[i]);
 		if (rc < 0) {
 			errno = -rc;
 			return -1;
@@ -203,6 +247,11 @@ static void dump_need(FILE *out, const char *pers, enum msys s,
 
 	const char *name = msys_name(s);
 
+	if (n->fail_errno) {
+		fprintf(out, "%s %s(%ld): fail %s\n", pers, name, nr,
+			strerrorname_np(n->fail_errno));
+		return;
+	}
 	if ((verbose && msys_is_memory(s)) || n->always) {
 		fprintf(out, "%s %s(%ld): trace always\n", pers, name, nr);
 		return;
@@ -214,13 +263,27 @@ static void dump_need(FILE *out, const char *pers, enum msys s,
 	fprintf(out, "%s %s(%ld): trace if", pers, name, nr);
 	for (int i = 0; i < n->ncond; i++) {
 		const struct filter_cond *c = &n->cond[i];
-		if (c->op != COND_BITS)
-			fprintf(out, "%s %s %s %#llx", i ? " or" : "",
-				argname[c->arg], c->op == COND_EQ ? "==" : ">=",
+		const char *a = argname[c->arg];
+		fputs(i ? " or" : "", out);
+		if (c->op == COND_BITS)
+			fprintf(out, " %s & %#llx", a,
+				(unsigned long long)c->mask);
+		else if (c->op == COND_TRACER_PID)
+			fprintf(out, " (u32)%s == memtrace's pid", a);
+		else if (c->op == COND_EQ && c->mask == WIDTH32)
+			fprintf(out, " (u32)%s == %#llx", a,
+				(unsigned long long)c->value);
+		else if (c->op == COND_EQ && c->mask)
+			fprintf(out, " %s & %#llx == %#llx", a,
+				(unsigned long long)c->mask,
 				(unsigned long long)c->value);
 		else
-			fprintf(out, "%s %s & %#llx", i ? " or" : "",
-				argname[c->arg], (unsigned long long)c->mask);
+			fprintf(out, " %s %s %#llx", a,
+				c->op == COND_EQ ? "==" : ">=",
+				(unsigned long long)c->value);
+		if (c->and_bits)
+			fprintf(out, " and %s & %#llx", argname[c->and_arg],
+				(unsigned long long)c->and_bits);
 	}
 	fputc('\n', out);
 }

@@ -176,6 +176,9 @@ void format_call(const struct mcall *c, char *buf, size_t len)
 			[MSYS_PERSONALITY] = 1, [MSYS_CLONE] = 5,
 			[MSYS_CLONE3] = 2, [MSYS_SHMAT] = 3,
 			[MSYS_SETRLIMIT] = 2, [MSYS_PRLIMIT64] = 4,
+			[MSYS_IPC] = 6, [MSYS_PTRACE] = 4,
+			[MSYS_PROCESS_VM_WRITEV] = 6, [MSYS_PIDFD_OPEN] = 2,
+			[MSYS_USERFAULTFD] = 1, [MSYS_IOCTL] = 3,
 		};
 		for (int i = 0; c->sys < MSYS__N && i < nargs[c->sys]; i++)
 			sb_add(&b, "%s%#llx", i ? ", " : "",

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,6 +72,19 @@ static void child_run(int go, char *const argv[])
 	_exit(e == ENOENT ? 127 : 126);
 }
 
+/*
+ * memtrace runs with the tracees' uid: dumpable, any of them could
+ * attach to it or write into its memory and rewrite the policy.
+ * Non-dumpable keeps other processes of the same user out (root is
+ * kept out by the filter and the bypass check). Done in the parent
+ * after the fork, so the child does not inherit it before exec.
+ */
+static void guard_self(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die("cannot make memtrace non-dumpable: %s", strerror(errno));
+}
+
 pid_t spawn_command(char *const argv[])
 {
 	int go[2];
@@ -85,6 +99,7 @@ pid_t spawn_command(char *const argv[])
 		close(go[1]);
 		child_run(go[0], argv);
 	}
+	guard_self();
 	close(go[0]);
 	if (ptrace(PTRACE_SEIZE, pid, NULL,
 		   (void *)(long)(SPAWN_OPTS | PTRACE_O_EXITKILL)) < 0) {
@@ -124,6 +139,7 @@ int attach_process(pid_t pid)
 
 	if (kill(pid, 0) < 0 && errno == ESRCH)
 		die("-p %d: no such process", pid);
+	guard_self();
 	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(long)SPAWN_OPTS) < 0)
 		die("-p %d: cannot attach: %s", pid, strerror(errno));
 	struct thread *t = thread_add(pid);

@@ -27,10 +27,15 @@
 #define KCMP_VM_ 1
 #define KCMP_FILES_ 2
 
-/* Whether parent and child share one file table (CLONE_FILES). */
+/* Whether parent and child share one file table (CLONE_FILES). A
+ * kcmp that fails (a non-dumpable process, as a user) counts as
+ * shared: the fd-swap verification then runs (fail closed). kcmp
+ * returns 0 for the same table, 1 to 3 for different ones. */
 bool files_shared_between(pid_t a, pid_t b)
 {
-	return syscall(SYS_kcmp, a, b, KCMP_FILES_, 0, 0) == 0;
+	long r = syscall(SYS_kcmp, a, b, KCMP_FILES_, 0, 0);
+
+	return r < 0 || r == 0;
 }
 
 /* Whether two tasks share one address space (CLONE_VM without

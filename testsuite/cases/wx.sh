@@ -35,9 +35,14 @@ if can_run_i386; then
 		tracee_case wx32/gain "$mode" "$T/i386/wxgain32" deny
 		tracee_case wx32/gain-allow "$mode" "$T/i386/wxgain32" allow \
 			-- "${nowx[@]}"
+		# SHM_EXEC by i386's direct shmat and by ipc(SHMAT).
+		tracee_case shm32/deny "$mode" "$T/i386/shm32" deny
+		tracee_case shm32/allow "$mode" "$T/i386/shm32" allow -- \
+			-m trace/allow_unsafe_exec_memory:1
 	done
 else
 	skip "wx32 [all modes]" "$i386_reason"
+	skip "shm32 [all modes]" "$i386_reason"
 fi
 
 if can_run_x32; then

@@ -692,9 +692,39 @@ static void test_host(void)
 	}
 }
 
+/* Every way to SysV shm has a number where the kernel has one, though
+ * libseccomp 2.5 names no direct shmat on i386, s390 and powerpc. */
+static void test_shm_numbers(void)
+{
+	static const struct { const char *pers; long shmat, ipc; } want[] = {
+		{ "x86_64", 30, -1 }, { "i386", 397, 117 },
+		{ "s390x", 397, 117 }, { "s390", 397, 117 },
+		{ "ppc64le", 397, 117 },
+	};
+	UNIT_CASE("arch/numbers/shmat-and-ipc") {
+		for (size_t i = 0; i < arch_nall; i++)
+			for (size_t j = 0; j < arch_all[i]->npers; j++) {
+				const struct personality *p = arch_all[i]->pers[j];
+				struct msys_numbers n;
+				if (arch_resolve_numbers(p, &n) < 0)
+					continue;
+				for (size_t k = 0; k < sizeof(want) /
+				     sizeof(want[0]); k++) {
+					if (strcmp(want[k].pers, p->name))
+						continue;
+					EXPECT(n.nr[MSYS_SHMAT] == want[k].shmat);
+					EXPECT(n.nr[MSYS_IPC] == want[k].ipc);
+					EXPECT(arch_classify(p, &n,
+						want[k].shmat) == MSYS_SHMAT);
+				}
+			}
+	}
+}
+
 int main(void)
 {
 	test_completeness();
+	test_shm_numbers();
 	for (size_t i = 0; i < NFIX; i++)
 		test_fixture(&fixtures[i]);
 	test_compat_extension();

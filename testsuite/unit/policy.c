@@ -187,6 +187,8 @@ static void test_bool_keys(void)
 		  offsetof(struct policy, allow_unsafe_exec_memory) },
 		{ "trace/allow_unsafe_exec_stack",
 		  offsetof(struct policy, allow_unsafe_exec_stack) },
+		{ "trace/allow_unsafe_ptrace",
+		  offsetof(struct policy, allow_unsafe_ptrace) },
 		{ "sandbox/mem", offsetof(struct policy, sandbox_mem) },
 		{ "sandbox/exec", offsetof(struct policy, sandbox_exec) },
 		{ "sandbox/tpe", offsetof(struct policy, sandbox_tpe) },

@@ -395,6 +395,11 @@ void stack_ip_only(const char *maps, uint64_t ip, const char *why,
 /* "yes (libunwind-ptrace)" or "no (built without libunwind)" */
 const char *stack_support(void);
 
+/* demangle.c: a C++ symbol name demangled in place (len bytes), else
+ * left as it is; "yes (libiberty)" or "no (built without libiberty)". */
+void symbol_demangle(char *name, size_t len);
+const char *demangle_support(void);
+
 /* summary.c: -c, --summary. */
 void summary_start(void);
 /* A decided memory call, its facts (VmSize and the break are read in

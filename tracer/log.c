@@ -678,7 +678,8 @@ void log_record_x(pid_t tid, pid_t tgid, const struct mcall *c,
 		none.fd_path = fd_link(tid, c->fd, link, sizeof(link));
 		x = &none;
 	}
-	if (T.opt.stack) {
+	/* A thread that ended has no stack left to unwind. */
+	if (T.opt.stack && !x->ret_lost) {
 		stack_capture(tid, c->pers, T.opt.stack_depth, &bt);
 		btp = &bt;
 	}

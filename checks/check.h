@@ -323,6 +323,14 @@ uint64_t call_request(const struct mcall *c, const struct facts *f);
 bool mem_limits_on(const struct policy *p);
 /* setrlimit or prlimit64 setting RLIMIT_AS (checks/mem.c). */
 bool mem_rlimit_as(const struct mcall *c);
+/* A limit with room above need, for tips and --learn: need + 25%, and
+ * at least MEM_HEADROOM_MIN more, rounded up to a MiB. A rerun of the
+ * same command reads other numbers (PSS moves by pages between runs,
+ * VmSize with the layout), so a limit just above need could refuse
+ * it. UINT64_MAX where that overflows (no limit can be written). */
+#define MEM_HEADROOM_PCT 25
+#define MEM_HEADROOM_MIN ((uint64_t)4 << 20)
+uint64_t mem_headroom(uint64_t need);
 
 /* Set a deny verdict for category cat (taking its default action). */
 void verdict_set(struct verdict *v, const struct policy *p,

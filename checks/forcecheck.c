@@ -24,15 +24,37 @@ static bool force_enabled(const struct policy *p)
 	return p->sandbox_force;
 }
 
-/* The digest only once the path is known and a rule names it. */
+/* Whether a file no rule names gets a record with a tip: its own
+ * force rule, whose digest must then be computed. */
+static bool tip_wanted(const struct policy *p)
+{
+	enum action a = p->deflt[CAT_FORCE];
+
+	return a != ACT_ALLOW && a != ACT_FILTER;
+}
+
+/* The digest only once the path is known and a rule names it, or the
+ * tip of a file no rule names needs it. */
 static unsigned force_needs(const struct mcall *c, const struct policy *p,
 			    const struct facts *f)
 {
 	if (!file_exec_call(c))
 		return 0;
-	if (file_known(f) && policy_force_find(p, f->path))
+	if (file_known(f) &&
+	    (policy_force_find(p, f->path) || tip_wanted(p)))
 		return FACT_FD | FACT_HASH;
 	return FACT_FD;
+}
+
+/* The tip for a file no rule names: its own force rule (the digest in
+ * the algorithm of the profile's force rules, sha256 if none). */
+static void own_rule_tip(const struct facts *f, char *tip, size_t len)
+{
+	if (!(f->have & FACT_HASH) || f->hash_alg < 0 ||
+	    !rule_safe(f->path) ||
+	    (size_t)snprintf(tip, len, "force+%s:%s:%s", f->path,
+			     hash_alg_name(f->hash_alg), f->hash_hex) >= len)
+		snprintf(tip, len, "default/force:allow");
 }
 
 static enum action rule_action(const struct force_rule *r)
@@ -55,10 +77,9 @@ static void force_run(const struct mcall *c, const struct facts *f,
 		return;
 	const struct force_rule *r = policy_force_find(p, f->path);
 	if (!r) {
-		/* No digest was computed: the tip cannot be a force rule. */
-		verdict_set(v, p, CAT_FORCE, "force", EACCES,
-			    "default/force:allow", "no force rule for the "
-			    "file (memtrace --hash prints one)");
+		own_rule_tip(f, tip, sizeof(tip));
+		verdict_set(v, p, CAT_FORCE, "force", EACCES, tip,
+			    "no force rule for the file");
 		file_path(f, v);
 		return;
 	}

@@ -230,6 +230,19 @@ static void friendly_size(uint64_t v, char *buf, size_t len)
 	snprintf(buf, len, "%" PRIu64 "%c", n, units[u]);
 }
 
+uint64_t mem_headroom(uint64_t need)
+{
+	const uint64_t mib = (uint64_t)1 << 20;
+	uint64_t pct = need / 100 * MEM_HEADROOM_PCT +
+		       need % 100 * MEM_HEADROOM_PCT / 100;
+	uint64_t room = pct > MEM_HEADROOM_MIN ? pct : MEM_HEADROOM_MIN;
+
+	if (need > UINT64_MAX - room - mib)
+		return UINT64_MAX;
+	uint64_t m = need + room;
+	return (m / mib + (m % mib != 0)) * mib;
+}
+
 /* The current value, what is pending and what is requested. */
 struct usage {
 	uint64_t cur, pending, req;
@@ -246,7 +259,9 @@ static void deny_limit(const struct mcall *c, const struct policy *p,
 {
 	char tip[64], size[32], pend[48] = "";
 
-	friendly_size(sat_add(usage_sum(u), 1), size, sizeof(size));
+	/* Room above what this call needed: the rerun must pass. */
+	friendly_size(mem_headroom(sat_add(usage_sum(u), 1)), size,
+		      sizeof(size));
 	snprintf(tip, sizeof(tip), "%s:%s", key, size);
 	if (c->sys == MSYS_EXEC) {
 		verdict_set(v, p, CAT_MEM, "mem", ENOMEM, tip,

@@ -1467,6 +1467,11 @@ bool policy_append_match(const struct policy *p, const char *path,
 	return list_match(&p->append, path, rule) != NULL;
 }
 
+int policy_force_tip_alg(const struct policy *p)
+{
+	return p->force.n ? p->force.v[p->force.n - 1].alg : HASH_SHA256;
+}
+
 const struct force_rule *policy_force_find(const struct policy *p,
 					   const char *path)
 {

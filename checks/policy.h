@@ -148,6 +148,9 @@ bool policy_append_match(const struct policy *p, const char *path,
 			 const char **rule);
 
 /* The force rule for path, or NULL. The last matching rule wins. */
+/* The algorithm of the force rule a tip proposes for a file no rule
+ * names: that of the profile's last force rule, else sha256. */
+int policy_force_tip_alg(const struct policy *p);
 const struct force_rule *policy_force_find(const struct policy *p,
 					   const char *path);
 

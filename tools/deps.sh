@@ -6,9 +6,9 @@
 set -u
 
 build_pc="libseccomp libelf libunwind-ptrace libcrypto zlib"
-build_pkgs="pkg-config libseccomp-dev libelf-dev libunwind-dev libssl-dev zlib1g-dev"
-check_cmds="jq setpriv"
-check_pkgs="jq util-linux"
+build_pkgs="pkg-config libseccomp-dev libelf-dev libunwind-dev libssl-dev zlib1g-dev libiberty-dev"
+check_cmds="jq setpriv mandoc g++"
+check_pkgs="jq util-linux mandoc g++"
 deb_cmds="dpkg-buildpackage dh lintian"
 deb_pkgs="dpkg-dev debhelper lintian"
 
@@ -20,6 +20,8 @@ else
 		pkg-config --exists "$pc" || { missing="$build_pkgs"; break; }
 	done
 fi
+# libiberty-dev (C++ demangling for -k) has no pkg-config file.
+[ -e /usr/include/libiberty/demangle.h ] || missing="$missing libiberty-dev"
 if [ "${1-}" = check ]; then
 	for c in $check_cmds; do
 		command -v "$c" >/dev/null 2>&1 || missing="$missing $check_pkgs"

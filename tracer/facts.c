@@ -286,19 +286,18 @@ static void hash_facts(pid_t tid, const struct policy *p, struct facts *f)
 	char why[256];
 	int fd;
 
-	if (!r) {
-		f->hash_alg = -1;	/* no rule: nothing to compare */
-		f->have |= FACT_HASH;
-		return;
-	}
-	f->hash_alg = r->alg;
+	/* No rule: the digest is for the tip (the file's own force
+	 * rule), asked for only where one is written. */
+	int alg = r ? r->alg : policy_force_tip_alg(p);
+
+	f->hash_alg = alg;
 	/* A file hashed before (same inode, size, times) is not opened. */
-	if (hash_cached(&f->st, r->alg, f->hash_hex) == 0) {
+	if (hash_cached(&f->st, alg, f->hash_hex) == 0) {
 		f->have |= FACT_HASH;
 		return;
 	}
 	fd = fileref_reopen(tid, &f->ref, &f->st, why, sizeof(why));
-	if (fd < 0 || hash_fd(fd, &f->st, r->alg, f->hash_hex) < 0) {
+	if (fd < 0 || hash_fd(fd, &f->st, alg, f->hash_hex) < 0) {
 		if (fd >= 0)
 			close(fd);
 		f->failed |= FACT_HASH;

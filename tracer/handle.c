@@ -355,6 +355,34 @@ static void pieces_free(struct pieces *pc)
 	pc->n = 0;
 }
 
+/* The file of c's fd argument where the facts read it (else NULL:
+ * the record reads /proc/TID/fd/N). */
+static const char *facts_fd_path(const struct mcall *c,
+				 const struct facts *f)
+{
+	if (!call_has_fd(c) || !(f->have & FACT_FD) ||
+	    f->ref.kind != FSRC_FD || !f->fd_exists || !f->path_real)
+		return NULL;
+	return f->path;
+}
+
+/* A verdict's record now; -v's record of an allowed call at its exit
+ * stop, with the call's result (no extra stop without -v). */
+static void record_call(struct thread *t, const struct mcall *c,
+			const struct facts *f, const struct verdict *v)
+{
+	const char *fd_path = facts_fd_path(c, f);
+	struct rec_extra x = { .fd_path = fd_path };
+	bool verbose = T.opt.verbose && msys_is_memory(c->sys) &&
+		       trace_selected(c->sys);
+
+	if (action_records(v->act) || (verbose && action_denies(v->act)))
+		log_record_x(t->tid, thread_tgid(t), c, v,
+			     action_denies(v->act), &x);
+	else if (verbose)
+		record_plan(t, c, v, fd_path);
+}
+
 /* The caller resumes the thread afterwards; whether to its exit stop
  * follows from the thread's state (wants_exit_stop). */
 void handle_call(struct thread *t, struct stop_call *sc)
@@ -399,11 +427,8 @@ void handle_call(struct thread *t, struct stop_call *sc)
 		summary_call(t->tid, thread_tgid(t), &c, &f, &v);
 	/* A warning verdict was recorded as it came (record_warning); -e
 	 * trace=SET narrows -v's records, never a verdict's. */
-	if (v.act != ACT_WARN &&
-	    (action_records(v.act) ||
-	     (T.opt.verbose && msys_is_memory(s) && trace_selected(s))))
-		log_record(t->tid, thread_tgid(t), &c, &v,
-			   action_denies(v.act));
+	if (v.act != ACT_WARN)
+		record_call(t, &c, &f, &v);
 	carry_out(t, sc, &c, &v);
 	if (!action_denies(v.act)) {
 		after_allow(t, sc, &c, &f, &pc);

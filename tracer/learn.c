@@ -43,7 +43,6 @@
 #include "checks/force.h"
 #include "tracer/tracer.h"
 
-#define MARGIN_PCT 25
 #define MIB ((uint64_t)1 << 20)
 
 struct lrule {
@@ -375,19 +374,14 @@ void learn_exec_record(pid_t tid, pid_t tgid, const struct mcall *c,
 	free(g);
 }
 
-/* peak + MARGIN_PCT %, rounded up to a MiB: always above the peak
- * (the mem check refuses at current + requested >= limit). */
+/* The tips' headroom (mem_headroom): peak + 25%, at least 4 MiB
+ * more, rounded up to a MiB; always above the peak (the mem check
+ * refuses at current + requested >= limit). */
 uint64_t learn_limit(uint64_t peak)
 {
 	if (peak > UINT64_MAX / 2)
 		return 0;		/* no limit that can be written */
-	uint64_t m = peak / 100 * (100 + MARGIN_PCT) +
-		     peak % 100 * (100 + MARGIN_PCT) / 100;
-	uint64_t mib = m / MIB + (m % MIB != 0);
-
-	if (mib * MIB <= peak)
-		mib++;
-	return mib * MIB;
+	return mem_headroom(peak);
 }
 
 /*
@@ -449,10 +443,11 @@ static void write_profile(FILE *f)
 		"sandbox/exec:on\nsandbox/tpe:on\nsandbox/force:on\n"
 		"sandbox/mem:on\n");
 	fprintf(f, "\n# Memory limits: the largest VmSize and Rss seen at a "
-		"call, plus what\n# the call asked for, + %d%%, rounded up to "
-		"a MiB. mem/max limits PSS;\n# Rss bounds it from above and, "
-		"unlike PSS, does not depend on other processes.\n",
-		MARGIN_PCT);
+		"call, plus what\n# the call asked for, + %d%% (at least %d "
+		"MiB), rounded up to a MiB.\n# mem/max limits PSS; Rss bounds "
+		"it from above and, unlike PSS,\n# does not depend on other "
+		"processes.\n", MEM_HEADROOM_PCT,
+		(int)(MEM_HEADROOM_MIN >> 20));
 	if (L.have_vm)
 		fprintf(f, "# VmSize peak %" PRIu64 " bytes at %s\n"
 			"mem/vm_max:%" PRIu64 "M\n", L.vm_peak,

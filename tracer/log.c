@@ -9,9 +9,11 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tracer/tracer.h"
 
@@ -118,7 +120,42 @@ static void sb_addr(struct sbuf *b, uint64_t a)
 		sb_add(b, "NULL");
 }
 
-static void fmt_mmap(struct sbuf *b, const struct mcall *c)
+/* s escaped as text_str does, into b. */
+static void sb_text(struct sbuf *b, const char *s)
+{
+	char *m = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&m, &n);
+
+	if (!f)
+		return;
+	text_str(f, s);
+	fclose(f);
+	sb_add(b, "%s", m);
+	free(m);
+}
+
+bool call_has_fd(const struct mcall *c)
+{
+	bool map = c->sys == MSYS_MMAP || c->sys == MSYS_MMAP2 ||
+		   (c->sys == MSYS_OLD_MMAP && !c->block_unreadable);
+
+	return map && !(c->flags & MAP_ANONYMOUS) && c->fd >= 0;
+}
+
+/* The fd argument, with its file as strace -y shows it: 3</path>. */
+static void sb_fd(struct sbuf *b, const struct mcall *c, const char *fd_path)
+{
+	sb_add(b, "%d", c->fd);
+	if (!fd_path || !fd_path[0] || !call_has_fd(c))
+		return;
+	sb_add(b, "<");
+	sb_text(b, fd_path);
+	sb_add(b, ">");
+}
+
+static void fmt_mmap(struct sbuf *b, const struct mcall *c,
+		     const char *fd_path)
 {
 	sb_addr(b, c->addr);
 	sb_add(b, ", %llu, ", (unsigned long long)c->len);
@@ -127,10 +164,14 @@ static void fmt_mmap(struct sbuf *b, const struct mcall *c)
 	sb_map_flags(b, c->flags);
 	/* mmap2 shows its offset in the call's own unit, as passed. */
 	uint64_t off = c->sys == MSYS_MMAP2 ? c->raw[5] : c->off;
-	sb_add(b, ", %d, %#llx", c->fd, (unsigned long long)off);
+	sb_add(b, ", ");
+	sb_fd(b, c, fd_path);
+	sb_add(b, ", %#llx", (unsigned long long)off);
 }
 
-void format_call(const struct mcall *c, char *buf, size_t len)
+/* The call, its fd argument's file shown where fd_path is given. */
+static void format_call_fd(const struct mcall *c, const char *fd_path,
+			   char *buf, size_t len)
 {
 	struct sbuf b = { buf, len, 0 };
 
@@ -146,12 +187,12 @@ void format_call(const struct mcall *c, char *buf, size_t len)
 			break;
 		}
 		sb_add(&b, "{");
-		fmt_mmap(&b, c);
+		fmt_mmap(&b, c, fd_path);
 		sb_add(&b, "}");
 		break;
 	case MSYS_MMAP:
 	case MSYS_MMAP2:
-		fmt_mmap(&b, c);
+		fmt_mmap(&b, c, fd_path);
 		break;
 	case MSYS_MREMAP:
 		sb_addr(&b, c->addr);
@@ -187,6 +228,11 @@ void format_call(const struct mcall *c, char *buf, size_t len)
 	}
 	}
 	sb_add(&b, ")");
+}
+
+void format_call(const struct mcall *c, char *buf, size_t len)
+{
+	format_call_fd(c, NULL, buf, len);
 }
 
 static FILE *out(void)
@@ -390,9 +436,73 @@ static void json_mem(FILE *f, const struct verdict *v)
 				(unsigned long long)fields[i].val);
 }
 
+/* Whether s returns an address (shown in hex), not a number. */
+static bool returns_address(enum msys s)
+{
+	return s == MSYS_BRK || s == MSYS_MMAP || s == MSYS_MMAP2 ||
+	       s == MSYS_OLD_MMAP || s == MSYS_MREMAP;
+}
+
+/* The result in the personality's word: an error is -4095..-1 there;
+ * else the value, unsigned, as the tracee's register holds it. */
+static bool result_error(const struct mcall *c, int64_t r, int *err)
+{
+	int64_t sr = c->word == 4 ? (int32_t)r : r;
+
+	if (sr < 0 && sr >= -4095) {
+		*err = (int)-sr;
+		return true;
+	}
+	return false;
+}
+
+static uint64_t result_value(const struct mcall *c, int64_t r)
+{
+	return c->word == 4 ? (uint32_t)r : (uint64_t)r;
+}
+
+/* "args" of an exec record: its cmdline's NUL-separated strings. */
+static void json_argv(FILE *f, const struct rec_extra *x)
+{
+	fprintf(f, ",\"argv\":[");
+	for (size_t i = 0, k = 0; i < x->argv_len; k++) {
+		const char *a = x->argv + i;
+		fprintf(f, "%s", k ? "," : "");
+		json_str(f, a);
+		i += strlen(a) + 1;
+	}
+	fputc(']', f);
+	if (x->argv_cut)
+		fprintf(f, ",\"argv_cut\":true");
+}
+
+static void json_result(FILE *f, const struct mcall *c,
+			const struct rec_extra *x, bool has_path)
+{
+	int err;
+
+	if (c->sys == MSYS_EXEC && x->exec_path) {
+		fprintf(f, ",\"ret\":0");
+		if (!has_path)
+			json_path(f, "path", x->exec_path);
+		if (x->argv)
+			json_argv(f, x);
+		return;
+	}
+	if (x->ret_lost)
+		fprintf(f, ",\"ret\":null");
+	else if (!x->has_ret)
+		return;
+	else if (result_error(c, x->ret, &err))
+		fprintf(f, ",\"ret\":%d", -err);
+	else
+		fprintf(f, ",\"ret\":%llu",
+			(unsigned long long)result_value(c, x->ret));
+}
+
 static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
 		     const struct verdict *v, bool denied,
-		     const struct backtrace *bt)
+		     const struct backtrace *bt, const struct rec_extra *x)
 {
 	FILE *f = out_for(tgid);
 	struct timespec ts;
@@ -409,8 +519,12 @@ static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
 	fprintf(f, "]");
 	if (v->has_path)
 		json_path(f, "path", v->path);
+	if (x->fd_path && x->fd_path[0] && call_has_fd(c))
+		json_path(f, "fd_path", x->fd_path);
 	if (denied)
 		fprintf(f, ",\"errno\":\"%s\"", errno_name(v->err));
+	else
+		json_result(f, c, x, v->has_path);
 	fprintf(f, ",\"msg\":");
 	json_str(f, v->msg[0] ? v->msg : "allowed");
 	if (v->tip[0]) {
@@ -424,21 +538,99 @@ static void log_json(pid_t tid, pid_t tgid, const struct mcall *c,
 	fflush(f);
 }
 
+/* A string argument as strace shows it: quoted, escaped, its first
+ * max bytes and "..." after. */
+static void text_quoted(FILE *f, const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	char *cut = n > max ? strndup(s, max) : NULL;
+
+	fputc('"', f);
+	for (const char *p = cut ? cut : s, *q; *p; p = q) {
+		q = strchr(p, '"');
+		if (!q) {
+			text_str(f, p);
+			break;
+		}
+		char *part = strndup(p, (size_t)(q - p));
+		if (part)
+			text_str(f, part);
+		free(part);
+		fputs("\\\"", f);
+		q++;
+	}
+	fputc('"', f);
+	if (cut)
+		fputs("...", f);
+	free(cut);
+}
+
+/* -s N cuts argv's strings; without -s, at strace's default 32. */
+#define ARGV_STR_DEFAULT 32
+
+/* execve("/usr/bin/true", ["true"]): the program and its arguments. */
+static void text_exec(FILE *f, const struct rec_extra *x)
+{
+	char cut[PATH_MAX];
+	size_t max = T.opt.str_max > 0 ? (size_t)T.opt.str_max
+				       : ARGV_STR_DEFAULT;
+
+	fputs("execve(\"", f);
+	text_str(f, cut_string(x->exec_path, cut, sizeof(cut)));
+	fputs("\"", f);
+	if (x->argv) {
+		fputs(", [", f);
+		for (size_t i = 0, k = 0; i < x->argv_len; k++) {
+			const char *a = x->argv + i;
+			fputs(k ? ", " : "", f);
+			text_quoted(f, a, max);
+			i += strlen(a) + 1;
+		}
+		fputs(x->argv_cut ? ", ...]" : "]", f);
+	}
+	fputs(") = 0", f);
+}
+
+static void text_result(FILE *f, const struct mcall *c,
+			const struct rec_extra *x)
+{
+	int err;
+
+	if (x->ret_lost)
+		fputs(" = ?", f);
+	else if (!x->has_ret)
+		return;
+	else if (result_error(c, x->ret, &err))
+		fprintf(f, " = -%s", errno_name(err));
+	else if (returns_address(c->sys))
+		fprintf(f, " = %#llx",
+			(unsigned long long)result_value(c, x->ret));
+	else
+		fprintf(f, " = %lld", (long long)x->ret);
+}
+
 static void log_text(pid_t tid, pid_t tgid, const struct mcall *c,
 		     const struct verdict *v, bool denied,
-		     const struct backtrace *bt)
+		     const struct backtrace *bt, const struct rec_extra *x)
 {
-	char call[512], cut[PATH_MAX];
+	char call[4 * PATH_MAX + 512], cut[PATH_MAX];
 	FILE *f = out_for(tgid);
 
-	format_call(c, call, sizeof(call));
 	stamp_print(f);
-	fprintf(f, "memtrace: %s pid=%d tid=%d %s %s", action_name(v->act),
-		tgid, tid, c->pers, call);
+	fprintf(f, "memtrace: %s pid=%d tid=%d %s ", action_name(v->act),
+		tgid, tid, c->pers);
+	if (c->sys == MSYS_EXEC && x->exec_path) {
+		text_exec(f, x);
+	} else {
+		format_call_fd(c, x->fd_path, call, sizeof(call));
+		fputs(call, f);
+	}
 	if (denied && c->sys == MSYS_BRK)
 		fprintf(f, " = break unchanged");
 	else if (denied)
 		fprintf(f, " = -%s", errno_name(v->err));
+	else
+		text_result(f, c, x);
 	if (v->check) {
 		fprintf(f, "; %s: ", v->check);
 		text_str(f, v->msg);
@@ -457,22 +649,113 @@ static void log_text(pid_t tid, pid_t tgid, const struct mcall *c,
 	fflush(f);
 }
 
-/* Called while the thread is stopped at the call (or at its exec). */
-void log_record(pid_t tid, pid_t tgid, const struct mcall *c,
-		const struct verdict *v, bool denied)
+/* The file of fd in tid's table, from /proc: NULL if unreadable. */
+static const char *fd_link(pid_t tid, int fd, char *buf, size_t len)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tid, fd);
+	n = readlink(link, buf, len - 1);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Called while the thread is stopped at the call (or at its exec, or
+ * at the call's exit stop). The fd's file is read here, only for a
+ * record written, where x does not give it. */
+void log_record_x(pid_t tid, pid_t tgid, const struct mcall *c,
+		  const struct verdict *v, bool denied,
+		  const struct rec_extra *x)
 {
 	struct backtrace bt, *btp = NULL;
+	struct rec_extra none = { 0 };
+	char link[PATH_MAX];
 
-	if (T.opt.stack) {
+	if (!x)
+		x = &none;
+	if (!x->fd_path && call_has_fd(c)) {
+		none = *x;
+		none.fd_path = fd_link(tid, c->fd, link, sizeof(link));
+		x = &none;
+	}
+	/* A thread that ended has no stack left to unwind. */
+	if (T.opt.stack && !x->ret_lost) {
 		stack_capture(tid, c->pers, T.opt.stack_depth, &bt);
 		btp = &bt;
 	}
 	if (T.opt.json)
-		log_json(tid, tgid, c, v, denied, btp);
+		log_json(tid, tgid, c, v, denied, btp, x);
 	else
-		log_text(tid, tgid, c, v, denied, btp);
+		log_text(tid, tgid, c, v, denied, btp, x);
 	if (btp)
 		stack_free(btp);
+}
+
+void log_record(pid_t tid, pid_t tgid, const struct mcall *c,
+		const struct verdict *v, bool denied)
+{
+	log_record_x(tid, tgid, c, v, denied, NULL);
+}
+
+/* -v's record of an allowed call, kept until the call returns. */
+struct pending_record {
+	struct mcall c;
+	struct verdict v;
+	bool has_fd_path;
+	char fd_path[PATH_MAX];
+};
+
+void record_plan(struct thread *t, const struct mcall *c,
+		 const struct verdict *v, const char *fd_path)
+{
+	struct pending_record *r = malloc(sizeof(*r));
+
+	if (!r)
+		die("out of memory");
+	r->c = *c;
+	r->v = *v;
+	/* The fd's file as the call uses it: read now, at its entry
+	 * (another thread may close the fd before the exit stop). */
+	if (!fd_path && call_has_fd(c))
+		fd_path = fd_link(t->tid, c->fd, r->fd_path,
+				  sizeof(r->fd_path));
+	r->has_fd_path = fd_path != NULL;
+	if (fd_path && fd_path != r->fd_path)
+		snprintf(r->fd_path, sizeof(r->fd_path), "%s", fd_path);
+	free(t->record);
+	t->record = r;
+}
+
+static void record_write(struct thread *t, struct rec_extra *x)
+{
+	struct pending_record *r = t->record;
+
+	t->record = NULL;
+	/* "" keeps log_record_x from reading the fd at the exit stop. */
+	x->fd_path = r->has_fd_path ? r->fd_path : "";
+	log_record_x(t->tid, thread_tgid(t), &r->c, &r->v, false, x);
+	free(r);
+}
+
+void record_at_exit(struct thread *t)
+{
+	struct rec_extra x = { 0 };
+
+	if (stop_return_value(t->tid, &x.ret) == 0)
+		x.has_ret = true;
+	else
+		x.ret_lost = true;
+	record_write(t, &x);
+}
+
+void record_lost(struct thread *t)
+{
+	struct rec_extra x = { .ret_lost = true };
+
+	record_write(t, &x);
 }
 
 void log_note(const char *fmt, ...)

@@ -23,7 +23,7 @@ static bool detaching;
 bool wants_exit_stop(const struct thread *t)
 {
 	return t->pending_ret || t->restore_args || t->verify.on ||
-	       t->mem_pending || t->rlimit_verify;
+	       t->mem_pending || t->rlimit_verify || t->record;
 }
 
 static void resume(struct thread *t, int sig)
@@ -67,6 +67,8 @@ static void on_exit_status(pid_t pid, int status)
 		T.root_done = true;
 		T.root_status = status;
 	}
+	if (t && t->record)
+		record_lost(t);	/* -v: its call never returned */
 	if (t)
 		thread_del(pid);
 	ff_close(pid);	/* -ff: the process's file, if pid led one */
@@ -124,6 +126,10 @@ static void on_syscall_stop(struct thread *t)
 				       "a rewritten call: %s", t->tid,
 				       strerror(errno));
 		}
+		/* -v: the result, as the tracee sees it (after the
+		 * fix-ups above). */
+		if (t->record)
+			record_at_exit(t);
 		resume(t, 0);
 		return;
 	}

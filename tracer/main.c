@@ -89,6 +89,7 @@ static void version(void)
 		printf(" %s", arch_host->pers[i]->name);
 	printf(")\n");
 	printf("backtraces: %s\n", stack_support());
+	printf("demangling: %s\n", demangle_support());
 	printf("mdwe: %s\n", mdwe_support());
 }
 

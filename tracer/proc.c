@@ -52,6 +52,7 @@ void thread_del(pid_t tid)
 			*pp = t->next;
 			thread_pending_drop(t);	/* it will not return */
 			free(t->verify.pieces);
+			free(t->record);
 			free(t);
 			nthreads--;
 			return;

@@ -27,6 +27,7 @@
 #include <inttypes.h>
 #include <libelf.h>
 #include <libgen.h>
+#include <limits.h>
 #include <linux/audit.h>
 #include <signal.h>
 #include <stdio.h>
@@ -195,6 +196,38 @@ static void fail_verdict(struct verdict *v, const char *what,
 	}
 }
 
+/* Room for the arguments an exec record shows (/proc/PID/cmdline). */
+#define ARGV_READ 8192
+
+/*
+ * The exec's record: execve("/usr/bin/true", ["true"]), the program
+ * as /proc/PID/exe names it and its arguments from /proc/PID/cmdline,
+ * read here at the exec event, only when a record is written.
+ */
+static void log_exec(struct thread *t, const struct mcall *c,
+		     const struct verdict *v)
+{
+	char exe[PATH_MAX], link[64];
+	char *argv = malloc(ARGV_READ);
+	struct rec_extra x = { .exec_path = "?" };
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)t->tid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	if (n >= 0) {
+		exe[n] = '\0';
+		x.exec_path = exe;
+	}
+	n = argv ? proc_read(t->tid, "cmdline", argv, ARGV_READ) : -1;
+	if (n > 0) {
+		x.argv = argv;
+		x.argv_len = (size_t)n;
+		x.argv_cut = (size_t)n == ARGV_READ - 1;
+	}
+	log_record_x(t->tid, thread_tgid(t), c, v, false, &x);
+	free(argv);
+}
+
 /* Record a verdict on the program or interpreter, saying what became
  * of it (killed: a check refused it). */
 static void record(struct thread *t, const struct mcall *c,
@@ -214,9 +247,11 @@ static void record(struct thread *t, const struct mcall *c,
 			summary_exec_verdict(v);
 		if (T.opt.learn)
 			learn_exec_record(t->tid, tgid, c, f, v);
-		/* -e trace=SET narrows -v's records, never a verdict's. */
-		if (action_records(v->act) || trace_selected(MSYS_EXEC))
-			log_record(t->tid, tgid, c, v, false);
+		/* -e trace=SET narrows -v's records, never a verdict's;
+		 * -v records the exec once, with its program. */
+		if (action_records(v->act) ||
+		    (trace_selected(MSYS_EXEC) && !c->exec_interp))
+			log_exec(t, c, v);
 	}
 }
 
@@ -288,7 +323,7 @@ bool program_check(struct thread *t)
 	c.flags = MAP_PRIVATE;
 	c.fd = -1;
 	bool checked = check_needs(&c, T.pol) != 0;
-	if (!checked && !T.opt.summary)
+	if (!checked && !T.opt.summary && !T.opt.verbose)
 		return false;	/* no enabled check looks at files */
 	read_exe(t->tid, &x);
 	c.pers = exe_pers(&x);
@@ -297,8 +332,14 @@ bool program_check(struct thread *t)
 	 * x86_64 share a ptrace arch; the header tells). */
 	if (T.opt.summary)
 		summary_exec(thread_tgid(t), c.pers);
-	if (!checked)
+	if (!checked) {
+		/* -v still records the exec, allowed. */
+		if (T.opt.verbose && trace_selected(MSYS_EXEC)) {
+			verdict_clear(&v);
+			log_exec(t, &c, &v);
+		}
 		return false;
+	}
 
 	struct file_ref exe = { .kind = FSRC_EXE };
 	gather(t->tid, &exe, NULL, &c, &fe);

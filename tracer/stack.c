@@ -304,6 +304,8 @@ static void unwind(pid_t tid, const char *maps, int depth,
 			fr->off = off;
 		else
 			fr->func[0] = '\0';
+		if (fr->func[0])
+			symbol_demangle(fr->func, sizeof(fr->func));
 		prev_sp = sp;
 		prev_ip = ip;
 		r = unw_step(&cur);

@@ -91,6 +91,9 @@ struct thread {
 	bool rlimit_verify;
 	pid_t rlimit_pid;
 	bool detached;		/* detach at its group-stop (ACT_STOP) */
+	/* -v: the record of an allowed call, written with the call's
+	 * result at its exit stop (log.c). */
+	struct pending_record *record;
 	struct thread *next;	/* hash chain */
 };
 
@@ -299,6 +302,33 @@ bool range_exec_call(const struct mcall *c);
 /* log.c */
 void log_record(pid_t tid, pid_t tgid, const struct mcall *c,
 		const struct verdict *v, bool denied);
+/* What a record shows beyond the call and its verdict. */
+struct rec_extra {
+	/* The file of the call's fd argument, as strace -y shows it;
+	 * NULL: read from /proc/TID/fd/N when the record is written. */
+	const char *fd_path;
+	bool has_ret;		/* the call returned ret (-errno on failure) */
+	int64_t ret;
+	bool ret_lost;		/* the thread ended before its call returned */
+	/* MSYS_EXEC: the program and its arguments (NUL-separated, as
+	 * /proc/PID/cmdline holds them; argv_cut: the read was cut). */
+	const char *exec_path;
+	const char *argv;
+	size_t argv_len;
+	bool argv_cut;
+};
+void log_record_x(pid_t tid, pid_t tgid, const struct mcall *c,
+		  const struct verdict *v, bool denied,
+		  const struct rec_extra *x);
+/* -v: write the record of allowed call c at its exit stop, with its
+ * result (fd_path: from the facts, or NULL). record_at_exit at that
+ * stop; record_lost if the thread ends first ("= ?"). */
+void record_plan(struct thread *t, const struct mcall *c,
+		 const struct verdict *v, const char *fd_path);
+void record_at_exit(struct thread *t);
+void record_lost(struct thread *t);
+/* Whether c's fd argument names a file (a file-backed mmap). */
+bool call_has_fd(const struct mcall *c);
 void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void format_call(const struct mcall *c, char *buf, size_t len);
 /* s as a JSON string, quoted and escaped. */
@@ -364,6 +394,11 @@ void stack_ip_only(const char *maps, uint64_t ip, const char *why,
 		   struct backtrace *bt);
 /* "yes (libunwind-ptrace)" or "no (built without libunwind)" */
 const char *stack_support(void);
+
+/* demangle.c: a C++ symbol name demangled in place (len bytes), else
+ * left as it is; "yes (libiberty)" or "no (built without libiberty)". */
+void symbol_demangle(char *name, size_t len);
+const char *demangle_support(void);
 
 /* summary.c: -c, --summary. */
 void summary_start(void);

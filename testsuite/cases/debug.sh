@@ -111,7 +111,7 @@ nounwind_case() {
 	local san='' obj=$D/stack-nounwind.o bin=$D/memtrace-nounwind libs
 	[ "${B:-build}" = build-san ] &&
 		san="-fsanitize=address,undefined -fno-omit-frame-pointer"
-	libs=$(pkg-config --libs libseccomp libelf libcrypto zlib libunwind-ptrace)
+	libs="$(pkg-config --libs libseccomp libelf libcrypto zlib libunwind-ptrace) -liberty"
 	# shellcheck disable=SC2046,SC2086
 	if ! cc -std=gnu11 -O2 -D_GNU_SOURCE $san -I"$MT_ROOT" \
 		$(pkg-config --cflags libseccomp) -c "$MT_ROOT/tracer/stack.c" \
@@ -359,7 +359,7 @@ force_flip_case() {
 	local rc=$?
 	if [ $rc0 -ne 0 ] || [ -s "$dir/same.log" ]; then
 		fail debug/learn/force-flip "the unchanged copy was refused: $(head -c 300 "$dir/same.log")"
-	elif [ $rc -eq 137 ] && grep -q "^memtrace: deny .* execve(); force: sha256 digest mismatch: .*; path $prog;" "$dir/flip.log"; then
+	elif [ $rc -eq 137 ] && grep -q "^memtrace: deny .* execve(\"$prog\", \[.*\]) = 0; force: sha256 digest mismatch: .*; path $prog;" "$dir/flip.log"; then
 		pass debug/learn/force-flip
 	else
 		fail debug/learn/force-flip "exit $rc (want 137), $(head -c 400 "$dir/flip.log")"
@@ -387,3 +387,36 @@ if [ $rc -eq 2 ] && grep -q -- 'option --learn needs an argument' <<< "$out"; th
 else
 	fail debug/usage/learn-argument "exit $rc: $out"
 fi
+
+# -k demangles C++ frames (libiberty): demo::Jit::MakeExecutable(unsigned
+# long), not _ZN4demo3Jit14MakeExecutableEm; a build without libiberty
+# says so in --version and keeps the mangled name.
+cxx_case() {
+	local bin=$D/cxxjit
+	if ! command -v g++ > /dev/null 2>&1; then
+		skip debug/backtrace/demangle "g++ is not installed (tools/deps.sh check installs it)"
+		return
+	fi
+	if ! g++ -O0 -g -fasynchronous-unwind-tables -o "$bin" \
+		"$MT_ROOT/testsuite/tracees/cxx/jit.cc" 2> "$D/cxx.err"; then
+		fail debug/backtrace/demangle "g++: $(head -c 300 "$D/cxx.err")"
+		return
+	fi
+	"$mt" -k -o "$D/cxx.log" -- "$bin" > "$D/cxx.out" 2>&1
+	if ! "$mt" --version | grep -qx 'demangling: yes (libiberty)'; then
+		if grep -q '_ZN4demo3Jit14MakeExecutableEm+0x' "$D/cxx.log"; then
+			pass "debug/backtrace/demangle (built without libiberty: mangled)"
+		else
+			fail debug/backtrace/demangle "$(head -c 400 "$D/cxx.log")"
+		fi
+		return
+	fi
+	if grep -q 'deny pid=.* = -EACCES; wx: ' "$D/cxx.log" &&
+	   grep -Eq '^    #[0-9]+ +[^ ]*/cxxjit\(demo::Jit::MakeExecutable\(unsigned long\)\+0x[0-9a-f]+\) \[0x' "$D/cxx.log" &&
+	   ! grep -q '_ZN4demo' "$D/cxx.log" && grep -qx denied "$D/cxx.out"; then
+		pass debug/backtrace/demangle
+	else
+		fail debug/backtrace/demangle "$(head -c 500 "$D/cxx.log")"
+	fi
+}
+cxx_case

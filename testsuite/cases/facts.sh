@@ -264,7 +264,7 @@ if [[ $WHOS == *nobody* ]]; then
 			-m 'allow/exec+/***'
 		rc=$?
 		ok=1
-		[ $rc -eq 137 ] && grep -q "execve(); exec: cannot read the file (fail closed): memtrace (uid 65534) may not read the program of process [0-9]*: the process is not dumpable" "$dir/log" &&
+		[ $rc -eq 137 ] && grep -q "execve(\"?\", \[.*\]) = 0; exec: cannot read the file (fail closed): memtrace (uid 65534) may not read the program of process [0-9]*: the process is not dumpable" "$dir/log" &&
 			! grep -q 'default/fd:allow' "$dir/log" && ok=0
 		result "facts/not-dumpable-record [$mode]" $ok "exit $rc" "$dir"
 

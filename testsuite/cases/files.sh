@@ -209,7 +209,7 @@ for mode in $MODES; do
 		map "$D/lib/libok.so" ok - - \
 		map "$D/lib/libok2.so" EACCES deny "$(force_rec "$D/lib/libok2.so" "$BAD" "$OK")" \
 		map "$D/lib/libmod.so" EACCES deny "$(force_rec "$D/lib/libmod.so" "$OK" "$MOD")" \
-		map "$D/other/libok.so" EACCES deny "force: no force rule for the file (memtrace --hash prints one); path $D/other/libok.so; tip: -m default/force:allow" \
+		map "$D/other/libok.so" EACCES deny "force: no force rule for the file; path $D/other/libok.so; tip: -m force+$D/other/libok.so:sha256:$(sha "$D/other/libok.so")" \
 		-- "${PIN[@]}" -m "force+$D/lib/libok.so:sha256:$OK" \
 		-m "force+$D/lib/libok2.so:sha256:$BAD" \
 		-m "force+$D/lib/libmod.so:sha256:$OK:deny"

@@ -488,7 +488,7 @@ for mode in $MODES; do
 	mg mem/exec-pss "$mode" -m sandbox/mem:on -m mem/max:1M -- \
 		"$T/bigbss" "${big_args[@]}"
 	if [ $rc -eq 137 ] && ! grep -q ': ran$' "$dir/out" &&
-	   grep -Eq "^memtrace: deny pid=[0-9]+ tid=[0-9]+ x86_64 execve\\(\\); mem: PSS [0-9]+ of the new program >= mem/max 1048576; program killed after exec; tip: -m mem/max:[0-9]+K\$" "$dir/log"; then
+	   grep -Eq "^memtrace: deny pid=[0-9]+ tid=[0-9]+ x86_64 execve\\(\"[^\"]*/bigbss\", \\[.*\\]\\) = 0; mem: PSS [0-9]+ of the new program >= mem/max 1048576; program killed after exec; tip: -m mem/max:[0-9]+K\$" "$dir/log"; then
 		pass "mem/exec-pss [$mode]"
 	else
 		fail "mem/exec-pss [$mode]" "$(said)"

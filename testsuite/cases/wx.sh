@@ -91,7 +91,7 @@ rwx_case() {
 		"$T/rwxexec" "$dir" > "$dir/out3" 2>&1
 	rc3=$?
 	if [ $rc1 -eq 137 ] && ! grep -q ran "$dir/out1" &&
-	   grep -q "execve(); wx: a writable and executable segment .*; program killed after exec; tip: -m trace/allow_unsafe_exec_memory:1" "$dir/log" &&
+	   grep -q "execve(\".*\", \[.*\]) = 0; wx: a writable and executable segment .*; program killed after exec; tip: -m trace/allow_unsafe_exec_memory:1" "$dir/log" &&
 	   [ $rc2 -ne 0 ] && ! grep -q ran "$dir/out2" &&
 	   [ $rc3 -eq 0 ] && grep -qx ran "$dir/out3" && [ ! -s "$dir/log3" ]; then
 		pass "wx/rwx-segment [$mode]"

@@ -139,8 +139,10 @@ for a in "$@"; do
 	   echo "cross/smoke: FAIL $a: $BC/$a/.no-unwind is missing or odd (build.sh writes 0 or 1)"
 	   fails=$((fails + 1)) ;;
 	esac
+	# Cross builds leave libiberty out (NO_DEMANGLE, GNUmakefile).
 	check "$a" --version "^host: $a \(
-$bt" --version
+$bt
+^demangling: no \(built without libiberty\)\$" --version
 	check "$a" --dump-policy '^mem/vm_max:32M$' -m mem/vm_max:32M --dump-policy
 	check "$a" --dump-filter "^$a [a-z_0-9]+\([0-9]+\): " --dump-filter
 done

@@ -510,14 +510,24 @@ static void force_tests(void)
 		EXPECT(v.act == ACT_ALLOW);
 		policy_free(&p);
 	}
-	UNIT_CASE("force/needs-hash-only-with-a-rule") {
+	UNIT_CASE("force/needs-hash-with-a-rule-or-for-the-tip") {
 		struct facts none, nf = f;
 		memset(&none, 0, sizeof(none));
 		nf.have = FACT_FD;
+		/* No rule for the file: its digest only for a tip (its own
+		 * force rule), not where default/force allows or filters. */
 		pol(&p, "sandbox/force:on", "force+/other:sha256:" SHA_A,
-		    NULL);
+		    "default/force:allow", NULL);
 		EXPECT(check_force.needs(&c, &p, &none) == FACT_FD);
 		EXPECT(!(check_force.needs(&c, &p, &nf) & FACT_HASH));
+		policy_free(&p);
+		pol(&p, "sandbox/force:on", "force+/other:sha256:" SHA_A,
+		    "default/force:filter", NULL);
+		EXPECT(!(check_force.needs(&c, &p, &nf) & FACT_HASH));
+		policy_free(&p);
+		pol(&p, "sandbox/force:on", "force+/other:sha256:" SHA_A,
+		    NULL);
+		EXPECT(check_force.needs(&c, &p, &nf) & FACT_HASH);
 		policy_free(&p);
 		pol(&p, "sandbox/force:on",
 		    "force+/usr/lib/libf.so:sha256:" SHA_A, NULL);
@@ -584,9 +594,17 @@ static void force_tests(void)
 		pol(&p, "sandbox/force:on", NULL);
 		run(&check_force, &c, &f, &p, &v);
 		EXPECT(v.act == ACT_DENY);
-		EXPECT_STR(v.msg, "no force rule for the file (memtrace --hash "
-			   "prints one)");
+		EXPECT_STR(v.msg, "no force rule for the file");
+		/* The tip is the file's own rule, its digest computed. */
+		EXPECT_STR(v.tip, "force+/usr/lib/libf.so:sha256:" SHA_A);
 		EXPECT(tip_allows(&check_force, &c, &f, &p, v.tip));
+		policy_free(&p);
+		/* No digest (it could not be computed): allow the file. */
+		struct facts nh = f;
+		nh.have &= ~FACT_HASH;
+		pol(&p, "sandbox/force:on", NULL);
+		run(&check_force, &c, &nh, &p, &v);
+		EXPECT_STR(v.tip, "default/force:allow");
 		policy_free(&p);
 		pol(&p, "sandbox/force:on", "default/force:allow", NULL);
 		run(&check_force, &c, &f, &p, &v);

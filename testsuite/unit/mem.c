@@ -399,7 +399,7 @@ int main(void)
 		EXPECT(denied(&r) && r.v.err == ENOMEM);
 		EXPECT_STR(r.v.msg, "PSS 66060288 + 1048576 requested >= "
 				    "mem/max 67108864");
-		EXPECT_STR(r.v.tip, "mem/max:65M");
+		EXPECT_STR(r.v.tip, "mem/max:81M");
 		policy_free(&p);
 	}
 	UNIT_CASE("mem/both-limits") {
@@ -412,12 +412,12 @@ int main(void)
 		EXPECT(!(r.all & FACT_PSS));
 		EXPECT_STR(r.v.msg, "VmSize 1072693248 + 1048576 requested "
 				    ">= mem/vm_max 1073741824");
-		EXPECT_STR(r.v.tip, "mem/vm_max:1025M");
+		EXPECT_STR(r.v.tip, "mem/vm_max:1281M");
 		/* Under vm_max, PSS decides. */
 		w = (struct world){ .vmsize = 512 * M, .pss = 64 * M };
 		decide(&c, &p, &w, &r);
 		EXPECT(denied(&r));
-		EXPECT_STR(r.v.tip, "mem/max:66M");
+		EXPECT_STR(r.v.tip, "mem/max:82M");
 		policy_free(&p);
 	}
 
@@ -508,33 +508,33 @@ int main(void)
 		const char *pss[3] = { "sandbox/mem:on", "mem/max:64M",
 				       "mem/vm_max:1T" };
 		uint64_t cur = 0x555555560000ULL;
-		/* 64M - 1M + 1M + 1 = 64M + 1: 65M. */
+		/* 64M - 1M + 1M + 1 = 64M + 1, + 25%: 81M. */
 		c = mmap_call(MSYS_MMAP, 1 * M);
 		w = (struct world){ .vmsize = 63 * M, .pss = 63 * M };
-		tip_allows(vm, &c, &w, "mem/vm_max:65M");
-		tip_allows(pss, &c, &w, "mem/max:65M");
-		/* Small values stay in bytes or K. */
+		tip_allows(vm, &c, &w, "mem/vm_max:81M");
+		tip_allows(pss, &c, &w, "mem/max:81M");
+		/* Small values get at least 4 MiB of room. */
 		const char *small[3] = { "sandbox/mem:on", "mem/vm_max:8K",
 					 NULL };
 		c = mmap_call(MSYS_MMAP, PG);
 		w = (struct world){ .vmsize = 2 * PG };
-		tip_allows(small, &c, &w, "mem/vm_max:12289");
+		tip_allows(small, &c, &w, "mem/vm_max:5120K");
 		w = (struct world){ .vmsize = 15 * K };
-		tip_allows(small, &c, &w, "mem/vm_max:20K");
+		tip_allows(small, &c, &w, "mem/vm_max:5120K");
 		w = (struct world){ .vmsize = 20 * K };
-		tip_allows(small, &c, &w, "mem/vm_max:25K");
+		tip_allows(small, &c, &w, "mem/vm_max:5120K");
 		/* Values that are not round. */
 		c = brk_call(cur + 3 * PG + 7);
 		w = (struct world){ .vmsize = 100 * M + 12345, .brk = cur };
-		tip_allows(vm, &c, &w, "mem/vm_max:101M");
+		tip_allows(vm, &c, &w, "mem/vm_max:126M");
 		c = mremap_call(1 * M, 5 * (1ULL << 30) + 1 * M, MREMAP_MAYMOVE);
 		w = (struct world){ .vmsize = 17ULL << 30, .pss = 40 * M };
-		tip_allows(vm, &c, &w, "mem/vm_max:23G");
-		tip_allows(pss, &c, &w, "mem/max:5161M");
+		tip_allows(vm, &c, &w, "mem/vm_max:28G");
+		tip_allows(pss, &c, &w, "mem/max:6451M");
 		/* A limit that is reached by the call alone. */
 		c = mmap_call(MSYS_MMAP, 1ULL << 44);
 		w = (struct world){ .vmsize = 10 * M, .pss = 1 * M };
-		tip_allows(vm, &c, &w, "mem/vm_max:17T");
+		tip_allows(vm, &c, &w, "mem/vm_max:21T");
 		c = mmap_call(MSYS_MMAP, UINT64_MAX - PG);
 		tip_allows(vm, &c, &w, "mem/vm_max:0");
 	}
@@ -552,7 +552,7 @@ int main(void)
 		EXPECT(denied(&r));
 		EXPECT_STR(r.v.msg, "VmSize 4194304 + 31457280 pending + "
 				    "31457280 requested >= mem/vm_max 67108864");
-		EXPECT_STR(r.v.tip, "mem/vm_max:65M");
+		EXPECT_STR(r.v.tip, "mem/vm_max:81M");
 		policy_free(&p);
 		/* PSS: asked for when VmSize + pending + req reaches it. */
 		pol(&p, "sandbox/mem:on", "mem/max:64M", NULL);
@@ -592,7 +592,7 @@ int main(void)
 		EXPECT(denied(&r) && r.v.err == ENOMEM && r.v.cat == CAT_MEM);
 		EXPECT_STR(r.v.msg, "VmSize 67108864 of the new program >= "
 				    "mem/vm_max 67108864");
-		EXPECT_STR(r.v.tip, "mem/vm_max:65M");
+		EXPECT_STR(r.v.tip, "mem/vm_max:81M");
 		w = (struct world){ .vmsize = 40 * M, .pss = 32 * M };
 		decide(&c, &p, &w, &r);
 		EXPECT(denied(&r));

@@ -130,16 +130,20 @@ int main(void)
 		EXPECT(call_request(&c, &f) == 0);
 	}
 	UNIT_CASE("learn/limit") {
-		EXPECT(learn_limit(0) == 1 * MIB);
-		EXPECT(learn_limit(1) == 1 * MIB);
-		EXPECT(learn_limit(4161536) == 5 * MIB);  /* 4.96 MiB */
-		EXPECT(learn_limit(4 * MIB) == 5 * MIB);  /* exactly 5 */
-		EXPECT(learn_limit(4 * MIB + 1) == 6 * MIB);
+		/* + 25%, at least 4 MiB, rounded up to a MiB. */
+		EXPECT(learn_limit(0) == 4 * MIB);
+		EXPECT(learn_limit(1) == 5 * MIB);
+		EXPECT(learn_limit(4161536) == 8 * MIB);  /* 7.97 MiB */
+		EXPECT(learn_limit(4 * MIB) == 8 * MIB);  /* exactly 8 */
+		EXPECT(learn_limit(4 * MIB + 1) == 9 * MIB);
+		EXPECT(learn_limit(16 * MIB) == 20 * MIB);
 		EXPECT(learn_limit(100 * MIB) == 125 * MIB);
-		for (uint64_t p = 1; p < (1ULL << 40); p = p * 3 + 7)
-			EXPECT(learn_limit(p) > p + p / 4 - 1 &&
+		for (uint64_t p = 1; p < (1ULL << 40); p = p * 3 + 7) {
+			uint64_t room = p / 4 > 4 * MIB ? p / 4 : 4 * MIB;
+			EXPECT(learn_limit(p) >= p + room &&
 			       learn_limit(p) % MIB == 0 &&
-			       learn_limit(p) <= p + p / 4 + MIB + 1);
+			       learn_limit(p) <= p + room + MIB + 1);
+		}
 		EXPECT(learn_limit(UINT64_MAX) == 0);
 	}
 	UNIT_CASE("stack/ip-only/module") {

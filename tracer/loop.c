@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,6 +100,7 @@ static void on_syscall_stop(struct thread *t)
 
 	if (is_exit) {
 		t->in_syscall = false;
+		T.stops_exit++;
 		if (t->pending_ret) {
 			t->pending_ret = false;
 			if (stop_set_return(t, t->ret) < 0 && errno != ESRCH)
@@ -160,6 +162,25 @@ static void on_seccomp_stop(struct thread *t)
 	decide(t, r, &sc);
 }
 
+#define KCMP_VM_ 1
+
+/* A new task's address space: its parent's for a thread, and for a
+ * process made with CLONE_VM or vfork (or when kcmp cannot tell). */
+static void task_mm(struct thread *c, struct thread *parent, int event)
+{
+	long same = 0;
+
+	if (event != PTRACE_EVENT_CLONE || c->tgid != thread_tgid(parent)) {
+		same = syscall(SYS_kcmp, parent->tid, c->tid, KCMP_VM_, 0, 0);
+		if (same < 0 && errno == ESRCH)
+			same = 1;	/* one of them is gone */
+	}
+	if (same <= 0)
+		thread_mm_share(c, parent);
+	else
+		thread_mm_new(c);
+}
+
 static void on_new_task(struct thread *parent, int event)
 {
 	unsigned long msg = 0;
@@ -186,6 +207,7 @@ static void on_new_task(struct thread *parent, int event)
 		} else {
 			c->tgid = child;
 		}
+		task_mm(c, parent, event);
 	}
 	resume(parent, 0);
 }
@@ -211,6 +233,7 @@ static void on_exec(struct thread *t)
 	t->rlimit_verify = false;
 	/* A new address space: nothing pending counts against it. */
 	thread_pending_clear(t->tgid);
+	thread_mm_new(t);
 	t->files_shared = false;	/* execve unshares the fd table */
 	if (t->tid == T.root && !T.seccomp_live && t->seccomp) {
 		/* The first exec of the command without a probe: the

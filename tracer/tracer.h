@@ -41,6 +41,8 @@ struct options {
 	bool no_mdwe;		/* --no-mdwe: no PR_SET_MDWE in the child */
 };
 
+struct mm_group;	/* proc.c */
+
 /* How a thread is resumed and what its next syscall stop means. */
 struct thread {
 	pid_t tid;
@@ -62,10 +64,13 @@ struct thread {
 		enum msys sys;
 	} verify;
 	/* An allowed call that grows the process, counted against the
-	 * memory limits of its thread group until its exit stop (or the
+	 * memory limits of its address space until its exit stop (or the
 	 * thread's death, or the group's exec). */
 	uint64_t mem_pending;
 	pid_t mem_tgid;
+	/* The tasks that share its address space (NULL: not known yet,
+	 * its parent's clone event has not come). */
+	struct mm_group *mm;
 	/* An allowed setrlimit/prlimit64 of RLIMIT_AS: the limit of this
 	 * process must still be within mem/vm_max at the exit stop. */
 	bool rlimit_verify;
@@ -98,6 +103,7 @@ struct tracer {
 	bool output_failed;	/* a record, summary or profile was lost */
 	unsigned long stops_seccomp;	/* seccomp stops of memory calls */
 	unsigned long stops_syscall;	/* syscall-entry stops */
+	unsigned long stops_exit;	/* syscall-exit stops */
 	unsigned long stops_checked;	/* memory calls decided */
 };
 
@@ -115,10 +121,17 @@ ssize_t proc_read(pid_t pid, const char *name, char *buf, size_t len);
 void proc_comm(pid_t pid, char *buf, size_t len);
 void thread_foreach(void (*fn)(struct thread *, void *), void *arg);
 size_t thread_count(void);
-/* What the threads of tgid were allowed to add and have not got yet
- * (their calls have not returned), bytes; and forgetting it (exec). */
-uint64_t thread_pending_mem(pid_t tgid);
+/* What the tasks sharing t's address space were allowed to add and
+ * have not got yet (their calls have not returned), bytes; and
+ * forgetting what tgid's threads were allowed (exec). */
+uint64_t thread_pending_mem(const struct thread *t);
 void thread_pending_clear(pid_t tgid);
+/* Address spaces: a new one for t (spawn, exec), t sharing with's
+ * (threads, CLONE_VM, vfork), and whether t is alone in its own as
+ * far as the tracer knows (never with -p). */
+void thread_mm_new(struct thread *t);
+void thread_mm_share(struct thread *t, struct thread *with);
+bool thread_mm_alone(const struct thread *t);
 /* Count bytes for t's call in tgid until its exit stop; forget it. */
 void thread_pending_set(struct thread *t, pid_t tgid, uint64_t bytes);
 void thread_pending_drop(struct thread *t);

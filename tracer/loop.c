@@ -137,6 +137,9 @@ static void on_seccomp_stop(struct thread *t)
 {
 	unsigned long data = 0;
 	struct stop_call sc;
+
+	if (!T.kf.known)
+		probe_kernel_features_at(t->tid);
 	int r = stop_read_seccomp(t->tid, &sc, &data);
 	int tag = (int)((data >> 8) & 0xff);
 
@@ -218,6 +221,8 @@ static void on_exec(struct thread *t)
 {
 	unsigned long old = 0;
 
+	if (!T.kf.known)
+		probe_kernel_features();	/* the filter did not go in */
 	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &old);
 	if (old && (pid_t)old != t->tid) {
 		struct thread *o = thread_find((pid_t)old);

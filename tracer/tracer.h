@@ -79,8 +79,10 @@ struct thread {
 	struct thread *next;	/* hash chain */
 };
 
-/* Kernel features, probed once at start-up. */
+/* Kernel features, probed once: at the command's first seccomp stop,
+ * or by a child of their own before anything else is traced. */
 struct kfeatures {
+	bool known;		/* probed */
 	bool get_info;		/* PTRACE_GET_SYSCALL_INFO */
 	bool set_info;		/* PTRACE_SET_SYSCALL_INFO (6.16) */
 };
@@ -168,6 +170,8 @@ struct stop_call {
 	int op;				/* PTRACE_SYSCALL_INFO_* */
 };
 void probe_kernel_features(void);
+/* The same at a seccomp stop of tid (no child of its own). */
+void probe_kernel_features_at(pid_t tid);
 /* PTRACE_GETREGSET of one regset (NT_PRSTATUS, ...) into buf: the
  * length the kernel gave, or -1. */
 ssize_t stop_regset_read(pid_t tid, unsigned type, void *buf, size_t len);

@@ -46,15 +46,17 @@ void thread_mm_new(struct thread *t)
 	t->mm->users = 1;
 }
 
+/* If with's own address space is not known yet (its creator's event
+ * has not come), neither is t's: both stay unknown, which counts as
+ * shared with everyone, for good. */
 void thread_mm_share(struct thread *t, struct thread *with)
 {
-	if (!with->mm)
-		thread_mm_new(with);
 	if (t->mm == with->mm)
 		return;
 	mm_put(t);
 	t->mm = with->mm;
-	t->mm->users++;
+	if (t->mm)
+		t->mm->users++;
 }
 
 /*

@@ -68,8 +68,9 @@ struct thread {
 	 * thread's death, or the group's exec). */
 	uint64_t mem_pending;
 	pid_t mem_tgid;
-	/* The tasks that share its address space (NULL: not known yet,
-	 * its parent's clone event has not come). */
+	/* The tasks that share its address space (NULL: not known, its
+	 * creator's event has not come, or came before the creator's
+	 * own: counted as shared with every task). */
 	struct mm_group *mm;
 	/* An allowed setrlimit/prlimit64 of RLIMIT_AS: the limit of this
 	 * process must still be within mem/vm_max at the exit stop. */

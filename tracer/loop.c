@@ -248,8 +248,11 @@ static void on_exec(struct thread *t)
 	/* The execve's own exit stop follows in PTRACE_SYSCALL mode. */
 	t->in_syscall = !t->seccomp;
 	stack_flush();		/* a new address space: nothing cached holds */
-	program_check(t);	/* and -c's count of the exec */
+	/* The personality first: a kill by program_check could leave
+	 * it unreadable (to an unprivileged memtrace) before it is read,
+	 * and then a READ_IMPLIES_EXEC program would go unrecorded. */
 	personality_check(t);
+	program_check(t);	/* and -c's count of the exec */
 	resume(t, 0);
 }
 

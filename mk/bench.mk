@@ -3,7 +3,7 @@
 # ptrace (build/bench/floor, a tracer that only stops and resumes) and
 # against strace --seccomp-bpf, on the same machine in one run.
 #
-#   make bench              the full run (under 10 minutes on 2 cores)
+#   make bench              the full run (about 5 minutes on 2 cores)
 #   make bench QUICK=1      a smoke run with small counts (under 1 minute)
 #   make bench REPS=9       more interleaved repetitions (default 5)
 #   make bench BENCH_ONLY="anon file"   some workloads only

@@ -231,15 +231,18 @@ static void after_allow(struct thread *t, struct stop_call *sc,
 	verify_plan(t, c, f, p);
 }
 
-/* What an allowed call adds counts against its process's limits
- * until the call returns (the exit stop), so that other threads'
- * calls decided meanwhile see it. */
+/* What an allowed call adds counts against its address space's
+ * limits until the call returns (the exit stop), so that calls of
+ * other tasks sharing it decided meanwhile see it. A task alone in its
+ * address space races no one: its call returns before its next, with
+ * no exit stop. */
 static void count_pending(struct thread *t, const struct mcall *c,
 			  const struct facts *f)
 {
 	if (!mem_limits_on(T.pol))
 		return;
-	thread_pending_set(t, thread_tgid(t), call_request(c, f));
+	if (!thread_mm_alone(t))
+		thread_pending_set(t, thread_tgid(t), call_request(c, f));
 	if (rlimit_as_wanted() && mem_rlimit_as(c))
 		rlimit_plan(t, c);
 }
@@ -407,7 +410,7 @@ void handle_call(struct thread *t, struct stop_call *sc)
 	c.tracer_pid = getpid();
 	memset(&f, 0, sizeof(f));
 	if (mem_limits_on(T.pol))
-		f.pending = thread_pending_mem(thread_tgid(t));
+		f.pending = thread_pending_mem(t);
 	struct pieces pc = { NULL, NULL, 0 };
 	bool by_piece = decide_pieces(t, &c, &pc, &f, &v);
 	if (!by_piece) {

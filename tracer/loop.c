@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,6 +108,7 @@ static void on_syscall_stop(struct thread *t)
 
 	if (is_exit) {
 		t->in_syscall = false;
+		T.stops_exit++;
 		if (t->pending_ret) {
 			t->pending_ret = false;
 			if (stop_set_return(t, t->ret) < 0 && errno != ESRCH)
@@ -147,6 +149,9 @@ static void on_seccomp_stop(struct thread *t)
 {
 	unsigned long data = 0;
 	struct stop_call sc;
+
+	if (!T.kf.known)
+		probe_kernel_features_at(t->tid);
 	int r = stop_read_seccomp(t->tid, &sc, &data);
 	int tag = (int)((data >> 8) & 0xff);
 
@@ -170,6 +175,25 @@ static void on_seccomp_stop(struct thread *t)
 		return;
 	}
 	decide(t, r, &sc);
+}
+
+#define KCMP_VM_ 1
+
+/* A new task's address space: its parent's for a thread, and for a
+ * process made with CLONE_VM or vfork (or when kcmp cannot tell). */
+static void task_mm(struct thread *c, struct thread *parent, int event)
+{
+	long same = 0;
+
+	if (event != PTRACE_EVENT_CLONE || c->tgid != thread_tgid(parent)) {
+		same = syscall(SYS_kcmp, parent->tid, c->tid, KCMP_VM_, 0, 0);
+		if (same < 0 && errno == ESRCH)
+			same = 1;	/* one of them is gone */
+	}
+	if (same <= 0)
+		thread_mm_share(c, parent);
+	else
+		thread_mm_new(c);
 }
 
 /*
@@ -205,6 +229,7 @@ static void on_new_task(struct thread *parent, int event)
 			       vm_shared_between(parent->tid, child);
 		if (c->vm_shared)
 			parent->vm_shared = true;
+		task_mm(c, parent, event);
 	}
 	resume(parent, 0);
 }
@@ -215,6 +240,8 @@ static void on_exec(struct thread *t)
 {
 	unsigned long old = 0;
 
+	if (!T.kf.known)
+		probe_kernel_features();	/* the filter did not go in */
 	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &old);
 	if (old && (pid_t)old != t->tid) {
 		struct thread *o = thread_find((pid_t)old);
@@ -230,6 +257,7 @@ static void on_exec(struct thread *t)
 	t->rlimit_verify = false;
 	/* A new address space: nothing pending counts against it. */
 	thread_pending_clear(t->tgid);
+	thread_mm_new(t);
 	t->files_shared = false;	/* execve unshares the fd table */
 	t->vm_shared = false;		/* and makes a new address space */
 	if (t->tid == T.root && !T.seccomp_live && t->seccomp) {

@@ -459,15 +459,12 @@ static void setup_tracer(void)
 {
 	for (size_t i = 0; i < arch_host->npers && i < 8; i++)
 		arch_resolve_numbers(arch_host->pers[i], &T.nums[i]);
-	probe_kernel_features();
 	T.opt.force_regs = getenv("MEMTRACE_FORCE_REGS") &&
 			   !strcmp(getenv("MEMTRACE_FORCE_REGS"), "1");
-	T.use_info = T.kf.get_info && !T.opt.force_regs;
-	T.use_set_info = T.kf.set_info && !T.opt.force_regs;
-	if (getenv("MEMTRACE_DEBUG"))
-		fprintf(stderr, "memtrace: get_info=%d set_info=%d "
-			"use_info=%d use_set_info=%d\n", T.kf.get_info,
-			T.kf.set_info, T.use_info, T.use_set_info);
+	/* A spawned command under the filter is probed at its first
+	 * seccomp stop (loop.c); -p and ptrace-only mode probe here. */
+	if (T.opt.attach || T.opt.no_seccomp)
+		probe_kernel_features();
 }
 
 /* MEMTRACE_STATS=FILE: how the run went, for the test suite. */
@@ -479,9 +476,10 @@ static void write_stats(void)
 	if (!path || !(f = fopen(path, "we")))
 		return;
 	fprintf(f, "mode=%s\nseccomp_stops=%lu\nsyscall_stops=%lu\n"
-		"checked=%lu\ninfo=%d\nset_info=%d\n",
+		"exit_stops=%lu\nchecked=%lu\ninfo=%d\nset_info=%d\n",
 		T.seccomp_live ? "seccomp" : "ptrace", T.stops_seccomp,
-		T.stops_syscall, T.stops_checked, T.use_info, T.use_set_info);
+		T.stops_syscall, T.stops_exit, T.stops_checked, T.use_info,
+		T.use_set_info);
 	fclose(f);
 }
 

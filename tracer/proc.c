@@ -19,6 +19,58 @@ static struct thread **bucket(pid_t tid)
 	return &buckets[(unsigned)tid % NBUCKETS];
 }
 
+/*
+ * An address space, as far as the tracer has seen its tasks made: the
+ * threads of a process, processes made with CLONE_VM, a vfork child
+ * until its exec. users counts the tasks in the table that share it;
+ * a task gone but not yet reported still counts, so the count errs
+ * high.
+ */
+struct mm_group {
+	unsigned users;
+};
+
+static void mm_put(struct thread *t)
+{
+	if (t->mm && --t->mm->users == 0)
+		free(t->mm);
+	t->mm = NULL;
+}
+
+void thread_mm_new(struct thread *t)
+{
+	mm_put(t);
+	t->mm = calloc(1, sizeof(*t->mm));
+	if (!t->mm)
+		die("out of memory");
+	t->mm->users = 1;
+}
+
+/* If with's own address space is not known yet (its creator's event
+ * has not come), neither is t's: both stay unknown, which counts as
+ * shared with everyone, for good. */
+void thread_mm_share(struct thread *t, struct thread *with)
+{
+	if (t->mm == with->mm)
+		return;
+	mm_put(t);
+	t->mm = with->mm;
+	if (t->mm)
+		t->mm->users++;
+}
+
+/*
+ * Alone: no other task the tracer knows of shares t's address space.
+ * Then no other task can make it grow while t is in a call, and none
+ * can join it meanwhile (only a task of an address space can clone
+ * into it, and t is the only one, busy in its call). With -p, tasks
+ * made before the attach may share it unseen: never alone.
+ */
+bool thread_mm_alone(const struct thread *t)
+{
+	return !T.opt.attach && t->mm && t->mm->users == 1;
+}
+
 struct thread *thread_find(pid_t tid)
 {
 	for (struct thread *t = *bucket(tid); t; t = t->next)
@@ -53,6 +105,7 @@ void thread_del(pid_t tid)
 			thread_pending_drop(t);	/* it will not return */
 			free(t->verify.pieces);
 			free(t->record);
+			mm_put(t);
 			free(t);
 			nthreads--;
 			return;
@@ -116,15 +169,21 @@ void thread_pending_drop(struct thread *t)
 	npending--;
 }
 
-/* A walk of the table only while some call is pending at all, which
- * is while a thread is between an allowed growing call and its exit. */
-uint64_t thread_pending_mem(pid_t tgid)
+/*
+ * A walk of the table only while some call is pending at all, which
+ * is while a thread is between an allowed growing call and its exit.
+ * A task whose address space is not known yet (its parent's clone
+ * event has not come) counts against every one, and every pending
+ * call counts against it: more than its share, never less.
+ */
+uint64_t thread_pending_mem(const struct thread *self)
 {
 	uint64_t sum = 0;
 
 	for (size_t i = 0; npending && i < NBUCKETS; i++)
 		for (struct thread *t = buckets[i]; t; t = t->next)
-			if (t->mem_pending && t->mem_tgid == tgid)
+			if (t->mem_pending &&
+			    (!self->mm || !t->mm || t->mm == self->mm))
 				sum = sum > UINT64_MAX - t->mem_pending ?
 				      UINT64_MAX : sum + t->mem_pending;
 	return sum;

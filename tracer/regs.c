@@ -13,6 +13,8 @@
 #include <elf.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
@@ -91,14 +93,45 @@ static int info_rewrite(pid_t tid, long nr, const uint64_t args[6])
 	return set_info(tid, &si) < 0 ? -1 : 0;
 }
 
+/* What the tracer uses of the features found. */
+static void features_apply(void)
+{
+	T.kf.known = true;
+	T.use_info = T.kf.get_info && !T.opt.force_regs;
+	T.use_set_info = T.kf.set_info && !T.opt.force_regs;
+	if (getenv("MEMTRACE_DEBUG"))
+		fprintf(stderr, "memtrace: get_info=%d set_info=%d "
+			"use_info=%d use_set_info=%d\n", T.kf.get_info,
+			T.kf.set_info, T.use_info, T.use_set_info);
+}
+
+/*
+ * At the command's first seccomp stop, which saves start-up a child of
+ * its own: reading the stop through syscall info, and writing back
+ * what was read (which changes nothing), try both requests.
+ */
+void probe_kernel_features_at(pid_t tid)
+{
+	struct mt_si si;
+
+	if (get_info(tid, &si) > 0 && si.op == SI_SECCOMP) {
+		T.kf.get_info = true;
+		if (set_info(tid, &si) == 0)
+			T.kf.set_info = true;
+	}
+	features_apply();
+}
+
 /* Fork a child that stops at a syscall entry and try both requests. */
 void probe_kernel_features(void)
 {
 	int status;
 	pid_t pid = fork();
 
-	if (pid < 0)
+	if (pid < 0) {
+		features_apply();
 		return;
+	}
 	if (pid == 0) {
 		/* Without ptrace (qemu-user, a sandbox), do not stop: no
 		 * one would ever continue us. */
@@ -126,6 +159,7 @@ void probe_kernel_features(void)
 out:
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
+	features_apply();
 }
 
 static int stop_op(pid_t tid)

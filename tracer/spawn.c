@@ -110,6 +110,7 @@ pid_t spawn_command(char *const argv[])
 	}
 	struct thread *t = thread_add(pid);
 	t->tgid = pid;
+	thread_mm_new(t);
 	/* Until the exec, the child only sets itself up; the exec event
 	 * (or the probe) is where tracing starts. */
 	t->seccomp = true;
@@ -126,6 +127,7 @@ static int seize_thread(pid_t tid)
 		return errno == ESRCH ? 0 : -1;
 	struct thread *t = thread_add(tid);
 	t->seccomp = false;
+	thread_mm_share(t, thread_find(T.root));
 	ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
 	return 0;
 }
@@ -145,6 +147,7 @@ int attach_process(pid_t pid)
 	struct thread *t = thread_add(pid);
 	t->seccomp = false;
 	t->tgid = pid;
+	thread_mm_new(t);
 	ptrace(PTRACE_INTERRUPT, pid, NULL, NULL);
 	T.root = pid;
 	if (rlimit_as_wanted() && rlimit_as_apply(pid) < 0)

@@ -49,6 +49,8 @@ struct options {
 	bool quiet;		/* -q: no informational notes */
 };
 
+struct mm_group;	/* proc.c */
+
 /* How a thread is resumed and what its next syscall stop means. */
 struct thread {
 	pid_t tid;
@@ -82,10 +84,14 @@ struct thread {
 		enum msys sys;
 	} verify;
 	/* An allowed call that grows the process, counted against the
-	 * memory limits of its thread group until its exit stop (or the
+	 * memory limits of its address space until its exit stop (or the
 	 * thread's death, or the group's exec). */
 	uint64_t mem_pending;
 	pid_t mem_tgid;
+	/* The tasks that share its address space (NULL: not known, its
+	 * creator's event has not come, or came before the creator's
+	 * own: counted as shared with every task). */
+	struct mm_group *mm;
 	/* An allowed setrlimit/prlimit64 of RLIMIT_AS: the limit of this
 	 * process must still be within mem/vm_max at the exit stop. */
 	bool rlimit_verify;
@@ -97,8 +103,10 @@ struct thread {
 	struct thread *next;	/* hash chain */
 };
 
-/* Kernel features, probed once at start-up. */
+/* Kernel features, probed once: at the command's first seccomp stop,
+ * or by a child of their own before anything else is traced. */
 struct kfeatures {
+	bool known;		/* probed */
 	bool get_info;		/* PTRACE_GET_SYSCALL_INFO */
 	bool set_info;		/* PTRACE_SET_SYSCALL_INFO (6.16) */
 };
@@ -121,6 +129,7 @@ struct tracer {
 	bool output_failed;	/* a record, summary or profile was lost */
 	unsigned long stops_seccomp;	/* seccomp stops of memory calls */
 	unsigned long stops_syscall;	/* syscall-entry stops */
+	unsigned long stops_exit;	/* syscall-exit stops */
 	unsigned long stops_checked;	/* memory calls decided */
 };
 
@@ -138,10 +147,17 @@ ssize_t proc_read(pid_t pid, const char *name, char *buf, size_t len);
 void proc_comm(pid_t pid, char *buf, size_t len);
 void thread_foreach(void (*fn)(struct thread *, void *), void *arg);
 size_t thread_count(void);
-/* What the threads of tgid were allowed to add and have not got yet
- * (their calls have not returned), bytes; and forgetting it (exec). */
-uint64_t thread_pending_mem(pid_t tgid);
+/* What the tasks sharing t's address space were allowed to add and
+ * have not got yet (their calls have not returned), bytes; and
+ * forgetting what tgid's threads were allowed (exec). */
+uint64_t thread_pending_mem(const struct thread *t);
 void thread_pending_clear(pid_t tgid);
+/* Address spaces: a new one for t (spawn, exec), t sharing with's
+ * (threads, CLONE_VM, vfork), and whether t is alone in its own as
+ * far as the tracer knows (never with -p). */
+void thread_mm_new(struct thread *t);
+void thread_mm_share(struct thread *t, struct thread *with);
+bool thread_mm_alone(const struct thread *t);
 /* Count bytes for t's call in tgid until its exit stop; forget it. */
 void thread_pending_set(struct thread *t, pid_t tgid, uint64_t bytes);
 void thread_pending_drop(struct thread *t);
@@ -178,6 +194,8 @@ struct stop_call {
 	int op;				/* PTRACE_SYSCALL_INFO_* */
 };
 void probe_kernel_features(void);
+/* The same at a seccomp stop of tid (no child of its own). */
+void probe_kernel_features_at(pid_t tid);
 /* PTRACE_GETREGSET of one regset (NT_PRSTATUS, ...) into buf: the
  * length the kernel gave, or -1. */
 ssize_t stop_regset_read(pid_t tid, unsigned type, void *buf, size_t len);

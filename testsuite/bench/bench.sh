@@ -21,6 +21,11 @@
 #   mt/ptrace     memtrace --no-seccomp (PTRACE_SYSCALL on every call)
 #   strace        strace -f --seccomp-bpf -e trace=brk,mmap,mremap,mprotect
 #                 -o /dev/null
+#   strace/all    the same without --seccomp-bpf: strace stops at every
+#                 call's entry and exit, as mt/ptrace does (its anchor)
+#
+# The startup workload runs each configuration 300 times on /bin/true
+# (build/bench/repeat N CONFIG... /bin/true): start-up, one exec.
 #
 # The rules workload runs apart, under three configurations of its own:
 # native, mt/rules10 and mt/rules10k (memtrace with sandbox/exec and 10
@@ -36,8 +41,8 @@ REPS=${REPS:-}
 # The build workload runs make: nothing of an outer make may leak in.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES 2>/dev/null || true
 
-ALL_WORKLOADS="anon file malloc forkexec build python rules"
-ALL_CONFIGS="native floor floor/mem memtrace mt/mem mt/exec mt/ptrace strace"
+ALL_WORKLOADS="startup anon file malloc forkexec build python rules"
+ALL_CONFIGS="native floor floor/mem memtrace mt/mem mt/exec mt/ptrace strace strace/all"
 WORKLOADS=${BENCH_ONLY:-}
 [ -n "$WORKLOADS" ] || WORKLOADS=$ALL_WORKLOADS
 CONFIGS=${BENCH_CONFIGS:-}
@@ -47,11 +52,11 @@ CONFIGS=${BENCH_CONFIGS:-}
 # The smoke run checks the harness, not the numbers: 3 repetitions.
 if [ "$QUICK" = 1 ]; then
 	N_ANON=2000 N_FILE=2000 N_MALLOC=5000 N_EXEC=10 N_CFILES=2 N_PY=1
-	N_RULES=2000
+	N_RULES=2000 N_START=10
 	[ -n "$REPS" ] || REPS=3
 else
-	N_ANON=100000 N_FILE=50000 N_MALLOC=100000 N_EXEC=200 N_CFILES=14
-	N_PY=5 N_RULES=30000
+	N_ANON=30000 N_FILE=50000 N_MALLOC=100000 N_EXEC=300 N_CFILES=14
+	N_PY=5 N_RULES=30000 N_START=300
 fi
 [ -n "$REPS" ] || REPS=5
 
@@ -143,6 +148,7 @@ fi
 declare -A WL_NA=()
 wl_argv() {
 	case $1 in
+	startup) WL=(/bin/true) ;;	# under repeat, below
 	anon) WL=("$BB/anon" "$N_ANON") ;;
 	file) WL=("$BB/filemap" "$TMP/small.dat" "$N_FILE") ;;
 	malloc) WL=("$BB/malloc" "$N_MALLOC") ;;
@@ -155,6 +161,7 @@ wl_argv() {
 }
 wl_desc() {
 	case $1 in
+	startup) echo "start-up: /bin/true under the configuration x $N_START" ;;
 	anon) echo "$N_ANON anonymous mmap/munmap pairs" ;;
 	file) echo "$N_FILE PROT_READ mmaps of a 4 KiB file" ;;
 	malloc) echo "malloc/free/realloc, 2 threads x $N_MALLOC" ;;
@@ -190,6 +197,8 @@ force_rules() {
 }
 force_rules
 
+# repeat execs by path.
+STRACE=$(command -v strace 2> /dev/null || true)
 declare -A CF_NA=()
 cf_argv() {	# config stats-file log-file
 	case $1 in
@@ -200,15 +209,17 @@ cf_argv() {	# config stats-file log-file
 	mt/mem) CP=("$MEMTRACE" "${MT_MEM[@]}" -o "$3" --) ;;
 	mt/exec) CP=("$MEMTRACE" "${MT_EXEC[@]}" -o "$3" --) ;;
 	mt/ptrace) CP=("$MEMTRACE" --no-seccomp -o "$3" --) ;;
-	strace) CP=(strace -f --seccomp-bpf -e trace=brk,mmap,mremap,mprotect
+	strace) CP=("$STRACE" -f --seccomp-bpf -e trace=brk,mmap,mremap,mprotect
 		    -o /dev/null --) ;;
+	strace/all) CP=("$STRACE" -f -e trace=brk,mmap,mremap,mprotect
+			-o /dev/null --) ;;
 	*) echo "bench: unknown configuration $1" >&2; exit 2 ;;
 	esac
 }
 # Which floor a configuration is compared with (same filter).
 floor_of() {
 	case $1 in
-	floor/mem|mt/mem|strace) echo floor/mem ;;
+	floor/mem|mt/mem|strace|strace/all) echo floor/mem ;;
 	*) echo floor ;;
 	esac
 }
@@ -218,8 +229,8 @@ floor_of() {
 preflight() {
 	local c=$1 s=$TMP/pre.stats l=$TMP/pre.log err
 	case $c in
-	strace)
-		if ! command -v strace > /dev/null 2>&1; then
+	strace|strace/all)
+		if [ -z "$STRACE" ]; then
 			CF_NA[$c]="n/a (strace not installed)"
 			return
 		fi ;;
@@ -252,7 +263,7 @@ stops_of() {
 	case $c in
 	native) echo 0 ;;
 	floor|floor/mem) sed -n 's/^stops=//p' "$s" ;;
-	strace) echo - ;;
+	strace|strace/all) echo - ;;
 	*) awk -F= '$1=="seccomp_stops"{a=$2} $1=="syscall_stops"{b=$2}
 		    END{print a+b}' "$s" ;;
 	esac
@@ -295,8 +306,14 @@ for w in $WORKLOADS; do
 			s=$TMP/stats l=$TMP/log o=$TMP/time
 			rm -f "$s" "$l" "$o"
 			cf_argv "$c" "$s" "$l"
-			MEMTRACE_STATS=$s "$BB/run" "$o" "${CP[@]}" "${WL[@]}" \
-				> /dev/null 2> "$TMP/stderr" || true
+			if [ "$w" = startup ]; then
+				MEMTRACE_STATS=$s "$BB/run" "$o" "$BB/repeat" \
+					"$N_START" "${CP[@]}" "${WL[@]}" \
+					> /dev/null 2> "$TMP/stderr" || true
+			else
+				MEMTRACE_STATS=$s "$BB/run" "$o" "${CP[@]}" "${WL[@]}" \
+					> /dev/null 2> "$TMP/stderr" || true
+			fi
 			read -r wall user sys st < "$o"
 			wall=${wall#wall=} user=${user#user=} sys=${sys#sys=}
 			st=${st#status=}
@@ -307,6 +324,8 @@ for w in $WORKLOADS; do
 			fi
 			if [ "$c" = strace ]; then
 				n=${STRACE_STOPS[$w]:-0}
+			elif [ "$c" = strace/all ]; then
+				n=-
 			else
 				n=$(stops_of "$c" "$s")
 			fi
@@ -424,7 +443,7 @@ na_list() {
 		"load average at the end: $(cut -d' ' -f1-3 /proc/loadavg);" \
 		"runs took ${ELAPSED}s"
 	echo
-	awk -F'\t' -v workloads="$(tr " " "\n" <<< "$WORKLOADS" | grep -vx rules | tr "\n" " ")" -v configs="$CONFIGS" '
+	awk -F'\t' -v nstart="$N_START" -v workloads="$(tr " " "\n" <<< "$WORKLOADS" | grep -vx rules | tr "\n" " ")" -v configs="$CONFIGS" '
 	function median(arr, n,    i, j, t) {
 		for (i = 2; i <= n; i++)
 			for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) {
@@ -462,6 +481,24 @@ na_list() {
 		}
 		return median(a, n)
 	}
+	# The median over the repetitions of the wall of c over that of ref.
+	function medr(w, c, ref,    r, n, a) {
+		n = 0
+		for (r = 1; r <= maxrep; r++)
+			if ((w, c, r) in wall && (w, ref, r) in wall &&
+			    wall[w, ref, r] > 0)
+				a[++n] = wall[w, c, r] / wall[w, ref, r]
+		return median(a, n)
+	}
+	# Per-stop CPU time in microseconds, as perstop does with wall
+	# time: steadier on a loaded machine.
+	function perstopcpu(w, c,    s) {
+		s = med(w, c, "stops")
+		if (s == "" || s == "-" || s + 0 < 1000 || med(w, "native", "cpu") == "")
+			return ""
+		return (med(w, c, "cpu") - med(w, "native", "cpu")) * 1e6 / s
+	}
+	function verdict(v, t) { return v <= t ? "met" : "MISSED" }
 	# Per-stop cost in microseconds: (median wall - median native wall)
 	# / median stops.
 	# Only where stops are many (1000 or more): with a handful, the
@@ -504,7 +541,7 @@ na_list() {
 					w, c, med(w, c, "wall"), med(w, c, "cpu"),
 					fmt(med(w, c, "wn"), "%.2f"), fmt(med(w, c, "cn"), "%.2f"),
 					fmt(med(w, c, "wf"), "%.2f"), fmt(med(w, c, "cf"), "%.2f"),
-					(c == "native" ? "-" : fmt(st, "%d")),
+					(c == "native" || st == "-" ? "-" : fmt(st, "%d")),
 					(c == "native" ? "-" : ps != "" && ps < 0 ? "noise" : fmt(ps, "%.1f")),
 					(c == "native" || c ~ /^floor/ ? "-" : fmt(sr, "%.2f"))
 			}
@@ -513,11 +550,29 @@ na_list() {
 		# The targets.
 		print ""
 		print "targets:"
+		# Each: the wall figure and its verdict, then the CPU one.
+		v = medr("startup", "memtrace", "floor"); u = med("startup", "memtrace", "cf")
+		if (v != "") printf "  start-up, /bin/true x %d: memtrace/floor wall %.2f (%.2f ms against %.2f ms a run; target <= 1.30): %s; cpu %.2f: %s\n", nstart, v, med("startup", "memtrace", "wall") * 1000 / nstart, med("startup", "floor", "wall") * 1000 / nstart, verdict(v, 1.30), u, verdict(u, 1.30)
+		v = med("python", "memtrace", "wn"); u = med("python", "memtrace", "cn")
+		if (v != "") printf "  python3 -c import json, sqlite3, ssl, default policy: wall/native %.2f (target <= 1.10): %s; cpu %.2f: %s\n", v, verdict(v, 1.10), u, verdict(u, 1.10)
+		ps = perstop("anon", "mt/mem"); pf = perstop("anon", "floor/mem")
+		cs = perstopcpu("anon", "mt/mem"); cf = perstopcpu("anon", "floor/mem")
+		if (ps != "" && pf != "" && pf > 0 && cf != "" && cf > 0)
+			printf "  sandbox/mem:on, anon: per-stop %.1f us vs floor %.1f us = %.2fx (target <= 1.15): %s; cpu %.1f vs %.1f us = %.2fx: %s\n", ps, pf, ps / pf, verdict(ps / pf, 1.15), cs, cf, cs / cf, verdict(cs / cf, 1.15)
+		v = med("forkexec", "mt/mem", "wf"); u = med("forkexec", "mt/mem", "cf")
+		if (v != "") printf "  sandbox/mem:on, forkexec: wall/floor %.2f (target <= 1.20): %s; cpu %.2f: %s\n", v, verdict(v, 1.20), u, verdict(u, 1.20)
+		n = split("anon file malloc forkexec build python", PW, " ")
+		for (i = 1; i <= n; i++) {
+			v = medr(PW[i], "mt/ptrace", "strace/all")
+			if (v == "") continue
+			a = med(PW[i], "mt/ptrace", "wall") - med(PW[i], "native", "wall")
+			b = med(PW[i], "strace/all", "wall") - med(PW[i], "native", "wall")
+			printf "  ptrace-only, %s: mt/ptrace over strace -f without --seccomp-bpf: wall %.2f, cost over native %s (target <= 1.00): %s\n", PW[i], v, (b > 0 ? sprintf("%.2f", a / b) : "noise"), (b > 0 && a / b <= 1.0 ? "met" : (b > 0 ? "MISSED" : "noise"))
+		}
+		print "earlier targets:"
 		v = med("anon", "memtrace", "wn")
 		if (v != "") printf "  default policy, anon: wall/native %.2f (target <= 1.10): %s\n", v, (v <= 1.10 ? "met" : "MISSED")
 		ps = perstop("anon", "mt/mem"); pf = perstop("anon", "floor/mem"); px = perstop("anon", "strace")
-		if (ps != "" && pf != "" && pf > 0)
-			printf "  sandbox/mem:on, anon: per-stop %.1f us vs floor %.1f us = %.2fx (target <= 1.30): %s\n", ps, pf, ps / pf, (ps / pf <= 1.30 ? "met" : "MISSED")
 		if (ps != "" && px != "" && ps > 0)
 			printf "  sandbox/mem:on, anon: strace per-stop %.1f us = %.2fx memtrace (target >= 1.50): %s\n", px, px / ps, (px / ps >= 1.5 ? "met" : "MISSED")
 		v = med("forkexec", "mt/exec", "wf")

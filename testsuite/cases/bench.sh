@@ -19,8 +19,8 @@ bench_case() {
 		fail bench "the harness exited $rc: $(tail -c 400 "$dir/stderr" | tr '\n' ' ')"
 		return
 	fi
-	for w in anon file malloc forkexec build python; do
-		for c in native floor floor/mem memtrace mt/mem mt/exec mt/ptrace strace; do
+	for w in startup anon file malloc forkexec build python; do
+		for c in native floor floor/mem memtrace mt/mem mt/exec mt/ptrace strace strace/all; do
 			row=$(awk -v w="$w" -v c="$c" '$1 == w && $2 == c' "$dir/table")
 			# A row of numbers, or n/a with the reason (strace
 			# not installed, a policy key not in this build).

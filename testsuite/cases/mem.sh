@@ -428,13 +428,17 @@ E=$T/memedge
 # (MAP_POPULATE: each call takes long enough for the others to stop
 # meanwhile, and PSS grows with it). Each stop must count what other
 # threads were allowed and have not got yet, so at the end VmSize
-# (PSS) stays below the limit plus one request, in every mode.
+# (PSS) stays below the limit plus one request, in every mode. The
+# same with six processes made with CLONE_VM (race-clonevm): one
+# address space, six thread groups.
 for mode in $MODES; do
-	for lim in vm_max:vmsize max:pss; do
-		key=mem/${lim%%:*} field=${lim#*:}
-		name=mem/race-threads/${lim%%:*}
+	for lim in vm_max:vmsize max:pss vm_max:vmsize:vm max:pss:vm; do
+		IFS=: read -r key field how <<< "$lim"
+		name=mem/race-threads/$key
+		[ "$how" = vm ] && name=mem/race-clonevm/$key
+		key=mem/$key
 		mg "$name" "$mode" -m sandbox/mem:on -m "$key:$HOLD" -- \
-			"$T/racemem" 6 $REQ_B populate
+			"$T/racemem" 6 $REQ_B populate ${how:+"$how"}
 		line=$(grep '^racemem: ok' "$dir/out")
 		val=$(sed -n "s/.* $field \\([0-9]*\\).*/\\1/p" <<< "$line")
 		ok=$(sed -n 's/^racemem: ok \([0-9]*\) .*/\1/p' <<< "$line")
@@ -449,6 +453,32 @@ for mode in $MODES; do
 			pass "$name [$mode] ($ok of 6 allowed, $field $val)"
 		fi
 	done
+done
+
+# What is pending needs the call's exit stop, and only a task that
+# shares its address space can race it: a single-threaded process's
+# calls under a limit take no exit stop (seccomp modes; ptrace-only
+# mode stops at every exit anyway), threads' calls take one each, a
+# sh that forks its child (kcmp: a copy, not a share) takes none.
+for mode in $MODES; do
+	case $mode in ptrace,*) continue ;; esac
+	mg mem/exit-stops/alone "$mode" -m sandbox/mem:on -m mem/vm_max:1G -- \
+		sh -c "$T/anonloop 300; true"
+	n=$(sed -n 's/^seccomp_stops=//p' "$dir/stats")
+	x=$(sed -n 's/^exit_stops=//p' "$dir/stats")
+	if [ $rc -eq 0 ] && [ "${n:-0}" -ge 300 ] && [ "$x" = 0 ]; then
+		pass "mem/exit-stops/alone [$mode] ($n stops, no exit stop)"
+	else
+		fail "mem/exit-stops/alone [$mode]" "$n stops, ${x:-?} exit stops: $(said)"
+	fi
+	mg mem/exit-stops/threads "$mode" -m sandbox/mem:on -m mem/vm_max:1G -- \
+		"$T/racemem" 4 65536
+	x=$(sed -n 's/^exit_stops=//p' "$dir/stats")
+	if [ $rc -eq 0 ] && [ "${x:-0}" -ge 4 ]; then
+		pass "mem/exit-stops/threads [$mode] ($x exit stops)"
+	else
+		fail "mem/exit-stops/threads [$mode]" "${x:-?} exit stops: $(said)"
+	fi
 done
 
 # A program whose VmSize at exec is over mem/vm_max (a 512 MiB .bss,

@@ -144,10 +144,57 @@ static const char *oneline(const char *s, size_t max)
 	return b;
 }
 
-/* Remove " pid=N tid=N" (lib.sh's normalise). */
+/* "5</t/xwx>" -> "5": the file of a fd argument, as -y shows it. */
+static void strip_fd_paths(char *s)
+{
+	char *w = s, *r = s;
+
+	while (*r) {
+		if (strchr("(, {", *r) && r[1] >= '0' && r[1] <= '9') {
+			char *d = r + 1, *e;
+			while (*d >= '0' && *d <= '9')
+				d++;
+			if (*d == '<' && (e = strchr(d, '>')) &&
+			    !memchr(d, '\n', (size_t)(e - d))) {
+				memmove(w, r, (size_t)(d - r));
+				w += d - r;
+				r = e + 1;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+}
+
+/* "execve(PATH, [ARGV]) = 0" -> "execve()", up to the last ") = 0"
+ * of the line that a ';' or the line's end follows (as the text
+ * records of an exec read before the exec showed its program). */
+static void strip_exec_args(char *s)
+{
+	for (char *p = s; (p = strstr(p, "execve(")); ) {
+		char *eol = strchr(p, '\n'), *end = NULL;
+		char *lim = eol ? eol : p + strlen(p);
+		for (char *q = p; (q = strstr(q, ") = 0")) && q < lim; q++)
+			if (q + 5 == lim || q[5] == ';')
+				end = q;
+		p += 7;
+		if (end) {
+			*p = ')';
+			memmove(p + 1, end + 5, strlen(end + 5) + 1);
+			p++;
+		}
+	}
+}
+
+/* Remove " pid=N tid=N", fd files and exec arguments (lib.sh's
+ * normalise). */
 static void normalise(char *s)
 {
 	char *p;
+
+	strip_fd_paths(s);
+	strip_exec_args(s);
 
 	while ((p = strstr(s, " pid="))) {
 		char *q = p + 5;

@@ -44,6 +44,7 @@ enum fact_bits {
 	FACT_ELF = 1u << 5,		/* executable-stack inspection */
 	FACT_HASH = 1u << 6,		/* force digest */
 	FACT_SHM = 1u << 7,		/* shmat: the segment's size */
+	FACT_PERSONA = 1u << 8,		/* at exec: the process's personality */
 };
 
 struct facts {
@@ -93,6 +94,11 @@ struct facts {
 
 	/* FACT_SHM: bytes */
 	uint64_t shm_size;
+
+	/* FACT_PERSONA: the personality(2) flags the process runs with
+	 * after its exec, and why they could not be read */
+	unsigned long persona;
+	char persona_err[256];
 
 	/* FACT_ELF */
 	int elf_stack;			/* enum elf_stack */
@@ -156,6 +162,27 @@ typedef void warn_fn(const struct verdict *w, void *arg);
 void check_call_warn(const struct mcall *c, const struct facts *f,
 		     const struct policy *p, struct verdict *v,
 		     warn_fn *warned, void *arg);
+
+/*
+ * The facts-in-rounds protocol, the one way a call is decided (by the
+ * tracer and by the unit tests alike). fetch reads the facts in needs
+ * about c into f, marking each it read in f->have and each it could
+ * not in f->failed (a fact it leaves unmarked is asked for again, up
+ * to a bound of rounds, then counts as unread); checks never read
+ * them themselves.
+ */
+typedef void fetch_fn(const struct mcall *c, const struct policy *p,
+		      unsigned needs, struct facts *f, void *arg);
+/* Every fact the checks of p ask for about c: the cheap ones first
+ * (check_needs), then what check_needs_more asks given those, until
+ * no check asks for more. Facts already in f (have or failed) are not
+ * asked for again. */
+void check_facts(const struct mcall *c, const struct policy *p,
+		 fetch_fn *fetch, void *arg, struct facts *f);
+/* check_facts, then check_call_warn on those facts. */
+void check_decide(const struct mcall *c, const struct policy *p,
+		  fetch_fn *fetch, void *arg, struct facts *f,
+		  struct verdict *v, warn_fn *warned, void *warn_arg);
 
 /* The names of the checks in the order check_call runs them, NULL
  * at the end (for the unit tests that pin the order). */

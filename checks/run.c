@@ -228,3 +228,26 @@ void verdict_set(struct verdict *v, const struct policy *p,
 	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
 	va_end(ap);
 }
+
+/* More rounds than any check asks for: a fetcher that never marks a
+ * fact cannot loop. */
+#define FACT_ROUNDS 8
+
+void check_facts(const struct mcall *c, const struct policy *p,
+		 fetch_fn *fetch, void *arg, struct facts *f)
+{
+	unsigned want = check_needs(c, p);
+
+	for (int round = 0; want && round < FACT_ROUNDS; round++) {
+		fetch(c, p, want & ~(f->have | f->failed), f, arg);
+		want = check_needs_more(c, p, f);
+	}
+}
+
+void check_decide(const struct mcall *c, const struct policy *p,
+		  fetch_fn *fetch, void *arg, struct facts *f,
+		  struct verdict *v, warn_fn *warned, void *warn_arg)
+{
+	check_facts(c, p, fetch, arg, f);
+	check_call_warn(c, f, p, v, warned, warn_arg);
+}

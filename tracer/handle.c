@@ -320,11 +320,9 @@ static bool decide_pieces(struct thread *t, const struct mcall *c,
 	for (size_t i = 0; i < pc->n; i++) {
 		struct verdict pv;
 		struct warn_ctx wx = { t, &pc->v[i].c };
-		facts_for_call(t->tid, &pc->v[i].c, T.pol, &pc->v[i].ref,
-			       &pc->f[i]);
 		/* Each piece's warnings are recorded as they come. */
-		check_call_warn(&pc->v[i].c, &pc->f[i], T.pol, &pv,
-				record_warning, &wx);
+		facts_decide(t->tid, &pc->v[i].c, T.pol, &pc->v[i].ref,
+			     &pc->f[i], &pv, record_warning, &wx);
 		if (T.opt.learn)
 			learn_call(t->tid, thread_tgid(t), &pc->v[i].c,
 				   &pc->f[i], &pv);
@@ -384,8 +382,8 @@ void handle_call(struct thread *t, struct stop_call *sc)
 	bool by_piece = decide_pieces(t, &c, &pc, &f, &v);
 	if (!by_piece) {
 		struct warn_ctx wx = { t, &c };
-		facts_for_call(t->tid, &c, T.pol, NULL, &f);
-		check_call_warn(&c, &f, T.pol, &v, record_warning, &wx);
+		facts_decide(t->tid, &c, T.pol, NULL, &f, &v, record_warning,
+			     &wx);
 	}
 	facts_explain(t->tid, &f, &v);
 	/* --stop-on-deny: a denial that leaves the process running

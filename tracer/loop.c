@@ -234,11 +234,9 @@ static void on_exec(struct thread *t)
 	/* The execve's own exit stop follows in PTRACE_SYSCALL mode. */
 	t->in_syscall = !t->seccomp;
 	stack_flush();		/* a new address space: nothing cached holds */
-	/* READ_IMPLIES_EXEC first: it is why a writable segment would be
-	 * executable. Then the file checks (and -c's count of the exec).
-	 * A killed process needs no second record. */
-	if (!personality_check(t))
-		program_check(t);
+	/* The checks at exec (W^X's READ_IMPLIES_EXEC and segments
+	 * first, then the file checks) and -c's count of the exec. */
+	program_check(t);
 	resume(t, 0);
 }
 

@@ -207,9 +207,6 @@ void verify_plan_range(struct thread *t, const struct mcall *c,
 		       const struct range_piece *pcs,
 		       const struct facts *pf, size_t n);
 void verify_at_exit(struct thread *t);
-/* Kills a process whose new personality has READ_IMPLIES_EXEC (or
- * cannot be read); true if it did. */
-bool personality_check(struct thread *t);
 /* An allowed setrlimit/prlimit64 of RLIMIT_AS: verify at its exit. */
 void rlimit_plan(struct thread *t, const struct mcall *c);
 void rlimit_verify_at_exit(struct thread *t);
@@ -270,11 +267,16 @@ void fileref_proc_denied(pid_t tid, const char *what, char *why,
  * the first file mapped in its range). */
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		  unsigned needs, const struct file_ref *ref, struct facts *f);
-/* Everything the checks of p ask for about c, in rounds (cheap facts
- * first, then what check_needs_more asks given those), the file's from
- * ref as facts_gather. Facts already in f are not read again. */
+/* Everything the checks of p ask for about c, in checks/'s rounds
+ * (check_facts: cheap facts first, then what check_needs_more asks
+ * given those), the file's from ref as facts_gather. Facts already in
+ * f are not read again. */
 void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
 		    const struct file_ref *ref, struct facts *f);
+/* The same, then the verdict (check_decide): warnings to warned. */
+void facts_decide(pid_t tid, const struct mcall *c, const struct policy *p,
+		  const struct file_ref *ref, struct facts *f,
+		  struct verdict *v, warn_fn *warned, void *warn_arg);
 /* A denial made because a /proc file of the process was refused to
  * memtrace says so (unless the message already does). */
 void facts_explain(pid_t tid, const struct facts *f, struct verdict *v);

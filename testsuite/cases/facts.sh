@@ -240,7 +240,7 @@ else
 				-m trace/allow_unsafe_exec_stack:1
 			rc=$?
 			ok=1
-			[ $rc -eq 137 ] && grep -q "kill .*execve: .*READ_IMPLIES_EXEC.*killed" "$dir/log" && ok=0
+			[ $rc -eq 137 ] && grep -q " execve(); wx: .*READ_IMPLIES_EXEC.*killed after exec" "$dir/log" && ok=0
 			result "facts/read-implies-exec-$who [$mode]" $ok "exit $rc" "$dir"
 		done
 	done

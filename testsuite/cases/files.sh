@@ -473,14 +473,31 @@ if can_run_i386; then
 			-o "$log.allow" -- "$D/wx32-nostack" allow > /dev/null 2>&1
 		rc2=$?
 		if [ $rc -eq 137 ] && [ $rc2 -eq 0 ] && [ ! -s "$log.allow" ] &&
-		   grep -q '^memtrace: kill pid=[0-9]* tid=[0-9]* execve: READ_IMPLIES_EXEC is set (personality 0x4[0-9a-f]*), every readable mapping would be executable; killed; tip: -m trace/allow_unsafe_exec_memory:1$' "$log"; then
+		   grep -q '^memtrace: deny pid=[0-9]* tid=[0-9]* i386 execve(); wx: READ_IMPLIES_EXEC is set (personality 0x4[0-9a-f]*), every readable mapping would be executable; program killed after exec; tip: -m trace/allow_unsafe_exec_memory:1$' "$log"; then
 			pass "files/i386-read-implies-exec [$mode]"
 		else
 			fail "files/i386-read-implies-exec [$mode]" "exits $rc/$rc2 (want 137/0): $(cat "$log" "$log.allow" | head -c 400 | tr '\n' '|')"
+		fi
+		# --learn sets every check to warn, W^X's READ_IMPLIES_EXEC
+		# too: the program runs, the warning is recorded and the
+		# profile learns W^X's tip.
+		# shellcheck disable=SC2046
+		env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+			-m default/stack:allow --learn "$log.learn" \
+			-o "$log.learnlog" -- "$D/wx32-nostack" allow \
+			> /dev/null 2>&1
+		rc=$?
+		if [ $rc -eq 0 ] &&
+		   grep -q '^memtrace: warn pid=[0-9]* tid=[0-9]* i386 execve(); wx: READ_IMPLIES_EXEC is set .*program allowed to run; tip: -m trace/allow_unsafe_exec_memory:1$' "$log.learnlog" &&
+		   grep -qx 'trace/allow_unsafe_exec_memory:1' "$log.learn"; then
+			pass "files/i386-read-implies-exec-learn [$mode]"
+		else
+			fail "files/i386-read-implies-exec-learn [$mode]" "exit $rc (want 0): $(head -c 400 "$log.learnlog" | tr '\n' '|')"
 		fi
 	done
 else
 	skip "files/mapfile32 [all modes]" "$i386_reason"
 	skip "files/i386-read-implies-exec [all modes]" "$i386_reason"
+	skip "files/i386-read-implies-exec-learn [all modes]" "$i386_reason"
 fi
 exit 0

@@ -92,28 +92,6 @@ static void fail_unknown(struct thread *t)
 	kill(tgid, SIGKILL);
 }
 
-/* ACT_EXIT: every tracee dies, memtrace exits with the errno. */
-void tracer_exit(int code)
-{
-	kill_all_tracees();
-	if (T.log)
-		fflush(T.log);
-	exit(code);
-}
-
-/* ACT_PANIC: every tracee dies, memtrace aborts (without a core). */
-void tracer_panic(void)
-{
-	struct rlimit no_core = { 0, 0 };
-
-	kill_all_tracees();
-	if (T.log)
-		fflush(T.log);
-	setrlimit(RLIMIT_CORE, &no_core);
-	signal(SIGABRT, SIG_DFL);
-	abort();
-}
-
 static void mark_detach(struct thread *t, void *tgid)
 {
 	if (thread_tgid(t) == *(pid_t *)tgid)

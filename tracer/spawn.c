@@ -126,6 +126,8 @@ static int seize_thread(pid_t tid)
 		return errno == ESRCH ? 0 : -1;
 	struct thread *t = thread_add(tid);
 	t->seccomp = false;
+	if (T.opt.stack)
+		t->prog_pers = program_pers(tid);
 	ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
 	return 0;
 }
@@ -145,6 +147,8 @@ int attach_process(pid_t pid)
 	struct thread *t = thread_add(pid);
 	t->seccomp = false;
 	t->tgid = pid;
+	if (T.opt.stack)
+		t->prog_pers = program_pers(pid);
 	ptrace(PTRACE_INTERRUPT, pid, NULL, NULL);
 	T.root = pid;
 	if (rlimit_as_wanted() && rlimit_as_apply(pid) < 0)

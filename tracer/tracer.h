@@ -60,6 +60,11 @@ struct thread {
 	bool restore_args;	/* put the arguments back at the exit stop */
 	uint64_t saved_args[6];	/* full width, as the regset held them */
 	const struct personality *saved_pers;
+	/* The personality of the program it runs (its ELF header), read
+	 * once at exec or attach while -k is on, and inherited by its
+	 * children: -k's records need it, and a libelf parse per record
+	 * would be too dear. NULL: not known. */
+	const char *prog_pers;
 	bool files_shared;	/* its fd table is shared (CLONE_FILES) */
 	bool vm_shared;		/* its memory is another process's too
 				 * (CLONE_VM without CLONE_THREAD) */
@@ -161,7 +166,13 @@ void filter_probe(void);
 
 /* loop.c */
 int trace_loop(void);
+
+/* exit.c: the exits that end every tracee. */
 void kill_all_tracees(void);
+/* ACT_EXIT: every tracee dies, memtrace exits with code. */
+void tracer_exit(int code) __attribute__((noreturn));
+/* ACT_PANIC: every tracee dies, memtrace aborts (without a core). */
+void tracer_panic(void) __attribute__((noreturn));
 
 /* regs.c: read a stopped call and rewrite it. */
 struct stop_call {
@@ -393,8 +404,6 @@ uint64_t learn_limit(uint64_t peak);
 
 /* handle.c: one memory call at a stop. */
 void handle_call(struct thread *t, struct stop_call *sc);
-void tracer_exit(int code) __attribute__((noreturn));
-void tracer_panic(void) __attribute__((noreturn));
 
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
 					      noreturn));

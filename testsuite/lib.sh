@@ -29,6 +29,48 @@ mode_env() {
 	esac
 }
 
+# mt_run MODE [NAME=VALUE...] MEMTRACE-ARGV...: memtrace in MODE (its
+# environment and its option), with NAME=VALUE added to its
+# environment; MEMTRACE-ARGV as memtrace takes it (its options, --, the
+# command). The one way the case scripts start memtrace in a mode.
+mt_run() {
+	local mt_none=()
+	mt_via mt_none "$@"
+}
+
+# mt_via WRAPPER MODE [NAME=VALUE...] MEMTRACE-ARGV...: the same, run
+# through the command held in the array named WRAPPER (as_nobody,
+# timeout 20; empty: none).
+mt_via() {
+	local mt_cmd
+	mt_argv "$@"
+	"${mt_cmd[@]}"
+}
+
+# mt_bg MODE [NAME=VALUE...] MEMTRACE-ARGV...: mt_run in the
+# background; mt_pid is memtrace's own pid (env execs it), so that its
+# command is its child, as when memtrace is started by hand.
+mt_bg() {
+	local mt_none=() mt_cmd
+	mt_argv mt_none "$@"
+	"${mt_cmd[@]}" &
+	mt_pid=$!
+}
+
+# The command line of mt_via, in the caller's mt_cmd.
+mt_argv() {
+	local -n mt_wrap=$1
+	local mode=$2 mt_env=()
+	shift 2
+	while [[ ${1-} =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; do
+		mt_env+=("$1")
+		shift
+	done
+	# shellcheck disable=SC2046
+	mt_cmd=("${mt_wrap[@]}" env $(mode_env "$mode") "${mt_env[@]}" \
+		"$mt" $(mode_args "$mode") "$@")
+}
+
 # Strip what differs between runs from text records.
 normalise() {
 	sed -e 's/ pid=[0-9]* tid=[0-9]*//' "$@"
@@ -54,9 +96,8 @@ tracee_case() {
 	local leaf=$name.$mode
 	local dir=$MT_TMP/${leaf//[,\/]/_}
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" \
-		"$mt" $(mode_args "$mode") "${margs[@]}" -o "$dir/log" -- \
+	mt_run "$mode" MEMTRACE_STATS="$dir/stats" \
+		 "${margs[@]}" -o "$dir/log" -- \
 		"${targv[@]}" > "$dir/expected" 2> "$dir/stderr"
 	local rc=$?
 	if [ $rc -ne 0 ]; then
@@ -72,8 +113,7 @@ tracee_case() {
 		return
 	fi
 	# The same run with --json: one valid object per text record.
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") "${margs[@]}" \
+	mt_run "$mode" "${margs[@]}" \
 		--json -o "$dir/log.json" -- "${targv[@]}" > /dev/null 2>&1
 	if ! why=$(json_check "$dir/log.json" "$(wc -l < "$dir/log")"); then
 		fail "$name [$mode]" "$why"

@@ -12,7 +12,8 @@ run_action() {
 	local mode=$1 act=$2 dir=$3
 	mkdir -p "$dir"
 	# shellcheck disable=SC2046
-	env $(mode_env "$mode") timeout 20 "$mt" $(mode_args "$mode") \
+	local bounded=(timeout 20)
+	mt_via bounded "$mode" \
 		-m "default/wx:$act" -o "$dir/log" -- \
 		sh -c "echo \$\$ > $dir/shpid; $T/wx deny; echo wx=\$? > $dir/wx; exec sleep 30" \
 		> "$dir/out" 2> "$dir/err"
@@ -25,8 +26,7 @@ run_action() {
 wx_run() {
 	local mode=$1 act=$2 dir=$3; shift 3
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -m "default/wx:$act" \
+	mt_run "$mode" -m "default/wx:$act" \
 		-o "$dir/log" -- "$@" > "$dir/out" 2> "$dir/err"
 	rc=$?
 }
@@ -105,10 +105,9 @@ check_panic() {
 check_stop() {
 	local mode=$1 dir=$MT_TMP/act.stop.${1/,/_} pid
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
-		-m default/wx:stop -o "$dir/log" "$T/wx" deny > /dev/null 2> "$dir/err" &
-	local mtpid=$!
+	mt_bg "$mode" \
+		-m default/wx:stop -o "$dir/log" "$T/wx" deny > /dev/null 2> "$dir/err"
+	local mtpid=$mt_pid
 	pid=$(stopped_pid "$dir/log")
 	sleep 0.2
 	local state tracer

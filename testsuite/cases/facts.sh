@@ -33,8 +33,7 @@ mtrun() {
 	mkdir -p "$dir"
 	chmod 777 "$dir"
 	[ "$who" = nobody ] && run=(as_nobody)
-	# shellcheck disable=SC2046
-	"${run[@]}" env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+	mt_via run "$mode" \
 		"${margs[@]}" -o "$dir/log" -- "${targv[@]}" > "$dir/out" \
 		2> "$dir/err"
 }

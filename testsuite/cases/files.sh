@@ -48,9 +48,8 @@ fcase() {
 	local leaf=${name//\//_}.${mode/,/_}
 	local dir=$D/run/$leaf
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" \
-		"$mt" $(mode_args "$mode") "${margs[@]}" -o "$dir/log" -- \
+	mt_run "$mode" MEMTRACE_STATS="$dir/stats" \
+		 "${margs[@]}" -o "$dir/log" -- \
 		"${targv[@]}" > "$dir/out" 2> "$dir/stderr"
 	local rc=$?
 	[ "$exp" = - ] || cp "$exp" "$dir/out"
@@ -259,8 +258,7 @@ done
 # JSON records carry Syd's ctx for TPE, the stack check and Force.
 for mode in $MODES; do
 	dir=$D/run/json-ctx.${mode/,/_}; mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") --json \
+	mt_run "$mode" --json \
 		-o "$dir/log" -m sandbox/exec:on -m 'allow/exec+/usr/***' \
 		-m "allow/exec+$T/*" -m "allow/exec+$D/tpe/***" \
 		-m "allow/exec+$L/*" -m "allow/exec+$D/lib/*" -m sandbox/tpe:on \
@@ -325,11 +323,10 @@ stop_case() {	# CHECK MODE FILE TAIL MEMTRACE-ARGS...
 	local name="files/action-$check-stop [$mode]"
 	local dir=$D/run/stop-$check.${mode/,/_} pid state='' tracer=''
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") "$@" \
+	mt_bg "$mode" "$@" \
 		-o "$dir/log" -- "$M" map "$file" die stop "$tail" \
-		> "$dir/out" 2> "$dir/err" &
-	local mtpid=$!
+		> "$dir/out" 2> "$dir/err"
+	local mtpid=$mt_pid
 	pid=$(stopped_pid "$dir/log")
 	sleep 0.2
 	if [ -n "$pid" ]; then
@@ -462,13 +459,11 @@ if can_run_i386; then
 	chmod 755 "$D/wx32-nostack"
 	for mode in $MODES; do
 		log=$D/rie.${mode/,/_}
-		# shellcheck disable=SC2046
-		{ env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+		{ mt_run "$mode" \
 			-m default/stack:allow -o "$log" -- \
 			"$D/wx32-nostack" allow > /dev/null 2>&1; } 2> /dev/null
 		rc=$?
-		# shellcheck disable=SC2046
-		env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+		mt_run "$mode" \
 			-m trace/allow_unsafe_exec_memory:1 -m "$TIPX" \
 			-o "$log.allow" -- "$D/wx32-nostack" allow > /dev/null 2>&1
 		rc2=$?
@@ -481,8 +476,7 @@ if can_run_i386; then
 		# --learn sets every check to warn, W^X's READ_IMPLIES_EXEC
 		# too: the program runs, the warning is recorded and the
 		# profile learns W^X's tip.
-		# shellcheck disable=SC2046
-		env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+		mt_run "$mode" \
 			-m default/stack:allow --learn "$log.learn" \
 			-o "$log.learnlog" -- "$D/wx32-nostack" allow \
 			> /dev/null 2>&1

@@ -25,9 +25,8 @@ mg() {
 	dir=$base/${name//\//_}.${mode/,/_}
 	mkdir -p "$dir"
 	# The outer 2>/dev/null silences bash's "Killed" and "Aborted".
-	# shellcheck disable=SC2046
-	{ env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" \
-		"$mt" $(mode_args "$mode") "${margs[@]}" -o "$dir/log" -- \
+	{ mt_run "$mode" MEMTRACE_STATS="$dir/stats" \
+		 "${margs[@]}" -o "$dir/log" -- \
 		"$@" > "$dir/out" 2> "$dir/err"; } 2> /dev/null
 	rc=$?
 }
@@ -276,11 +275,10 @@ done
 # stop: the process is left stopped and detached, memtrace names it.
 for mode in $DIAG; do
 	dir=$base/act-stop.${mode/,/_}; mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") "${act_base[@]}" \
+	mt_bg "$mode" "${act_base[@]}" \
 		-m default/mem:stop -o "$dir/log" -- "$G" once deny $TOTAL \
-		> "$dir/out" 2> "$dir/err" &
-	mpid=$!
+		> "$dir/out" 2> "$dir/err"
+	mpid=$mt_pid
 	p=$(stopped_pid "$dir/log")
 	st=$(proc_state "$p")
 	tracer=$(tracer_of "$p")

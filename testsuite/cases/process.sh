@@ -18,10 +18,9 @@ done
 stop_case() {
 	local mode=$1 dir=$MT_TMP/stop.${1//,/_} pid state
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/log" \
-		"$T/sigs" deny stop > "$dir/out" 2> "$dir/err" &
-	local mtpid=$!
+	mt_bg "$mode" -o "$dir/log" \
+		"$T/sigs" deny stop > "$dir/out" 2> "$dir/err"
+	local mtpid=$mt_pid
 	for _ in $(seq 100); do
 		pid=$(pgrep -P "$mtpid" -f "$T/sigs" | head -1)
 		state=

@@ -228,6 +228,34 @@ wait_bounded() {
 	wait "$pid"
 }
 
+# stop_case MODE DIR MEMTRACE-ARGV...: memtrace in MODE in the
+# background (its records in DIR/log, its output in DIR/out and
+# DIR/err), run with a stop action, until the process it stops shows
+# stopped and detached. Sets stop_mt (memtrace's pid), stop_pid (the
+# stopped process, "" if none showed) and stop_state and stop_tracer
+# (read 0.2 s later). The process is left as it is for the caller to
+# look at; stop_end kills it and waits for memtrace.
+stop_case() {
+	local mode=$1 dir=$2
+	shift 2
+	mkdir -p "$dir"
+	mt_bg "$mode" -o "$dir/log" "$@" > "$dir/out" 2> "$dir/err"
+	stop_mt=$mt_pid stop_state='' stop_tracer=''
+	stop_pid=$(stopped_pid "$dir/log")
+	[ -n "$stop_pid" ] || return 0
+	sleep 0.2
+	stop_state=$(proc_state "$stop_pid")
+	stop_tracer=$(tracer_of "$stop_pid")
+}
+
+# stop_end: the stopped process killed, memtrace waited for (at most
+# 10 s); stop_rc is memtrace's exit status (124: it did not exit).
+stop_end() {
+	[ -n "$stop_pid" ] && kill -9 "$stop_pid" 2>/dev/null
+	{ wait_bounded "$stop_mt" 10; } 2> /dev/null
+	stop_rc=$?
+}
+
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 
 # The state letter of process PID (R, S, T, Z...) and its tracer's pid

@@ -137,23 +137,18 @@ nounwind_case
 # --stop-on-deny: the W^X denial leaves deepcall stopped and detached; a
 # second tracer finds it right after the syscall instruction with
 # rax = -EACCES, at the IP of the record's first frame.
-stop_case() {
+stop_on_deny_case() {
 	local mode=$1 dir=$D/stop.${1/,/_} pid
-	mkdir -p "$dir"
-	# (In a subshell, so that bash does not report its SIGKILL.)
-	(mt_run "$mode" --stop-on-deny -k \
-		-o "$dir/log" -- "$deep" wx > "$dir/out" 2> "$dir/err"; exit $?) \
-		2> /dev/null &
-	local mtpid=$!
-	pid=$(stopped_pid "$dir/log")
+	stop_case "$mode" "$dir" --stop-on-deny -k -- "$deep" wx
+	pid=$stop_pid
 	if [ -z "$pid" ]; then
-		kill -9 "$mtpid" 2>/dev/null; wait "$mtpid" 2>/dev/null
+		stop_end
 		fail "debug/stop-on-deny [$mode]" "no stop: $(head -c 300 "$dir/log")"
 		return
 	fi
 	"$T/attacher" "$pid" 13 > "$dir/att" 2> "$dir/att.err"
 	local arc=$?
-	wait_bounded "$mtpid" 10; local rc=$?
+	{ wait_bounded "$stop_mt" 10; } 2> /dev/null; local rc=$?
 	local rip ip0
 	rip=$(sed -n 's/^rip=\(0x[0-9a-f]*\) .*/\1/p' "$dir/att")
 	ip0=$(frame_lines "$dir/log" | head -1 | sed -n 's/.*\[\(0x[0-9a-f]*\)\]$/\1/p')
@@ -173,7 +168,7 @@ stop_case() {
 
 if [ "$(uname -m)" = x86_64 ]; then
 	for mode in $MODES; do
-		stop_case "$mode"
+		stop_on_deny_case "$mode"
 	done
 else
 	skip "debug/stop-on-deny" "the attacher's register check is written for x86_64"

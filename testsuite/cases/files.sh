@@ -318,23 +318,13 @@ done
 
 # stop: the process is left stopped and detached, memtrace says how to
 # attach a debugger and waits for it; killed, it exits 137 like memtrace.
-stop_case() {	# CHECK MODE FILE TAIL MEMTRACE-ARGS...
+stop_action_case() {	# CHECK MODE FILE TAIL MEMTRACE-ARGS...
 	local check=$1 mode=$2 file=$3 tail=$4; shift 4
 	local name="files/action-$check-stop [$mode]"
-	local dir=$D/run/stop-$check.${mode/,/_} pid state='' tracer=''
-	mkdir -p "$dir"
-	mt_bg "$mode" "$@" \
-		-o "$dir/log" -- "$M" map "$file" die stop "$tail" \
-		> "$dir/out" 2> "$dir/err"
-	local mtpid=$mt_pid
-	pid=$(stopped_pid "$dir/log")
-	sleep 0.2
-	if [ -n "$pid" ]; then
-		state=$(proc_state "$pid")
-		tracer=$(tracer_of "$pid")
-		kill -9 "$pid" 2>/dev/null
-	fi
-	wait_bounded "$mtpid" 10; local rc=$?
+	local dir=$D/run/stop-$check.${mode/,/_}
+	stop_case "$mode" "$dir" "$@" -- "$M" map "$file" die stop "$tail"
+	local pid=$stop_pid state=$stop_state tracer=$stop_tracer
+	stop_end; local rc=$stop_rc
 	if [ -z "$pid" ]; then
 		fail "$name" "no 'attach with: gdb -p PID' line for the process (exit $rc)"
 	elif [ "$state" != T ] || [ "$tracer" != 0 ]; then
@@ -348,17 +338,17 @@ stop_case() {	# CHECK MODE FILE TAIL MEMTRACE-ARGS...
 		pass "$name"
 	fi
 }
-stop_case exec "${modes[0]}" "$D/other/libok.so" \
+stop_action_case exec "${modes[0]}" "$D/other/libok.so" \
 	"exec: no exec rule matched (default/exec:stop); path $D/other/libok.so; tip: -m allow/exec+$D/other/libok.so" \
 	"${ALLOW_SYS[@]}" -m default/exec:stop
-stop_case tpe "${modes[1]}" "$D/tpe/ww/libok.so" \
+stop_action_case tpe "${modes[1]}" "$D/tpe/ww/libok.so" \
 	"$(tpe_rec ww 'is world-writable (mode 0777)' sandbox/tpe:off)" \
 	-m sandbox/tpe:on -m default/tpe:stop
-stop_case force "${modes[2]}" "$D/lib/libok2.so" \
+stop_action_case force "${modes[2]}" "$D/lib/libok2.so" \
 	"$(force_rec "$D/lib/libok2.so" "$BAD" "$OK")" \
 	-m sandbox/force:on -m default/force:allow \
 	-m "force+$D/lib/libok2.so:sha256:$BAD:stop"
-stop_case stack "${modes[3]}" "$L/libexecstack.so" \
+stop_action_case stack "${modes[3]}" "$L/libexecstack.so" \
 	"$(stack_rec libexecstack.so 'executable stack requested (PT_GNU_STACK with PF_X)')" \
 	-m default/stack:stop
 

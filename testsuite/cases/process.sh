@@ -15,7 +15,7 @@ for mode in $MODES; do
 done
 
 # A group-stop really stops the command, and SIGCONT resumes it.
-stop_case() {
+group_stop_case() {
 	local mode=$1 dir=$MT_TMP/stop.${1//,/_} pid state
 	mkdir -p "$dir"
 	mt_bg "$mode" -o "$dir/log" \
@@ -54,5 +54,5 @@ stop_case() {
 	pass "group-stop [$mode]"
 }
 for mode in $MODES; do
-	stop_case "$mode"
+	group_stop_case "$mode"
 done

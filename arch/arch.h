@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "checks/check.h"
+#include "checks/call.h"
 
 /* A register inside an NT_PRSTATUS regset: byte offset and width. */
 struct reg_slot {

@@ -12,86 +12,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "checks/call.h"
 #include "policy.h"
-
-/* The memory calls memtrace stops on, whatever their number. */
-enum msys {
-	MSYS_NONE,
-	MSYS_BRK,
-	MSYS_MMAP,		/* six register arguments, offset in bytes */
-	MSYS_MMAP2,		/* offset in the personality's unit */
-	MSYS_OLD_MMAP,		/* one pointer to six words */
-	MSYS_MREMAP,
-	MSYS_MPROTECT,
-	MSYS_PKEY_MPROTECT,
-	MSYS_EXEC,		/* not a call: the program and interpreter at exec */
-	/* Calls that could open a way around the tracer (see bypass.c). */
-	MSYS_SECCOMP,
-	MSYS_PRCTL,
-	MSYS_PERSONALITY,
-	MSYS_CLONE,
-	MSYS_CLONE3,
-	MSYS_SHMAT,		/* SysV shared memory: SHM_EXEC (W^X), size (mem) */
-	MSYS_SETRLIMIT,		/* RLIMIT_AS raised past mem/vm_max (mem) */
-	MSYS_PRLIMIT64,
-	MSYS_IPC,		/* the SysV multiplexer: ipc(SHMAT, ...) */
-	MSYS_PTRACE,		/* attach, seize, traceme: bypass */
-	MSYS_PROCESS_VM_WRITEV,	/* into memtrace itself: bypass */
-	MSYS_PIDFD_OPEN,	/* of memtrace itself: bypass */
-	MSYS_USERFAULTFD,	/* fills pages behind W^X */
-	MSYS_IOCTL,		/* USERFAULTFD_IOC_NEW on /dev/userfaultfd */
-	MSYS__N
-};
-
-const char *msys_name(enum msys s);
-/* brk, mmap and friends: the calls that change the memory map. */
-bool msys_is_memory(enum msys s);
-/* mmap, mmap2 and old_mmap. */
-bool msys_is_mmap(enum msys s);
-
-/*
- * One decoded call. For the mmap family, addr/len/prot/flags/fd/off
- * are normalised (offset in bytes) whatever the calling convention;
- * raw[] keeps the register values as the tracee passed them.
- */
-struct mcall {
-	enum msys sys;
-	long nr;			/* as the kernel saw it */
-	const char *pers;		/* personality name */
-	unsigned word;			/* personality word size, bytes */
-	uint64_t raw[6];
-	bool block_unreadable;		/* old_mmap: block could not be read */
-	uint64_t block_addr;		/* old_mmap: the pointer */
-
-	uint64_t addr, len;
-	uint64_t prot, flags;
-	int fd;
-	uint64_t off;
-	/* mremap */
-	uint64_t old_len, new_len, new_addr;
-	/* brk */
-	uint64_t brk;
-	/* clone: which raw argument holds the flags (s390: 1) */
-	unsigned clone_flags_arg;
-	/* The thread is traced without a seccomp filter (every call
-	 * stops; a child that escapes tracing escapes everything). */
-	bool ptrace_only;
-	/* The kernel has no PTRACE_GET_SYSCALL_INFO: the personality of a
-	 * seccomp stop comes from its SECCOMP_RET_DATA, which a tracee
-	 * filter could forge. */
-	bool trace_data_untrusted;
-	/* MSYS_EXEC: the check is of the program's interpreter (the
-	 * process's facts, such as its size, were judged with the
-	 * program). */
-	bool exec_interp;
-	/* setrlimit, prlimit64 of RLIMIT_AS: the new limits as the
-	 * kernel will read them (RLIM_INFINITY as UINT64_MAX), or
-	 * rlim_unreadable. rlim_set: the call sets RLIMIT_AS. */
-	bool rlim_set, rlim_unreadable;
-	uint64_t rlim_cur, rlim_max;
-	/* memtrace's own pid: calls that reach it are refused. */
-	pid_t tracer_pid;
-};
 
 /*
  * Where the facts of a file were read from, set by the tracer (no
@@ -122,6 +44,7 @@ enum fact_bits {
 	FACT_ELF = 1u << 5,		/* executable-stack inspection */
 	FACT_HASH = 1u << 6,		/* force digest */
 	FACT_SHM = 1u << 7,		/* shmat: the segment's size */
+	FACT_PERSONA = 1u << 8,		/* at exec: the process's personality */
 };
 
 struct facts {
@@ -171,6 +94,11 @@ struct facts {
 
 	/* FACT_SHM: bytes */
 	uint64_t shm_size;
+
+	/* FACT_PERSONA: the personality(2) flags the process runs with
+	 * after its exec, and why they could not be read */
+	unsigned long persona;
+	char persona_err[256];
 
 	/* FACT_ELF */
 	int elf_stack;			/* enum elf_stack */
@@ -234,6 +162,27 @@ typedef void warn_fn(const struct verdict *w, void *arg);
 void check_call_warn(const struct mcall *c, const struct facts *f,
 		     const struct policy *p, struct verdict *v,
 		     warn_fn *warned, void *arg);
+
+/*
+ * The facts-in-rounds protocol, the one way a call is decided (by the
+ * tracer and by the unit tests alike). fetch reads the facts in needs
+ * about c into f, marking each it read in f->have and each it could
+ * not in f->failed (a fact it leaves unmarked is asked for again, up
+ * to a bound of rounds, then counts as unread); checks never read
+ * them themselves.
+ */
+typedef void fetch_fn(const struct mcall *c, const struct policy *p,
+		      unsigned needs, struct facts *f, void *arg);
+/* Every fact the checks of p ask for about c: the cheap ones first
+ * (check_needs), then what check_needs_more asks given those, until
+ * no check asks for more. Facts already in f (have or failed) are not
+ * asked for again. */
+void check_facts(const struct mcall *c, const struct policy *p,
+		 fetch_fn *fetch, void *arg, struct facts *f);
+/* check_facts, then check_call_warn on those facts. */
+void check_decide(const struct mcall *c, const struct policy *p,
+		  fetch_fn *fetch, void *arg, struct facts *f,
+		  struct verdict *v, warn_fn *warned, void *warn_arg);
 
 /* The names of the checks in the order check_call runs them, NULL
  * at the end (for the unit tests that pin the order). */

@@ -28,47 +28,6 @@ static const struct check *const checks[] = {
 };
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
 
-static const char *const msys_names[MSYS__N] = {
-	[MSYS_NONE] = "?",
-	[MSYS_BRK] = "brk",
-	[MSYS_MMAP] = "mmap",
-	[MSYS_MMAP2] = "mmap2",
-	[MSYS_OLD_MMAP] = "old_mmap",
-	[MSYS_MREMAP] = "mremap",
-	[MSYS_MPROTECT] = "mprotect",
-	[MSYS_PKEY_MPROTECT] = "pkey_mprotect",
-	[MSYS_EXEC] = "execve",
-	[MSYS_SECCOMP] = "seccomp",
-	[MSYS_PRCTL] = "prctl",
-	[MSYS_PERSONALITY] = "personality",
-	[MSYS_CLONE] = "clone",
-	[MSYS_CLONE3] = "clone3",
-	[MSYS_SHMAT] = "shmat",
-	[MSYS_SETRLIMIT] = "setrlimit",
-	[MSYS_PRLIMIT64] = "prlimit64",
-	[MSYS_IPC] = "ipc",
-	[MSYS_PTRACE] = "ptrace",
-	[MSYS_PROCESS_VM_WRITEV] = "process_vm_writev",
-	[MSYS_PIDFD_OPEN] = "pidfd_open",
-	[MSYS_USERFAULTFD] = "userfaultfd",
-	[MSYS_IOCTL] = "ioctl",
-};
-
-const char *msys_name(enum msys s)
-{
-	return s < MSYS__N && msys_names[s] ? msys_names[s] : "?";
-}
-
-bool msys_is_memory(enum msys s)
-{
-	return s >= MSYS_BRK && s <= MSYS_PKEY_MPROTECT;
-}
-
-bool msys_is_mmap(enum msys s)
-{
-	return s == MSYS_MMAP || s == MSYS_MMAP2 || s == MSYS_OLD_MMAP;
-}
-
 bool msys_is_mprotect(enum msys s)
 {
 	return s == MSYS_MPROTECT || s == MSYS_PKEY_MPROTECT;
@@ -268,4 +227,27 @@ void verdict_set(struct verdict *v, const struct policy *p,
 	va_start(ap, fmt);
 	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
 	va_end(ap);
+}
+
+/* More rounds than any check asks for: a fetcher that never marks a
+ * fact cannot loop. */
+#define FACT_ROUNDS 8
+
+void check_facts(const struct mcall *c, const struct policy *p,
+		 fetch_fn *fetch, void *arg, struct facts *f)
+{
+	unsigned want = check_needs(c, p);
+
+	for (int round = 0; want && round < FACT_ROUNDS; round++) {
+		fetch(c, p, want & ~(f->have | f->failed), f, arg);
+		want = check_needs_more(c, p, f);
+	}
+}
+
+void check_decide(const struct mcall *c, const struct policy *p,
+		  fetch_fn *fetch, void *arg, struct facts *f,
+		  struct verdict *v, warn_fn *warned, void *warn_arg)
+{
+	check_facts(c, p, fetch, arg, f);
+	check_call_warn(c, f, p, v, warned, warn_arg);
 }

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 
 #include "checks/checks.h"
 
@@ -53,7 +54,12 @@ static unsigned wx_needs(const struct mcall *c, const struct policy *p,
 	if (msys_is_mprotect(c->sys) && (c->prot & PROT_EXEC) &&
 	    !(c->prot & PROT_WRITE))
 		return FACT_RANGE_PROT;
-	return c->sys == MSYS_EXEC ? FACT_RANGE_PROT : 0;
+	if (c->sys != MSYS_EXEC)
+		return 0;
+	/* The personality is the process's: judged with the program,
+	 * not again with its interpreter. */
+	return c->exec_interp ? FACT_RANGE_PROT :
+				FACT_RANGE_PROT | FACT_PERSONA;
 }
 
 static void wx_mmap(const struct mcall *c, const struct policy *p,
@@ -103,9 +109,42 @@ static void wx_mprotect(const struct mcall *c, const struct facts *f,
 /* The kernel maps the program's and the interpreter's segments as
  * their headers say, with no call memtrace could stop: a writable and
  * executable segment is found in the maps right after the exec. */
-static void wx_exec(const struct facts *f, const struct policy *p,
-		    struct verdict *v)
+/*
+ * After an exec, the kernel may have set READ_IMPLIES_EXEC (an i386
+ * program without PT_GNU_STACK, for one), or the process may carry it
+ * from before: every readable mapping would then be executable, behind
+ * every other rule of W^X. Its exec is done, so a refusal kills it.
+ * A personality that cannot be read (a user's memtrace and a process
+ * made non-dumpable by an execute-only program) is refused too: that
+ * the flag is not set cannot be known.
+ */
+static bool wx_persona(const struct mcall *c, const struct facts *f,
+		       const struct policy *p, struct verdict *v)
 {
+	if (c->exec_interp)
+		return false;
+	if (!(f->have & FACT_PERSONA) || (f->failed & FACT_PERSONA)) {
+		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+			    "%.200s; whether READ_IMPLIES_EXEC (every "
+			    "readable mapping executable) is set cannot be "
+			    "known (fail closed)",
+			    f->persona_err[0] ? f->persona_err :
+			    "cannot read the personality");
+		return true;
+	}
+	if (!(f->persona & READ_IMPLIES_EXEC))
+		return false;
+	verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
+		    "READ_IMPLIES_EXEC is set (personality %#lx), every "
+		    "readable mapping would be executable", f->persona);
+	return true;
+}
+
+static void wx_exec(const struct mcall *c, const struct facts *f,
+		    const struct policy *p, struct verdict *v)
+{
+	if (wx_persona(c, f, p, v))
+		return;
 	if (!(f->have & FACT_RANGE_PROT) || (f->failed & FACT_RANGE_PROT))
 		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,
 			    "cannot read the mappings made at exec");
@@ -141,7 +180,7 @@ static void wx_run(const struct mcall *c, const struct facts *f,
 	else if (msys_is_mprotect(c->sys))
 		wx_mprotect(c, f, p, v);
 	else if (c->sys == MSYS_EXEC)
-		wx_exec(f, p, v);
+		wx_exec(c, f, p, v);
 	else if (shm_exec(c))
 		/* A segment can be attached writable elsewhere. */
 		verdict_set(v, p, CAT_WX, "wx", EACCES, TIP,

@@ -29,6 +29,48 @@ mode_env() {
 	esac
 }
 
+# mt_run MODE [NAME=VALUE...] MEMTRACE-ARGV...: memtrace in MODE (its
+# environment and its option), with NAME=VALUE added to its
+# environment; MEMTRACE-ARGV as memtrace takes it (its options, --, the
+# command). The one way the case scripts start memtrace in a mode.
+mt_run() {
+	local mt_none=()
+	mt_via mt_none "$@"
+}
+
+# mt_via WRAPPER MODE [NAME=VALUE...] MEMTRACE-ARGV...: the same, run
+# through the command held in the array named WRAPPER (as_nobody,
+# timeout 20; empty: none).
+mt_via() {
+	local mt_cmd
+	mt_argv "$@"
+	"${mt_cmd[@]}"
+}
+
+# mt_bg MODE [NAME=VALUE...] MEMTRACE-ARGV...: mt_run in the
+# background; mt_pid is memtrace's own pid (env execs it), so that its
+# command is its child, as when memtrace is started by hand.
+mt_bg() {
+	local mt_none=() mt_cmd
+	mt_argv mt_none "$@"
+	"${mt_cmd[@]}" &
+	mt_pid=$!
+}
+
+# The command line of mt_via, in the caller's mt_cmd.
+mt_argv() {
+	local -n mt_wrap=$1
+	local mode=$2 mt_env=()
+	shift 2
+	while [[ ${1-} =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; do
+		mt_env+=("$1")
+		shift
+	done
+	# shellcheck disable=SC2046
+	mt_cmd=("${mt_wrap[@]}" env $(mode_env "$mode") "${mt_env[@]}" \
+		"$mt" $(mode_args "$mode") "$@")
+}
+
 # Strip what differs between runs from text records, and what the
 # tracees' expected records leave out: a fd argument's file (3</path>)
 # and the program and arguments of an exec (verbose.sh checks those).
@@ -58,9 +100,8 @@ tracee_case() {
 	local leaf=$name.$mode
 	local dir=$MT_TMP/${leaf//[,\/]/_}
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" \
-		"$mt" $(mode_args "$mode") "${margs[@]}" -o "$dir/log" -- \
+	mt_run "$mode" MEMTRACE_STATS="$dir/stats" \
+		 "${margs[@]}" -o "$dir/log" -- \
 		"${targv[@]}" > "$dir/expected" 2> "$dir/stderr"
 	local rc=$?
 	if [ $rc -ne 0 ]; then
@@ -76,8 +117,7 @@ tracee_case() {
 		return
 	fi
 	# The same run with --json: one valid object per text record.
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") "${margs[@]}" \
+	mt_run "$mode" "${margs[@]}" \
 		--json -o "$dir/log.json" -- "${targv[@]}" > /dev/null 2>&1
 	if ! why=$(json_check "$dir/log.json" "$(wc -l < "$dir/log")"); then
 		fail "$name [$mode]" "$why"
@@ -190,6 +230,34 @@ wait_bounded() {
 		return 124
 	fi
 	wait "$pid"
+}
+
+# stop_case MODE DIR MEMTRACE-ARGV...: memtrace in MODE in the
+# background (its records in DIR/log, its output in DIR/out and
+# DIR/err), run with a stop action, until the process it stops shows
+# stopped and detached. Sets stop_mt (memtrace's pid), stop_pid (the
+# stopped process, "" if none showed) and stop_state and stop_tracer
+# (read 0.2 s later). The process is left as it is for the caller to
+# look at; stop_end kills it and waits for memtrace.
+stop_case() {
+	local mode=$1 dir=$2
+	shift 2
+	mkdir -p "$dir"
+	mt_bg "$mode" -o "$dir/log" "$@" > "$dir/out" 2> "$dir/err"
+	stop_mt=$mt_pid stop_state='' stop_tracer=''
+	stop_pid=$(stopped_pid "$dir/log")
+	[ -n "$stop_pid" ] || return 0
+	sleep 0.2
+	stop_state=$(proc_state "$stop_pid")
+	stop_tracer=$(tracer_of "$stop_pid")
+}
+
+# stop_end: the stopped process killed, memtrace waited for (at most
+# 10 s); stop_rc is memtrace's exit status (124: it did not exit).
+stop_end() {
+	[ -n "$stop_pid" ] && kill -9 "$stop_pid" 2>/dev/null
+	{ wait_bounded "$stop_mt" 10; } 2> /dev/null
+	stop_rc=$?
 }
 
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }

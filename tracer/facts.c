@@ -460,6 +460,33 @@ static int read_shm_size(pid_t tid, int shmid, uint64_t *out)
 	return rc;
 }
 
+/* The process's personality (FACT_PERSONA); why not in persona_err. */
+static int read_persona(pid_t tid, struct facts *f)
+{
+	char buf[32];
+
+	if (proc_read(tid, "personality", buf, sizeof(buf)) < 0) {
+		int e = errno;
+		if (e == EACCES || e == EPERM)
+			fileref_proc_denied(tid, "the personality",
+					    f->persona_err,
+					    sizeof(f->persona_err));
+		else
+			snprintf(f->persona_err, sizeof(f->persona_err),
+				 "cannot read /proc/%d/personality: %s", tid,
+				 strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (sscanf(buf, "%lx", &f->persona) != 1) {
+		snprintf(f->persona_err, sizeof(f->persona_err),
+			 "cannot parse /proc/%d/personality", tid);
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 static void mark(struct facts *f, unsigned bit, int rc)
 {
 	if (rc == 0) {
@@ -615,6 +642,8 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		mark(f, FACT_PSS, facts_rollup(tid, NULL, &f->pss));
 	if (needs & FACT_BRK)
 		mark(f, FACT_BRK, read_brk(tid, &f->cur_brk));
+	if (needs & FACT_PERSONA)
+		mark(f, FACT_PERSONA, read_persona(tid, f));
 	if (needs & FACT_SHM)
 		mark(f, FACT_SHM, read_shm_size(tid, (int)c->raw[0],
 						&f->shm_size));
@@ -639,14 +668,34 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 	gather_file(tid, p, needs, f);
 }
 
+/* The tracer's fetcher for checks/'s rounds: the thread and the file
+ * the facts are read from. */
+struct fetch_from {
+	pid_t tid;
+	const struct file_ref *ref;
+};
+
+static void fetch_facts(const struct mcall *c, const struct policy *p,
+			unsigned needs, struct facts *f, void *arg)
+{
+	const struct fetch_from *from = arg;
+
+	facts_gather(from->tid, c, p, needs, from->ref, f);
+}
+
 void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
 		    const struct file_ref *ref, struct facts *f)
 {
-	unsigned want = check_needs(c, p);
+	struct fetch_from from = { tid, ref };
 
-	/* Cheap facts first; a check may then ask for more. */
-	for (int round = 0; want && round < 8; round++) {
-		facts_gather(tid, c, p, want, ref, f);
-		want = check_needs_more(c, p, f);
-	}
+	check_facts(c, p, fetch_facts, &from, f);
+}
+
+void facts_decide(pid_t tid, const struct mcall *c, const struct policy *p,
+		  const struct file_ref *ref, struct facts *f,
+		  struct verdict *v, warn_fn *warned, void *warn_arg)
+{
+	struct fetch_from from = { tid, ref };
+
+	check_decide(c, p, fetch_facts, &from, f, v, warned, warn_arg);
 }

@@ -92,28 +92,6 @@ static void fail_unknown(struct thread *t)
 	kill(tgid, SIGKILL);
 }
 
-/* ACT_EXIT: every tracee dies, memtrace exits with the errno. */
-void tracer_exit(int code)
-{
-	kill_all_tracees();
-	if (T.log)
-		fflush(T.log);
-	exit(code);
-}
-
-/* ACT_PANIC: every tracee dies, memtrace aborts (without a core). */
-void tracer_panic(void)
-{
-	struct rlimit no_core = { 0, 0 };
-
-	kill_all_tracees();
-	if (T.log)
-		fflush(T.log);
-	setrlimit(RLIMIT_CORE, &no_core);
-	signal(SIGABRT, SIG_DFL);
-	abort();
-}
-
 static void mark_detach(struct thread *t, void *tgid)
 {
 	if (thread_tgid(t) == *(pid_t *)tgid)
@@ -323,11 +301,9 @@ static bool decide_pieces(struct thread *t, const struct mcall *c,
 	for (size_t i = 0; i < pc->n; i++) {
 		struct verdict pv;
 		struct warn_ctx wx = { t, &pc->v[i].c };
-		facts_for_call(t->tid, &pc->v[i].c, T.pol, &pc->v[i].ref,
-			       &pc->f[i]);
 		/* Each piece's warnings are recorded as they come. */
-		check_call_warn(&pc->v[i].c, &pc->f[i], T.pol, &pv,
-				record_warning, &wx);
+		facts_decide(t->tid, &pc->v[i].c, T.pol, &pc->v[i].ref,
+			     &pc->f[i], &pv, record_warning, &wx);
 		if (T.opt.learn)
 			learn_call(t->tid, thread_tgid(t), &pc->v[i].c,
 				   &pc->f[i], &pv);
@@ -415,8 +391,8 @@ void handle_call(struct thread *t, struct stop_call *sc)
 	bool by_piece = decide_pieces(t, &c, &pc, &f, &v);
 	if (!by_piece) {
 		struct warn_ctx wx = { t, &c };
-		facts_for_call(t->tid, &c, T.pol, NULL, &f);
-		check_call_warn(&c, &f, T.pol, &v, record_warning, &wx);
+		facts_decide(t->tid, &c, T.pol, NULL, &f, &v, record_warning,
+			     &wx);
 	}
 	facts_explain(t->tid, &f, &v);
 	/* --stop-on-deny: a denial that leaves the process running

@@ -247,8 +247,8 @@ static void satisfy(const struct source *s, struct facts *f, const char *who)
 	struct verdict w;
 
 	for (int round = 0; round < 16; round++) {
-		facts_for_call(s->tid, s->c, &L.learned, NULL, f);
-		check_call(s->c, f, &L.learned, &w);
+		facts_decide(s->tid, s->c, &L.learned, NULL, f, &w, NULL,
+			     NULL);
 		if (w.act == ACT_ALLOW)
 			return;
 		if (w.check && !strcmp(w.check, "force")) {

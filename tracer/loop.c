@@ -222,6 +222,7 @@ static void on_new_task(struct thread *parent, int event)
 			if (stat(path, &st) == 0)
 				c->tgid = pg;
 		}
+		c->prog_pers = parent->prog_pers;	/* the same program */
 		c->files_shared = files_shared_between(parent->tid, child);
 		if (c->files_shared)
 			parent->files_shared = true;
@@ -268,11 +269,10 @@ static void on_exec(struct thread *t)
 	/* The execve's own exit stop follows in PTRACE_SYSCALL mode. */
 	t->in_syscall = !t->seccomp;
 	stack_flush();		/* a new address space: nothing cached holds */
-	/* READ_IMPLIES_EXEC first: it is why a writable segment would be
-	 * executable. Then the file checks (and -c's count of the exec).
-	 * A killed process needs no second record. */
-	if (!personality_check(t))
-		program_check(t);
+	t->prog_pers = T.opt.stack ? program_pers(t->tid) : NULL;
+	/* The checks at exec (W^X's READ_IMPLIES_EXEC and segments
+	 * first, then the file checks) and -c's count of the exec. */
+	program_check(t);
 	resume(t, 0);
 }
 
@@ -347,19 +347,6 @@ static void interrupt_one(struct thread *t, void *arg)
 {
 	(void)arg;
 	ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL);
-}
-
-static void kill_one(struct thread *t, void *arg)
-{
-	(void)arg;
-	kill(t->tid, SIGKILL);
-}
-
-void kill_all_tracees(void)
-{
-	thread_foreach(kill_one, NULL);
-	if (T.root > 0)
-		kill(T.root, SIGKILL);
 }
 
 /* A signal to memtrace: -p detaches, a spawned command is killed (it

@@ -128,6 +128,8 @@ static int seize_thread(pid_t tid)
 	struct thread *t = thread_add(tid);
 	t->seccomp = false;
 	thread_mm_share(t, thread_find(T.root));
+	if (T.opt.stack)
+		t->prog_pers = program_pers(tid);
 	ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
 	return 0;
 }
@@ -148,6 +150,8 @@ int attach_process(pid_t pid)
 	t->seccomp = false;
 	t->tgid = pid;
 	thread_mm_new(t);
+	if (T.opt.stack)
+		t->prog_pers = program_pers(pid);
 	ptrace(PTRACE_INTERRUPT, pid, NULL, NULL);
 	T.root = pid;
 	if (rlimit_as_wanted() && rlimit_as_apply(pid) < 0)

@@ -334,7 +334,9 @@ void stack_capture(pid_t tid, const char *pers, int depth,
 	/* The program's own personality too: an x32 program may make an
 	 * x86_64 call, but its modules are ELF32, which libunwind built
 	 * for x86_64 does not read. */
-	const struct personality *prog = pers_by_name(program_pers(tid));
+	const struct thread *t = thread_find(tid);
+	const struct personality *prog = t && t->prog_pers ?
+		pers_by_name(t->prog_pers) : p;
 	bool native = p && arch_host->npers && p == arch_host->pers[0] &&
 		      prog == p;
 

@@ -62,6 +62,11 @@ struct thread {
 	bool restore_args;	/* put the arguments back at the exit stop */
 	uint64_t saved_args[6];	/* full width, as the regset held them */
 	const struct personality *saved_pers;
+	/* The personality of the program it runs (its ELF header), read
+	 * once at exec or attach while -k is on, and inherited by its
+	 * children: -k's records need it, and a libelf parse per record
+	 * would be too dear. NULL: not known. */
+	const char *prog_pers;
 	bool files_shared;	/* its fd table is shared (CLONE_FILES) */
 	bool vm_shared;		/* its memory is another process's too
 				 * (CLONE_VM without CLONE_THREAD) */
@@ -180,7 +185,13 @@ void filter_probe(void);
 
 /* loop.c */
 int trace_loop(void);
+
+/* exit.c: the exits that end every tracee. */
 void kill_all_tracees(void);
+/* ACT_EXIT: every tracee dies, memtrace exits with code. */
+void tracer_exit(int code) __attribute__((noreturn));
+/* ACT_PANIC: every tracee dies, memtrace aborts (without a core). */
+void tracer_panic(void) __attribute__((noreturn));
 
 /* regs.c: read a stopped call and rewrite it. */
 struct stop_call {
@@ -228,9 +239,6 @@ void verify_plan_range(struct thread *t, const struct mcall *c,
 		       const struct range_piece *pcs,
 		       const struct facts *pf, size_t n);
 void verify_at_exit(struct thread *t);
-/* Kills a process whose new personality has READ_IMPLIES_EXEC (or
- * cannot be read); true if it did. */
-bool personality_check(struct thread *t);
 /* An allowed setrlimit/prlimit64 of RLIMIT_AS: verify at its exit. */
 void rlimit_plan(struct thread *t, const struct mcall *c);
 void rlimit_verify_at_exit(struct thread *t);
@@ -291,11 +299,16 @@ void fileref_proc_denied(pid_t tid, const char *what, char *why,
  * the first file mapped in its range). */
 void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		  unsigned needs, const struct file_ref *ref, struct facts *f);
-/* Everything the checks of p ask for about c, in rounds (cheap facts
- * first, then what check_needs_more asks given those), the file's from
- * ref as facts_gather. Facts already in f are not read again. */
+/* Everything the checks of p ask for about c, in checks/'s rounds
+ * (check_facts: cheap facts first, then what check_needs_more asks
+ * given those), the file's from ref as facts_gather. Facts already in
+ * f are not read again. */
 void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
 		    const struct file_ref *ref, struct facts *f);
+/* The same, then the verdict (check_decide): warnings to warned. */
+void facts_decide(pid_t tid, const struct mcall *c, const struct policy *p,
+		  const struct file_ref *ref, struct facts *f,
+		  struct verdict *v, warn_fn *warned, void *warn_arg);
 /* A denial made because a /proc file of the process was refused to
  * memtrace says so (unless the message already does). */
 void facts_explain(pid_t tid, const struct facts *f, struct verdict *v);
@@ -444,8 +457,6 @@ uint64_t learn_limit(uint64_t peak);
 
 /* handle.c: one memory call at a stop. */
 void handle_call(struct thread *t, struct stop_call *sc);
-void tracer_exit(int code) __attribute__((noreturn));
-void tracer_panic(void) __attribute__((noreturn));
 
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
 					      noreturn));

@@ -208,53 +208,6 @@ void verify_at_exit(struct thread *t)
 }
 
 /*
- * After an exec, the kernel may have set READ_IMPLIES_EXEC (an i386
- * program without PT_GNU_STACK, for one), or the process may carry it
- * from before: every readable mapping would then be executable, behind
- * W^X's back. Such a process is killed, since its exec is done. So is
- * one whose personality memtrace may not read (a user's memtrace and a
- * process made non-dumpable by an execute-only program): that it is
- * not set cannot be known, and "gone" is only what the kernel says
- * (ENOENT, ESRCH).
- */
-bool personality_check(struct thread *t)
-{
-	char buf[32], why[400];
-	unsigned long persona = 0;
-
-	if (T.pol->allow_unsafe_exec_memory)
-		return false;
-	if (proc_read(t->tid, "personality", buf, sizeof(buf)) < 0) {
-		if (errno == ENOENT || errno == ESRCH)
-			return false;	/* the process is gone */
-		if (errno == EACCES || errno == EPERM)
-			fileref_proc_denied(t->tid, "the personality", why,
-					    sizeof(why));
-		else
-			snprintf(why, sizeof(why), "cannot read "
-				 "/proc/%d/personality: %s", t->tid,
-				 strerror(errno));
-		pid_t tgid = thread_tgid(t);
-		log_note("kill pid=%d tid=%d execve: %s; whether "
-			 "READ_IMPLIES_EXEC (every readable mapping "
-			 "executable) is set cannot be known; killed (fail "
-			 "closed); tip: -m trace/allow_unsafe_exec_memory:1",
-			 tgid, t->tid, why);
-		kill(tgid, SIGKILL);
-		return true;
-	}
-	if (sscanf(buf, "%lx", &persona) != 1 || !(persona & 0x0400000UL))
-		return false;
-	pid_t tgid = thread_tgid(t);
-	log_note("kill pid=%d tid=%d execve: READ_IMPLIES_EXEC is set "
-		 "(personality %#lx), every readable mapping would be "
-		 "executable; killed; tip: -m trace/allow_unsafe_exec_memory:1",
-		 tgid, t->tid, persona);
-	kill(tgid, SIGKILL);
-	return true;
-}
-
-/*
  * RLIMIT_AS = mem/vm_max, soft and hard, on pid (0: memtrace's child
  * before its exec), so that the kernel bounds what grows without a
  * call memtrace stops (the stack, MAP_GROWSDOWN regions, by page

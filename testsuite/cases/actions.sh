@@ -12,7 +12,8 @@ run_action() {
 	local mode=$1 act=$2 dir=$3
 	mkdir -p "$dir"
 	# shellcheck disable=SC2046
-	env $(mode_env "$mode") timeout 20 "$mt" $(mode_args "$mode") \
+	local bounded=(timeout 20)
+	mt_via bounded "$mode" \
 		-m "default/wx:$act" -o "$dir/log" -- \
 		sh -c "echo \$\$ > $dir/shpid; $T/wx deny; echo wx=\$? > $dir/wx; exec sleep 30" \
 		> "$dir/out" 2> "$dir/err"
@@ -25,8 +26,7 @@ run_action() {
 wx_run() {
 	local mode=$1 act=$2 dir=$3; shift 3
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -m "default/wx:$act" \
+	mt_run "$mode" -m "default/wx:$act" \
 		-o "$dir/log" -- "$@" > "$dir/out" 2> "$dir/err"
 	rc=$?
 }
@@ -103,19 +103,10 @@ check_panic() {
 # The process is left stopped and detached for a debugger; memtrace
 # waits for it, and exits with its status once it is gone.
 check_stop() {
-	local mode=$1 dir=$MT_TMP/act.stop.${1/,/_} pid
-	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
-		-m default/wx:stop -o "$dir/log" "$T/wx" deny > /dev/null 2> "$dir/err" &
-	local mtpid=$!
-	pid=$(stopped_pid "$dir/log")
-	sleep 0.2
-	local state tracer
-	state=$(proc_state "$pid")
-	tracer=$(tracer_of "$pid")
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	wait_bounded "$mtpid" 10; rc=$?
+	local mode=$1 dir=$MT_TMP/act.stop.${1/,/_}
+	stop_case "$mode" "$dir" -m default/wx:stop "$T/wx" deny
+	local pid=$stop_pid state=$stop_state tracer=$stop_tracer
+	stop_end; rc=$stop_rc
 	if [ $rc -eq 137 ] && [ "$state" = T ] && [ "$tracer" = 0 ] &&
 	   [ "$(records "$dir" stop)" -eq 1 ]; then
 		pass "action/stop [$mode]"

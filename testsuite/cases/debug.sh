@@ -29,12 +29,10 @@ esac
 bt_case() {
 	local mode=$1 dir=$D/bt.${1/,/_}
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -k -o "$dir/log" \
+	mt_run "$mode" -k -o "$dir/log" \
 		-- "$deep" wx > "$dir/out" 2> "$dir/err"
 	local rc=$?
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/plain" \
+	mt_run "$mode" -o "$dir/plain" \
 		-- "$deep" wx > /dev/null 2>&1
 	local funcs mods
 	funcs=$(frame_lines "$dir/log" | sed -n 's/.*(\([A-Za-z_0-9]*\)+0x[0-9a-f]*) \[0x[0-9a-f]*\]$/\1/p' | tr '\n' ' ')
@@ -52,8 +50,7 @@ bt_case() {
 		pass "debug/backtrace [$mode]"
 	fi
 	# The same as JSON: "bt" with ip, module, func and off.
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -k --json \
+	mt_run "$mode" -k --json \
 		-o "$dir/log.json" -- "$deep" wx > /dev/null 2>&1
 	if ! why=$(json_check "$dir/log.json" 1); then
 		fail "debug/backtrace/json [$mode]" "$why"
@@ -87,7 +84,8 @@ if [ "${support%% *}" = yes ]; then
 		dir=$D/bad.${mode/,/_}
 		mkdir -p "$dir"
 		# shellcheck disable=SC2046
-		env $(mode_env "$mode") timeout 20 "$mt" $(mode_args "$mode") -k \
+		bounded=(timeout 20)
+		mt_via bounded "$mode" -k \
 			-o "$dir/log" -- "$deep" badstack > "$dir/out" 2> "$dir/err"
 		rc=$?
 		n=$(frame_lines "$dir/log" | wc -l)
@@ -139,24 +137,18 @@ nounwind_case
 # --stop-on-deny: the W^X denial leaves deepcall stopped and detached; a
 # second tracer finds it right after the syscall instruction with
 # rax = -EACCES, at the IP of the record's first frame.
-stop_case() {
+stop_on_deny_case() {
 	local mode=$1 dir=$D/stop.${1/,/_} pid
-	mkdir -p "$dir"
-	# (In a subshell, so that bash does not report its SIGKILL.)
-	# shellcheck disable=SC2046
-	(env $(mode_env "$mode") "$mt" $(mode_args "$mode") --stop-on-deny -k \
-		-o "$dir/log" -- "$deep" wx > "$dir/out" 2> "$dir/err"; exit $?) \
-		2> /dev/null &
-	local mtpid=$!
-	pid=$(stopped_pid "$dir/log")
+	stop_case "$mode" "$dir" --stop-on-deny -k -- "$deep" wx
+	pid=$stop_pid
 	if [ -z "$pid" ]; then
-		kill -9 "$mtpid" 2>/dev/null; wait "$mtpid" 2>/dev/null
+		stop_end
 		fail "debug/stop-on-deny [$mode]" "no stop: $(head -c 300 "$dir/log")"
 		return
 	fi
 	"$T/attacher" "$pid" 13 > "$dir/att" 2> "$dir/att.err"
 	local arc=$?
-	wait_bounded "$mtpid" 10; local rc=$?
+	{ wait_bounded "$stop_mt" 10; } 2> /dev/null; local rc=$?
 	local rip ip0
 	rip=$(sed -n 's/^rip=\(0x[0-9a-f]*\) .*/\1/p' "$dir/att")
 	ip0=$(frame_lines "$dir/log" | head -1 | sed -n 's/.*\[\(0x[0-9a-f]*\)\]$/\1/p')
@@ -176,7 +168,7 @@ stop_case() {
 
 if [ "$(uname -m)" = x86_64 ]; then
 	for mode in $MODES; do
-		stop_case "$mode"
+		stop_on_deny_case "$mode"
 	done
 else
 	skip "debug/stop-on-deny" "the attacher's register check is written for x86_64"
@@ -209,8 +201,7 @@ summary_case() {
 	local mode=$1 dir=$D/sum.${1/,/_} n
 	mkdir -p "$dir"
 	for n in 0 3; do
-		# shellcheck disable=SC2046
-		env $(mode_env "$mode") "$mt" $(mode_args "$mode") -c \
+		mt_run "$mode" -c \
 			-m sandbox/mem:on -m mem/vm_max:1T -o "$dir/log$n" \
 			-- "$deep" counts $n > "$dir/out$n" 2> "$dir/err$n" || {
 			fail "debug/summary [$mode]" "counts $n: exit $?: $(cat "$dir/err$n")"
@@ -285,8 +276,7 @@ learn_case() {
 	local dir=$D/learn.$name.${mode/,/_}
 	mkdir -p "$dir"
 	"$@" > "$dir/native" 2>&1
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") --learn "$dir/profile" \
+	mt_run "$mode" --learn "$dir/profile" \
 		-o "$dir/learn.log" -- "$@" > "$dir/out1" 2>&1
 	local rc=$?
 	if [ $rc -ne 0 ] || [ ! -s "$dir/profile" ]; then
@@ -305,8 +295,7 @@ learn_case() {
 	awk 'prev !~ /^#/ && $0 !~ /^#/ && $0 != "" && $0 !~ /^sandbox\// {print; exit 1} {prev=$0}' \
 		"$dir/profile" > /dev/null || bad="$bad rule-without-comment"
 	grep -q "NOT\|no rule could allow" "$dir/profile" && bad="$bad unlearned-calls"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -P "$dir/profile" \
+	mt_run "$mode" -P "$dir/profile" \
 		-o "$dir/rerun.log" -- "$@" > "$dir/out2" 2>&1
 	rc=$?
 	if [ -n "$bad" ]; then

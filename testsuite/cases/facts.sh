@@ -33,8 +33,7 @@ mtrun() {
 	mkdir -p "$dir"
 	chmod 777 "$dir"
 	[ "$who" = nobody ] && run=(as_nobody)
-	# shellcheck disable=SC2046
-	"${run[@]}" env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+	mt_via run "$mode" \
 		"${margs[@]}" -o "$dir/log" -- "${targv[@]}" > "$dir/out" \
 		2> "$dir/err"
 }
@@ -240,7 +239,7 @@ else
 				-m trace/allow_unsafe_exec_stack:1
 			rc=$?
 			ok=1
-			[ $rc -eq 137 ] && grep -q "kill .*execve: .*READ_IMPLIES_EXEC.*killed" "$dir/log" && ok=0
+			[ $rc -eq 137 ] && grep -q " execve(.*) = 0; wx: .*READ_IMPLIES_EXEC.*killed after exec" "$dir/log" && ok=0
 			result "facts/read-implies-exec-$who [$mode]" $ok "exit $rc" "$dir"
 		done
 	done

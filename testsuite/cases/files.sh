@@ -48,9 +48,8 @@ fcase() {
 	local leaf=${name//\//_}.${mode/,/_}
 	local dir=$D/run/$leaf
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" \
-		"$mt" $(mode_args "$mode") "${margs[@]}" -o "$dir/log" -- \
+	mt_run "$mode" MEMTRACE_STATS="$dir/stats" \
+		 "${margs[@]}" -o "$dir/log" -- \
 		"${targv[@]}" > "$dir/out" 2> "$dir/stderr"
 	local rc=$?
 	[ "$exp" = - ] || cp "$exp" "$dir/out"
@@ -259,8 +258,7 @@ done
 # JSON records carry Syd's ctx for TPE, the stack check and Force.
 for mode in $MODES; do
 	dir=$D/run/json-ctx.${mode/,/_}; mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") --json \
+	mt_run "$mode" --json \
 		-o "$dir/log" -m sandbox/exec:on -m 'allow/exec+/usr/***' \
 		-m "allow/exec+$T/*" -m "allow/exec+$D/tpe/***" \
 		-m "allow/exec+$L/*" -m "allow/exec+$D/lib/*" -m sandbox/tpe:on \
@@ -320,24 +318,13 @@ done
 
 # stop: the process is left stopped and detached, memtrace says how to
 # attach a debugger and waits for it; killed, it exits 137 like memtrace.
-stop_case() {	# CHECK MODE FILE TAIL MEMTRACE-ARGS...
+stop_action_case() {	# CHECK MODE FILE TAIL MEMTRACE-ARGS...
 	local check=$1 mode=$2 file=$3 tail=$4; shift 4
 	local name="files/action-$check-stop [$mode]"
-	local dir=$D/run/stop-$check.${mode/,/_} pid state='' tracer=''
-	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") "$@" \
-		-o "$dir/log" -- "$M" map "$file" die stop "$tail" \
-		> "$dir/out" 2> "$dir/err" &
-	local mtpid=$!
-	pid=$(stopped_pid "$dir/log")
-	sleep 0.2
-	if [ -n "$pid" ]; then
-		state=$(proc_state "$pid")
-		tracer=$(tracer_of "$pid")
-		kill -9 "$pid" 2>/dev/null
-	fi
-	wait_bounded "$mtpid" 10; local rc=$?
+	local dir=$D/run/stop-$check.${mode/,/_}
+	stop_case "$mode" "$dir" "$@" -- "$M" map "$file" die stop "$tail"
+	local pid=$stop_pid state=$stop_state tracer=$stop_tracer
+	stop_end; local rc=$stop_rc
 	if [ -z "$pid" ]; then
 		fail "$name" "no 'attach with: gdb -p PID' line for the process (exit $rc)"
 	elif [ "$state" != T ] || [ "$tracer" != 0 ]; then
@@ -351,17 +338,17 @@ stop_case() {	# CHECK MODE FILE TAIL MEMTRACE-ARGS...
 		pass "$name"
 	fi
 }
-stop_case exec "${modes[0]}" "$D/other/libok.so" \
+stop_action_case exec "${modes[0]}" "$D/other/libok.so" \
 	"exec: no exec rule matched (default/exec:stop); path $D/other/libok.so; tip: -m allow/exec+$D/other/libok.so" \
 	"${ALLOW_SYS[@]}" -m default/exec:stop
-stop_case tpe "${modes[1]}" "$D/tpe/ww/libok.so" \
+stop_action_case tpe "${modes[1]}" "$D/tpe/ww/libok.so" \
 	"$(tpe_rec ww 'is world-writable (mode 0777)' sandbox/tpe:off)" \
 	-m sandbox/tpe:on -m default/tpe:stop
-stop_case force "${modes[2]}" "$D/lib/libok2.so" \
+stop_action_case force "${modes[2]}" "$D/lib/libok2.so" \
 	"$(force_rec "$D/lib/libok2.so" "$BAD" "$OK")" \
 	-m sandbox/force:on -m default/force:allow \
 	-m "force+$D/lib/libok2.so:sha256:$BAD:stop"
-stop_case stack "${modes[3]}" "$L/libexecstack.so" \
+stop_action_case stack "${modes[3]}" "$L/libexecstack.so" \
 	"$(stack_rec libexecstack.so 'executable stack requested (PT_GNU_STACK with PF_X)')" \
 	-m default/stack:stop
 
@@ -462,25 +449,39 @@ if can_run_i386; then
 	chmod 755 "$D/wx32-nostack"
 	for mode in $MODES; do
 		log=$D/rie.${mode/,/_}
-		# shellcheck disable=SC2046
-		{ env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+		{ mt_run "$mode" \
 			-m default/stack:allow -o "$log" -- \
 			"$D/wx32-nostack" allow > /dev/null 2>&1; } 2> /dev/null
 		rc=$?
-		# shellcheck disable=SC2046
-		env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+		mt_run "$mode" \
 			-m trace/allow_unsafe_exec_memory:1 -m "$TIPX" \
 			-o "$log.allow" -- "$D/wx32-nostack" allow > /dev/null 2>&1
 		rc2=$?
 		if [ $rc -eq 137 ] && [ $rc2 -eq 0 ] && [ ! -s "$log.allow" ] &&
-		   grep -q '^memtrace: kill pid=[0-9]* tid=[0-9]* execve: READ_IMPLIES_EXEC is set (personality 0x4[0-9a-f]*), every readable mapping would be executable; killed; tip: -m trace/allow_unsafe_exec_memory:1$' "$log"; then
+		   grep -q '^memtrace: deny pid=[0-9]* tid=[0-9]* i386 execve(.*) = 0; wx: READ_IMPLIES_EXEC is set (personality 0x4[0-9a-f]*), every readable mapping would be executable; program killed after exec; tip: -m trace/allow_unsafe_exec_memory:1$' "$log"; then
 			pass "files/i386-read-implies-exec [$mode]"
 		else
 			fail "files/i386-read-implies-exec [$mode]" "exits $rc/$rc2 (want 137/0): $(cat "$log" "$log.allow" | head -c 400 | tr '\n' '|')"
+		fi
+		# --learn sets every check to warn, W^X's READ_IMPLIES_EXEC
+		# too: the program runs, the warning is recorded and the
+		# profile learns W^X's tip.
+		mt_run "$mode" \
+			-m default/stack:allow --learn "$log.learn" \
+			-o "$log.learnlog" -- "$D/wx32-nostack" allow \
+			> /dev/null 2>&1
+		rc=$?
+		if [ $rc -eq 0 ] &&
+		   grep -q '^memtrace: warn pid=[0-9]* tid=[0-9]* i386 execve(.*) = 0; wx: READ_IMPLIES_EXEC is set .*program allowed to run; tip: -m trace/allow_unsafe_exec_memory:1$' "$log.learnlog" &&
+		   grep -qx 'trace/allow_unsafe_exec_memory:1' "$log.learn"; then
+			pass "files/i386-read-implies-exec-learn [$mode]"
+		else
+			fail "files/i386-read-implies-exec-learn [$mode]" "exit $rc (want 0): $(head -c 400 "$log.learnlog" | tr '\n' '|')"
 		fi
 	done
 else
 	skip "files/mapfile32 [all modes]" "$i386_reason"
 	skip "files/i386-read-implies-exec [all modes]" "$i386_reason"
+	skip "files/i386-read-implies-exec-learn [all modes]" "$i386_reason"
 fi
 exit 0

@@ -96,9 +96,8 @@ compare() {
 
 for mode in $MODES; do
 	leaf=${mode/,/_}
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats.$leaf" "$mt" \
-		$(mode_args "$mode") --no-mdwe --json -o "$dir/log.$leaf" -- \
+	mt_run "$mode" MEMTRACE_STATS="$dir/stats.$leaf" \
+		 --no-mdwe --json -o "$dir/log.$leaf" -- \
 		"$T/mapdiff" "$dir/traced" $FIRST $SEEDS > "$dir/traced.$leaf" \
 		2> "$dir/err.$leaf"
 	rc=$?

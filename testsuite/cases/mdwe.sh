@@ -17,8 +17,7 @@ pass "mdwe/version"
 mdwe_case() {
 	local name=$1 mode=$2 want=$3; shift 3
 	local got
-	# shellcheck disable=SC2046
-	got=$(env $(mode_env "$mode") "$mt" $(mode_args "$mode") "$@" -- \
+	got=$(mt_run "$mode" "$@" -- \
 		"$T/mdweget" 2> "$MT_TMP/mdwe.err")
 	if [ "$got" = "mdwe=$want" ]; then
 		pass "mdwe/$name [$mode]"
@@ -46,10 +45,10 @@ else
 fi
 
 if [ "$(id -u)" = 0 ] && as_nobody test -x "$mt"; then
+	nobody=(as_nobody)
 	for mode in seccomp,info ptrace,info; do
-		# shellcheck disable=SC2046
-		got=$(as_nobody env $(mode_env "$mode") "$mt" \
-			$(mode_args "$mode") -- "$T/mdweget" 2>&1)
+		got=$(mt_via nobody "$mode" \
+			 -- "$T/mdweget" 2>&1)
 		if [ "$got" = mdwe=1 ]; then
 			pass "mdwe/nobody [$mode]"
 		else

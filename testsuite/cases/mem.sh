@@ -25,9 +25,8 @@ mg() {
 	dir=$base/${name//\//_}.${mode/,/_}
 	mkdir -p "$dir"
 	# The outer 2>/dev/null silences bash's "Killed" and "Aborted".
-	# shellcheck disable=SC2046
-	{ env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" \
-		"$mt" $(mode_args "$mode") "${margs[@]}" -o "$dir/log" -- \
+	{ mt_run "$mode" MEMTRACE_STATS="$dir/stats" \
+		 "${margs[@]}" -o "$dir/log" -- \
 		"$@" > "$dir/out" 2> "$dir/err"; } 2> /dev/null
 	rc=$?
 }
@@ -275,20 +274,15 @@ done
 
 # stop: the process is left stopped and detached, memtrace names it.
 for mode in $DIAG; do
-	dir=$base/act-stop.${mode/,/_}; mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") "${act_base[@]}" \
-		-m default/mem:stop -o "$dir/log" -- "$G" once deny $TOTAL \
-		> "$dir/out" 2> "$dir/err" &
-	mpid=$!
-	p=$(stopped_pid "$dir/log")
-	st=$(proc_state "$p")
-	tracer=$(tracer_of "$p")
+	dir=$base/act-stop.${mode/,/_}
+	# shellcheck disable=SC2086
+	stop_case "$mode" "$dir" "${act_base[@]}" -m default/mem:stop -- \
+		"$G" once deny $TOTAL
+	p=$stop_pid st=$stop_state tracer=$stop_tracer
 	ok=0
 	[ -n "$p" ] && [ "$p" = "$(tracee_pid)" ] && [ "$st" = T ] &&
 		[ "$tracer" = 0 ] && record stop 1 && ok=1
-	[ -n "$p" ] && kill -9 "$p" 2>/dev/null
-	{ wait_bounded $mpid 10; } 2> /dev/null; rc=$?
+	stop_end; rc=$stop_rc
 	if [ $ok = 1 ] && [ $rc -ne 124 ]; then
 		pass "mem/act-stop [$mode]"
 	else

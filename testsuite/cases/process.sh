@@ -15,13 +15,12 @@ for mode in $MODES; do
 done
 
 # A group-stop really stops the command, and SIGCONT resumes it.
-stop_case() {
+group_stop_case() {
 	local mode=$1 dir=$MT_TMP/stop.${1//,/_} pid state
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/log" \
-		"$T/sigs" deny stop > "$dir/out" 2> "$dir/err" &
-	local mtpid=$!
+	mt_bg "$mode" -o "$dir/log" \
+		"$T/sigs" deny stop > "$dir/out" 2> "$dir/err"
+	local mtpid=$mt_pid
 	for _ in $(seq 100); do
 		pid=$(pgrep -P "$mtpid" -f "$T/sigs" | head -1)
 		state=
@@ -55,5 +54,5 @@ stop_case() {
 	pass "group-stop [$mode]"
 }
 for mode in $MODES; do
-	stop_case "$mode"
+	group_stop_case "$mode"
 done

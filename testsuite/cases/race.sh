@@ -15,8 +15,7 @@ race_case() {
 	local dir=$MT_TMP/race.${1/,/_}$how$who run=()
 	mkdir -p "$dir"
 	[ "$who" = nobody ] && { chmod 777 "$dir"; run=(as_nobody); }
-	# shellcheck disable=SC2046
-	"${run[@]}" env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+	mt_via run "$mode" \
 		-o "$dir/log" "$T/race" "$dir" 4000 ${how:+"$how"} > "$dir/out" \
 		2> "$dir/err"
 	local rc=$?
@@ -57,8 +56,7 @@ vmrace_case() {
 	cp "$MT_ROOT/build/testlibs/libok.so" "$dir/denied.so"
 	chmod 644 "$dir"/*.so
 	[ "$who" = nobody ] && run=(as_nobody)
-	# shellcheck disable=SC2046
-	"${run[@]}" env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+	mt_via run "$mode" \
 		-m sandbox/exec:on -m 'allow/exec+/***' \
 		-m "deny/exec+$dir/denied.so" -o "$dir/log" \
 		"$T/vmrace" "$dir" 3000 > "$dir/out" 2> "$dir/err"
@@ -123,8 +121,9 @@ escape_run() {
 	mkdir -p "$dir"; chmod 777 "$dir"
 	[ "$who" = nobody ] && run=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
 	# Bounded: a tracee that attached to memtrace would hang it.
-	# shellcheck disable=SC2046
-	timeout -s KILL 60 "${run[@]}" env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+	run=(timeout -s KILL 60 "${run[@]}")
+	# shellcheck disable=SC2086
+	mt_via run "$mode" \
 		"${margs[@]}" -o "$dir/log" "$T/escape" "${mode%%,*}" $arg \
 		> "$dir/out" 2> "$dir/err"
 	local rc=$? missing=
@@ -170,9 +169,8 @@ done
 race32_case() {
 	local mode=$1 dir=$MT_TMP/race32.${1/,/_}
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" "$mt" \
-		$(mode_args "$mode") -o "$dir/log" "$T/i386/race32" deny \
+	mt_run "$mode" MEMTRACE_STATS="$dir/stats" \
+		 -o "$dir/log" "$T/i386/race32" deny \
 		> "$dir/out" 2> "$dir/err"
 	local rc=$? calls denied allowed wx all why
 	read -r calls denied allowed < <(sed -n \
@@ -226,19 +224,16 @@ mprot_case() {
 	local mode=$1 dir=$MT_TMP/mprot.${1/,/_}
 	local nowx=(-m trace/allow_unsafe_exec_memory:1)
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/log" \
+	mt_run "$mode" -o "$dir/log" \
 		"${nowx[@]}" \
 		"$T/mprotlib" deny "$L/libexecstack.so" > /dev/null 2> "$dir/err"
 	local rc1=$?
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/log2" \
+	mt_run "$mode" -o "$dir/log2" \
 		"${nowx[@]}" -m sandbox/exec:on -m "allow/exec+/***" \
 		-m "deny/exec+$L/libok.so" \
 		"$T/mprotlib" deny "$L/libok.so" > /dev/null 2>> "$dir/err"
 	local rc2=$?
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/log3" \
+	mt_run "$mode" -o "$dir/log3" \
 		"${nowx[@]}" \
 		"$T/mprotlib" allow "$L/libok.so" > /dev/null 2>> "$dir/err"
 	local rc3=$?

@@ -43,8 +43,7 @@ prog_case() {
 		skip "realprogs/$name [$mode]" "$prog is not installed"
 		return
 	fi
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/log.$leaf" \
+	mt_run "$mode" -o "$dir/log.$leaf" \
 		-- "$@" > "$dir/out.$leaf" 2> "$dir/err.$leaf"
 	local rc=$?
 	if [ $rc -ne 0 ]; then

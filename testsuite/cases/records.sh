@@ -16,8 +16,7 @@ RULES=(-m sandbox/exec:on -m 'allow/exec+/***' -m "deny/exec+$D/**")
 
 for mode in $MODES; do
 	log=$D/log.${mode/,/_}
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") "${RULES[@]}" \
+	mt_run "$mode" "${RULES[@]}" \
 		-o "$log" -- "$T/maplib" map "$F" EACCES deny x > /dev/null 2>&1
 	lines=$(wc -l < "$log")
 	if [ "$lines" -eq 1 ] && grep -qF "; path $D/$ESC;" "$log"; then
@@ -25,8 +24,7 @@ for mode in $MODES; do
 	else
 		fail "records/text-escaped [$mode]" "$lines lines: $(head -c 400 "$log" | cat -A | tr '\n' '|')"
 	fi
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") "${RULES[@]}" \
+	mt_run "$mode" "${RULES[@]}" \
 		--json -o "$log.json" -- "$T/maplib" map "$F" EACCES deny x \
 		> /dev/null 2>&1
 	hex=$(printf '%s' "$F" | od -An -tx1 -v | tr -d ' \n')

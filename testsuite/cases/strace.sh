@@ -20,8 +20,7 @@ nrecs() { recs "$1" | grep -c " $2 pid=" ; }
 ff_case() {
 	local mode=$1 dir=$D/ff.${1/,/_} f pid bad='' n
 	mkdir -p "$dir/a" "$dir/b"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -f -v \
+	mt_run "$mode" -f -v \
 		-o "$dir/f.log" -- sh -c "$T/wx deny > /dev/null; exit 3"
 	local rc=$?
 	n=$(recs "$dir/f.log" | grep -o ' pid=[0-9]*' | sort -u | wc -l)
@@ -31,8 +30,7 @@ ff_case() {
 		pass "strace/f [$mode]"
 	fi
 	# -ff -o FILE: the records of process PID in FILE.PID only.
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -ff -v \
+	mt_run "$mode" -ff -v \
 		-o "$dir/a/log" -- sh -c "$T/wx deny > /dev/null; $T/wx deny > /dev/null" \
 		2> "$dir/ff.err"
 	rc=$?
@@ -85,11 +83,9 @@ fi
 trace_case() {
 	local mode=$1 dir=$D/e.${1/,/_} bad=''
 	mkdir -p "$dir"
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -o "$dir/base" \
+	mt_run "$mode" -o "$dir/base" \
 		"$T/wx" deny > /dev/null 2>&1
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -e trace=mprotect,brk \
+	mt_run "$mode" -e trace=mprotect,brk \
 		-o "$dir/e" "$T/wx" deny > /dev/null 2>&1
 	local rc=$? want got allowed others
 	want=$(nrecs "$dir/base" deny)
@@ -101,8 +97,7 @@ trace_case() {
 	[ "$allowed" -ge 1 ] || bad="$bad no allowed mprotect or brk record;"
 	[ -z "$others" ] || bad="$bad a call -e did not name: $others;"
 	# !SET: everything but the set.
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") -e 'trace=!mprotect' \
+	mt_run "$mode" -e 'trace=!mprotect' \
 		-o "$dir/not" "$T/wx" deny > /dev/null 2>&1
 	recs "$dir/not" | grep ' allow pid=' | grep -q ' mprotect(' &&
 		bad="$bad trace=!mprotect recorded an allowed mprotect;"
@@ -252,8 +247,7 @@ stop_hint() {
 	local mode=$1 dir=$D/stop.${1/,/_} pid
 	mkdir -p "$dir"
 	# (In a subshell, so that bash does not report its SIGKILL.)
-	# shellcheck disable=SC2046
-	(env $(mode_env "$mode") "$mt" $(mode_args "$mode") --stop-on-deny \
+	(mt_run "$mode" --stop-on-deny \
 		-o "$dir/log" "$T/wx" deny > "$dir/out" 2> "$dir/err"; exit $?) \
 		2> /dev/null &
 	local mtpid=$!

@@ -15,8 +15,9 @@ nobody_case() {
 	local dir=$MT_TMP/user.$name.${mode/,/_}
 	mkdir -p "$dir"; chmod 777 "$dir"
 	# shellcheck disable=SC2046
-	as_user env $(mode_env "$mode") MEMTRACE_STATS="$dir/stats" \
-		"$mt" $(mode_args "$mode") -o "$dir/log" "$@" \
+	local user=(as_user)
+	mt_via user "$mode" MEMTRACE_STATS="$dir/stats" \
+		 -o "$dir/log" "$@" \
 		> "$dir/expected" 2> "$dir/err"
 	local rc=$? w
 	if [ $rc -ne 0 ]; then

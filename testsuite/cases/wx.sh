@@ -75,18 +75,15 @@ rwx_case() {
 	local mode=$1 dir=$MT_TMP/rwx.${1/,/_} rc1 rc2 rc3
 	mkdir -p "$dir"
 	# (In subshells: the shell's own "Killed" notes go nowhere.)
-	# shellcheck disable=SC2046
-	(env $(mode_env "$mode") "$mt" $(mode_args "$mode") --no-mdwe \
+	(mt_run "$mode" --no-mdwe \
 		-o "$dir/log" -- "$T/rwxexec" "$dir" > "$dir/out1" 2>&1) \
 		2> /dev/null
 	rc1=$?
-	# shellcheck disable=SC2046
-	(env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+	(mt_run "$mode" \
 		-o "$dir/log2" -- "$T/rwxexec" "$dir" > "$dir/out2" 2>&1) \
 		2> /dev/null
 	rc2=$?
-	# shellcheck disable=SC2046
-	env $(mode_env "$mode") "$mt" $(mode_args "$mode") \
+	mt_run "$mode" \
 		-m trace/allow_unsafe_exec_memory:1 -o "$dir/log3" -- \
 		"$T/rwxexec" "$dir" > "$dir/out3" 2>&1
 	rc3=$?

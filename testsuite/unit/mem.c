@@ -25,8 +25,8 @@ struct world {
 	unsigned fail;
 };
 
-/* Asks and answers the way tracer/handle.c's gather() does, noting
- * every fact asked for, in order. */
+/* The facts of a world, answered to checks/'s rounds (check_decide,
+ * as the tracer's are), noting every fact asked for, in order. */
 struct run {
 	struct facts f;
 	struct verdict v;
@@ -35,36 +35,43 @@ struct run {
 	unsigned all;
 };
 
-static void gather(const struct mcall *c, const struct policy *p,
-		   const struct world *w, struct run *r)
-{
-	unsigned want = check_needs(c, p);
+struct answer {
+	const struct world *w;
+	struct run *r;
+};
 
-	memset(r, 0, sizeof(*r));
-	r->f.pending = w->pending;
-	for (; want && r->rounds < 8; r->rounds++) {
+static void fetch(const struct mcall *c, const struct policy *p,
+		  unsigned want, struct facts *f, void *arg)
+{
+	const struct answer *a = arg;
+	const struct world *w = a->w;
+	struct run *r = a->r;
+	unsigned fails = want & w->fail;
+
+	if (r->rounds < 8)
 		r->asked[r->rounds] = want;
-		r->all |= want;
-		unsigned fails = want & w->fail;
-		r->f.failed |= fails;
-		r->f.have |= want & ~fails;
-		if (want & FACT_VMSIZE)
-			r->f.vmsize = w->vmsize;
-		if (want & FACT_PSS)
-			r->f.pss = w->pss;
-		if (want & FACT_BRK)
-			r->f.cur_brk = w->brk;
-		if (want & FACT_SHM)
-			r->f.shm_size = w->shm;
-		want = check_needs_more(c, p, &r->f);
-	}
+	r->rounds++;
+	r->all |= want;
+	f->failed |= fails;
+	f->have |= want & ~fails;
+	if (want & FACT_VMSIZE)
+		f->vmsize = w->vmsize;
+	if (want & FACT_PSS)
+		f->pss = w->pss;
+	if (want & FACT_BRK)
+		f->cur_brk = w->brk;
+	if (want & FACT_SHM)
+		f->shm_size = w->shm;
 }
 
 static void decide(const struct mcall *c, const struct policy *p,
 		   const struct world *w, struct run *r)
 {
-	gather(c, p, w, r);
-	check_call(c, &r->f, p, &r->v);
+	struct answer a = { w, r };
+
+	memset(r, 0, sizeof(*r));
+	r->f.pending = w->pending;
+	check_decide(c, p, fetch, &a, &r->f, &r->v, NULL, NULL);
 }
 
 static void pol(struct policy *p, const char *r1, const char *r2,

@@ -2,7 +2,8 @@
 /*
  * W^X's exec gain as a pure decision: an mprotect or pkey_mprotect
  * asking for PROT_EXEC is allowed only over memory that is executable
- * everywhere now; facts that could not be read refuse it.
+ * everywhere now; facts that could not be read refuse it. At exec,
+ * the segments the kernel mapped and READ_IMPLIES_EXEC.
  */
 #include <errno.h>
 #include <sys/mman.h>
@@ -37,6 +38,16 @@ static struct facts range(bool writable, bool noexec)
 	f.range_writable = writable;
 	f.range_noexec = noexec;
 	f.range_exec = !noexec;
+	return f;
+}
+
+/* The facts at exec: mappings as range() and the personality. */
+static struct facts exec_facts(unsigned long persona)
+{
+	struct facts f = range(false, false);
+
+	f.have |= FACT_PERSONA;
+	f.persona = persona;
 	return f;
 }
 
@@ -132,10 +143,65 @@ int main(void)
 		struct policy p;
 		policy_init(&p);
 		EXPECT(check_needs(&x, &p) & FACT_RANGE_PROT);
+		/* The personality with the program, not its interpreter. */
+		EXPECT(check_needs(&x, &p) & FACT_PERSONA);
+		struct mcall xi = x;
+		xi.exec_interp = true;
+		EXPECT(!(check_needs(&xi, &p) & FACT_PERSONA));
 		policy_free(&p);
 	}
+	/* READ_IMPLIES_EXEC after the exec: W^X refuses it (the tracer
+	 * kills a refused exec), with its action and tip. */
+	UNIT_CASE("wxgain/exec-read-implies-exec") {
+		struct facts f = exec_facts(0x0400000);
+		struct verdict v = decide(NULL, &x, &f);
+		EXPECT(refused(&v, "READ_IMPLIES_EXEC is set (personality "
+			       "0x400000), every readable mapping would be "
+			       "executable"));
+		EXPECT_STR(v.tip, "trace/allow_unsafe_exec_memory:1");
+		/* Other flags alone are nothing to W^X. */
+		f = exec_facts(0x0008000);	/* ADDR_NO_RANDOMIZE... */
+		v = decide(NULL, &x, &f);
+		EXPECT(v.act == ACT_ALLOW || strcmp(v.check, "wx"));
+		/* The category's action: --learn's warn warns. */
+		f = exec_facts(0x0400000);
+		struct policy p;
+		char err[256];
+		policy_init(&p);
+		EXPECT(policy_apply(&p, "default/wx:warn", "test", err,
+				    sizeof(err)) == 0);
+		verdict_clear(&v);
+		check_wx.run(&x, &f, &p, &v);
+		EXPECT(v.act == ACT_WARN && v.check &&
+		       !strcmp(v.check, "wx"));
+		policy_free(&p);
+		v = decide("trace/allow_unsafe_exec_memory:1", &x, &f);
+		EXPECT(v.act == ACT_ALLOW || strcmp(v.check, "wx"));
+		/* The interpreter's check does not judge it again. */
+		struct mcall xi = x;
+		xi.exec_interp = true;
+		v = decide(NULL, &xi, &f);
+		EXPECT(v.act == ACT_ALLOW || strcmp(v.check, "wx"));
+	}
+	UNIT_CASE("wxgain/exec-personality-unreadable") {
+		struct facts f = exec_facts(0);
+		f.have &= ~FACT_PERSONA;
+		f.failed |= FACT_PERSONA;
+		snprintf(f.persona_err, sizeof(f.persona_err),
+			 "memtrace may not read the personality");
+		struct verdict v = decide(NULL, &x, &f);
+		EXPECT(refused(&v, "memtrace may not read the personality; "
+			       "whether READ_IMPLIES_EXEC (every readable "
+			       "mapping executable) is set cannot be known "
+			       "(fail closed)"));
+		/* Never gathered counts as unreadable too. */
+		f = exec_facts(0);
+		f.have &= ~FACT_PERSONA;
+		v = decide(NULL, &x, &f);
+		EXPECT(v.act == ACT_DENY && v.check && !strcmp(v.check, "wx"));
+	}
 	UNIT_CASE("wxgain/exec-rwx-segment") {
-		struct facts f = range(false, false);
+		struct facts f = exec_facts(0);
 		f.range_wx = true;
 		struct verdict v = decide(NULL, &x, &f);
 		EXPECT(refused(&v, "a writable and executable segment (the "
@@ -145,12 +211,12 @@ int main(void)
 		EXPECT(v.act == ACT_ALLOW || strcmp(v.check, "wx"));
 	}
 	UNIT_CASE("wxgain/exec-clean") {
-		struct facts f = range(false, false);
+		struct facts f = exec_facts(0);
 		struct verdict v = decide(NULL, &x, &f);
 		EXPECT(v.act == ACT_ALLOW || strcmp(v.check, "wx"));
 	}
 	UNIT_CASE("wxgain/exec-unreadable") {
-		struct facts f = range(false, false);
+		struct facts f = exec_facts(0);
 		f.have &= ~FACT_RANGE_PROT;
 		f.failed |= FACT_RANGE_PROT;
 		struct verdict v = decide(NULL, &x, &f);

@@ -14,32 +14,7 @@
 
 #include "tracer/tracer.h"
 
-struct tracer T;
-
 static struct policy policy;
-
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "memtrace: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-void warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "memtrace: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void usage(FILE *f)
 {

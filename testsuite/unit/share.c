@@ -7,34 +7,11 @@
  * a pid that does not exist makes kcmp fail the same way.
  */
 #include <signal.h>
-#include <stdarg.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "tracer/tracer.h"
 #include "unit.h"
-
-/* main.c's, which the unit binary does not link. */
-struct tracer T;
-
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-void warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-}
 
 /* A child that waits for SIGKILL; fork: nothing shared. */
 static pid_t idle_child(void)

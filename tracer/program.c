@@ -23,12 +23,9 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
 #include <inttypes.h>
-#include <libelf.h>
 #include <libgen.h>
 #include <limits.h>
-#include <linux/audit.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,88 +40,8 @@
 #include "checks/force.h"
 #include "tracer/tracer.h"
 
-/* What the exe's ELF header says about the program. */
-struct exe_info {
-	bool elf;
-	bool is64;
-	bool le;
-	unsigned machine;
-	bool has_interp;
-	char interp[4096];	/* PT_INTERP, as written in the program */
-};
-
 /* Room for the path of a mapping. */
 #define MAP_PATH 4096
-
-static void read_exe(pid_t tid, struct exe_info *x)
-{
-	char link[64];
-	size_t n = 0;
-	int fd;
-
-	memset(x, 0, sizeof(*x));
-	snprintf(link, sizeof(link), "/proc/%d/exe", tid);
-	fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return;
-	elf_version(EV_CURRENT);
-	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
-	GElf_Ehdr eh;
-	if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh) ||
-	    elf_getphdrnum(e, &n) != 0)
-		goto out;
-	x->elf = true;
-	x->is64 = eh.e_ident[EI_CLASS] == ELFCLASS64;
-	x->le = eh.e_ident[EI_DATA] == ELFDATA2LSB;
-	x->machine = eh.e_machine;
-	for (size_t i = 0; i < n; i++) {
-		GElf_Phdr ph;
-		if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_INTERP)
-			continue;
-		size_t len = ph.p_filesz < sizeof(x->interp) ?
-			     (size_t)ph.p_filesz : sizeof(x->interp) - 1;
-		ssize_t r = pread(fd, x->interp, len, (off_t)ph.p_offset);
-		x->interp[r > 0 ? (size_t)r : 0] = '\0';
-		x->interp[strcspn(x->interp, "\n")] = '\0';
-		x->has_interp = true;	/* even if unreadable: fail closed */
-		break;
-	}
-out:
-	if (e)
-		elf_end(e);
-	close(fd);
-}
-
-/* The personality the new program runs in, for the record. */
-static const char *exe_pers(const struct exe_info *x)
-{
-	const struct personality *p = NULL;
-
-	if (x->elf) {
-		uint32_t audit = x->machine;
-		long nr = 0;
-		if (x->le)
-			audit |= __AUDIT_ARCH_LE;
-		if (x->is64)
-			audit |= __AUDIT_ARCH_64BIT;
-		else if (x->machine == EM_X86_64) {
-			audit |= __AUDIT_ARCH_64BIT;	/* x32 */
-			nr = 0x40000000;		/* __X32_SYSCALL_BIT */
-		}
-		p = arch_personality(arch_host, audit, nr);
-	}
-	if (!p && arch_host->npers)
-		p = arch_host->pers[0];
-	return p ? p->name : "?";
-}
-
-const char *program_pers(pid_t tid)
-{
-	struct exe_info x;
-
-	read_exe(tid, &x);
-	return exe_pers(&x);
-}
 
 /* AT_BASE from /proc/PID/auxv, in the program's word size. */
 static int read_at_base(pid_t tid, bool is64, uint64_t *base)
@@ -325,7 +242,7 @@ bool program_check(struct thread *t)
 	bool checked = check_needs(&c, T.pol) != 0;
 	if (!checked && !T.opt.summary && !T.opt.verbose)
 		return false;	/* no enabled check looks at files */
-	read_exe(t->tid, &x);
+	exe_read(t->tid, &x);
 	c.pers = exe_pers(&x);
 	c.word = x.is64 ? 8 : 4;
 	/* -c counts the exec in the program's personality (x32 and

@@ -374,6 +374,21 @@ bool utf8_valid(const char *s);
  * at PTRACE_EVENT_EXEC; a refused program is killed (true). Counts the
  * exec for -c too. */
 bool program_check(struct thread *t);
+
+/* exe.c: the program's ELF header, from /proc/PID/exe. */
+/* What the exe's ELF header says about the program. */
+struct exe_info {
+	bool elf;
+	bool is64;
+	bool le;
+	unsigned machine;
+	bool has_interp;
+	char interp[4096];	/* PT_INTERP, as written in the program */
+};
+/* Reads tid's program's header into x (x->elf false if unreadable). */
+void exe_read(pid_t tid, struct exe_info *x);
+/* The personality the program of x runs in ("?" if none fits). */
+const char *exe_pers(const struct exe_info *x);
 /* The personality the program just exec'd runs in, from its ELF
  * header (x32 and x86_64 share a ptrace arch; the header tells). */
 const char *program_pers(pid_t tid);

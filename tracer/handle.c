@@ -84,12 +84,8 @@ static int deny(struct thread *t, struct stop_call *sc,
 
 static void fail_unknown(struct thread *t)
 {
-	pid_t tgid = thread_tgid(t);
-
-	log_note("kill pid=%d tid=%d: a memory call from an unknown "
-		 "personality cannot be decoded; killed (fail closed)",
-		 tgid, t->tid);
-	kill(tgid, SIGKILL);
+	fail_closed(t, "a memory call from an unknown personality cannot "
+		    "be decoded");
 }
 
 static void mark_detach(struct thread *t, void *tgid)
@@ -139,9 +135,7 @@ static void carry_out(struct thread *t, struct stop_call *sc,
 	}
 	if (deny(t, sc, c, v->err) < 0 && errno != ESRCH) {
 		/* Could not skip the call: never let it run. */
-		warnx_("%d: cannot deny the call (%s); killing the process",
-		       t->tid, strerror(errno));
-		kill(tgid, SIGKILL);
+		fail_closed(t, "cannot deny the call (%s)", strerror(errno));
 		return;
 	}
 	if (v->act == ACT_PANIC)
@@ -171,9 +165,8 @@ static void old_mmap_to_mmap2(struct thread *t, struct stop_call *sc,
 	uint64_t args[6] = { c->addr, c->len, c->prot, c->flags,
 			     (uint32_t)c->fd, c->off / p->mmap2_unit };
 	if (stop_rewrite(t, sc, nr2, args) < 0 && errno != ESRCH) {
-		warnx_("%d: cannot rewrite old_mmap: %s; killing the process",
-		       t->tid, strerror(errno));
-		kill(thread_tgid(t), SIGKILL);
+		fail_closed(t, "cannot rewrite old_mmap (%s)",
+			    strerror(errno));
 	}
 }
 

@@ -758,6 +758,28 @@ void record_lost(struct thread *t)
 	record_write(t, &x);
 }
 
+/* A fail-closed kill's record, in text and JSON alike, in the file of
+ * the process killed (-ff). */
+void log_kill(pid_t tgid, pid_t tid, const char *msg)
+{
+	FILE *f = out_for(tgid);
+	struct timespec ts;
+
+	if (T.opt.json) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		fprintf(f, "{\"ctx\":\"kill\",\"act\":\"kill\",\"pid\":%d,"
+			"\"tid\":%d,\"msg\":", tgid, tid);
+		json_str(f, msg);
+		fprintf(f, ",\"t\":%lld}\n", (long long)ts.tv_sec);
+	} else {
+		stamp_print(f);
+		fprintf(f, "memtrace: kill pid=%d tid=%d: ", tgid, tid);
+		text_str(f, msg);
+		fputc('\n', f);
+	}
+	fflush(f);
+}
+
 void log_note(const char *fmt, ...)
 {
 	va_list ap;

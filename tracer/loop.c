@@ -85,9 +85,7 @@ static void decide(struct thread *t, int r, struct stop_call *sc)
 	if (r == -1) {
 		if (errno == ESRCH)
 			return;
-		warnx_("%d: cannot read the call: %s", t->tid,
-		       strerror(errno));
-		kill(thread_tgid(t), SIGKILL);
+		fail_closed(t, "cannot read the call (%s)", strerror(errno));
 	} else {
 		handle_call(t, r == -2 ? NULL : sc);
 		/* Inside the call now: without syscall info to tell, the

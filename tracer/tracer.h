@@ -192,6 +192,11 @@ void kill_all_tracees(void);
 void tracer_exit(int code) __attribute__((noreturn));
 /* ACT_PANIC: every tracee dies, memtrace aborts (without a core). */
 void tracer_panic(void) __attribute__((noreturn));
+/* Fail closed: what memtrace cannot check, read or undo kills t's
+ * process (SIGKILL), with a record ("...; killed (fail closed)") in
+ * text and JSON alike. */
+void fail_closed(struct thread *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* regs.c: read a stopped call and rewrite it. */
 struct stop_call {
@@ -361,6 +366,8 @@ void record_lost(struct thread *t);
 /* Whether c's fd argument names a file (a file-backed mmap). */
 bool call_has_fd(const struct mcall *c);
 void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The record of a fail-closed kill (exit.c's fail_closed). */
+void log_kill(pid_t tgid, pid_t tid, const char *msg);
 void format_call(const struct mcall *c, char *buf, size_t len);
 /* s as a JSON string, quoted and escaped. */
 void json_str(FILE *f, const char *s);

@@ -200,11 +200,8 @@ void verify_at_exit(struct thread *t)
 						      : (uint64_t)rv))) {
 		return;
 	}
-	pid_t tgid = thread_tgid(t);
-	log_note("kill pid=%d tid=%d %s: %s; killed (a mapping cannot be "
-		 "undone safely)", tgid, t->tid, msys_name(t->verify.sys),
-		 why);
-	kill(tgid, SIGKILL);
+	fail_closed(t, "%s: %s (a mapping cannot be undone safely)",
+		    msys_name(t->verify.sys), why);
 }
 
 /*
@@ -270,11 +267,8 @@ void rlimit_verify_at_exit(struct thread *t)
 		   (r.rlim_max != RLIM_INFINITY && r.rlim_max <= vm)) {
 		return;
 	}
-	pid_t tgid = thread_tgid(t);
 	rlimit_as_apply(t->rlimit_pid);
-	log_note("kill pid=%d tid=%d: RLIMIT_AS of process %d is above "
-		 "mem/vm_max after an allowed setrlimit or prlimit64 (changed "
-		 "between check and call, or unreadable); put back, killed",
-		 tgid, t->tid, t->rlimit_pid);
-	kill(tgid, SIGKILL);
+	fail_closed(t, "RLIMIT_AS of process %d is above mem/vm_max after an "
+		    "allowed setrlimit or prlimit64 (changed between check "
+		    "and call, or unreadable); put back", t->rlimit_pid);
 }

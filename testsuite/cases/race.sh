@@ -43,6 +43,30 @@ else
 	done
 fi
 
+# The verification's kill is a fail-closed kill: with --json its
+# record is a JSON line too ({"ctx":"kill",...}), not a note to
+# standard error that a JSON reader would miss.
+race_json() {
+	local mode=$1 name="race/fd-swap-json [$1]"
+	local dir=$MT_TMP/race-json.${1/,/_}
+	mkdir -p "$dir"
+	mt_run "$mode" --json -o "$dir/log" "$T/race" "$dir" 4000 \
+		> "$dir/out" 2> "$dir/err"
+	local rc=$?
+	if [ $rc -eq 3 ] || grep -q LEAK "$dir/out"; then
+		fail "$name" "an executable mapping of the denied file survived: $(cat "$dir/out")"
+	elif [ $rc -eq 0 ]; then
+		skip "$name" "memtrace won every race: no verification kill to look at ($(cat "$dir/out"))"
+	elif [ $rc -eq 137 ] && grep -q '^{"ctx":"kill","act":"kill","pid":[0-9]*,"tid":[0-9]*,"msg":"mmap: file changed between check and mapping.*; killed (fail closed)","t":[0-9]*}$' "$dir/log"; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc, no JSON kill record: $(grep -v '"ctx":"allow"' "$dir/log" | tail -n 3 | tr '\n' ' ') $(tr '\n' ' ' < "$dir/err")"
+	fi
+}
+for mode in $MODES; do
+	race_json "$mode" 2>/dev/null
+done
+
 # mprotect race from a process sharing the address space (clone with
 # CLONE_VM but not CLONE_THREAD): it maps a denied library over the
 # page being made executable; the tracee exits 3 if an executable

@@ -228,7 +228,7 @@ static void record_warning(const struct verdict *w, void *arg)
 {
 	const struct warn_ctx *x = arg;
 
-	log_record(x->t->tid, thread_tgid(x->t), x->c, w, false);
+	report(x->t, x->c, NULL, w, REPORT_WRITE, NULL);
 }
 
 /*
@@ -297,9 +297,7 @@ static bool decide_pieces(struct thread *t, const struct mcall *c,
 		/* Each piece's warnings are recorded as they come. */
 		facts_decide(t->tid, &pc->v[i].c, T.pol, &pc->v[i].ref,
 			     &pc->f[i], &pv, record_warning, &wx);
-		if (T.opt.learn)
-			learn_call(t->tid, thread_tgid(t), &pc->v[i].c,
-				   &pc->f[i], &pv);
+		report(t, &pc->v[i].c, &pc->f[i], &pv, REPORT_LEARN, NULL);
 		if (action_denies(pv.act) ||
 		    (pv.act == ACT_WARN && !decided)) {
 			*v = pv;
@@ -340,19 +338,15 @@ static const char *facts_fd_path(const struct mcall *c,
 
 /* A verdict's record now; -v's record of an allowed call at its exit
  * stop, with the call's result (no extra stop without -v). */
-static void record_call(struct thread *t, const struct mcall *c,
-			const struct facts *f, const struct verdict *v)
+static unsigned record_how(const struct mcall *c, const struct verdict *v)
 {
-	const char *fd_path = facts_fd_path(c, f);
-	struct rec_extra x = { .fd_path = fd_path };
 	bool verbose = T.opt.verbose && msys_is_memory(c->sys) &&
 		       trace_selected(c->sys);
 
 	if (action_records(v->act) || (verbose && action_denies(v->act)))
-		log_record_x(t->tid, thread_tgid(t), c, v,
-			     action_denies(v->act), &x);
-	else if (verbose)
-		record_plan(t, c, v, fd_path);
+		return REPORT_WRITE |
+		       (action_denies(v->act) ? REPORT_DENIED : 0);
+	return verbose ? REPORT_PLAN : 0;
 }
 
 /* The caller resumes the thread afterwards; whether to its exit stop
@@ -393,14 +387,14 @@ void handle_call(struct thread *t, struct stop_call *sc)
 	 * record wanted), kill, exit and panic keep their meaning. */
 	if (T.opt.stop_on_deny && (v.act == ACT_DENY || v.act == ACT_ABORT))
 		v.act = ACT_STOP;
-	if (T.opt.learn && !by_piece)
-		learn_call(t->tid, thread_tgid(t), &c, &f, &v);
-	if (T.opt.summary)
-		summary_call(t->tid, thread_tgid(t), &c, &f, &v);
-	/* A warning verdict was recorded as it came (record_warning); -e
-	 * trace=SET narrows -v's records, never a verdict's. */
+	/* --learn learned each piece already. A warning verdict was
+	 * recorded as it came (record_warning); -e trace=SET narrows -v's
+	 * records, never a verdict's. */
+	struct rec_extra x = { .fd_path = facts_fd_path(&c, &f) };
+	unsigned how = REPORT_COUNT | (by_piece ? 0 : REPORT_LEARN);
 	if (v.act != ACT_WARN)
-		record_call(t, &c, &f, &v);
+		how |= record_how(&c, &v);
+	report(t, &c, &f, &v, how, &x);
 	carry_out(t, sc, &c, &v);
 	if (!action_denies(v.act)) {
 		after_allow(t, sc, &c, &f, &pc);

@@ -665,12 +665,12 @@ static const char *fd_link(pid_t tid, int fd, char *buf, size_t len)
 
 /* Called while the thread is stopped at the call (or at its exec, or
  * at the call's exit stop). The fd's file is read here, only for a
- * record written, where x does not give it. */
-void log_record_x(pid_t tid, pid_t tgid, const struct mcall *c,
-		  const struct verdict *v, bool denied,
-		  const struct rec_extra *x)
+ * record written, where x does not give it; the backtrace (-k) is the
+ * caller's (tracer/report.c), NULL for none. */
+void log_emit(pid_t tid, pid_t tgid, const struct mcall *c,
+	       const struct verdict *v, bool denied,
+	       const struct backtrace *bt, const struct rec_extra *x)
 {
-	struct backtrace bt, *btp = NULL;
 	struct rec_extra none = { 0 };
 	char link[PATH_MAX];
 
@@ -681,23 +681,10 @@ void log_record_x(pid_t tid, pid_t tgid, const struct mcall *c,
 		none.fd_path = fd_link(tid, c->fd, link, sizeof(link));
 		x = &none;
 	}
-	/* A thread that ended has no stack left to unwind. */
-	if (T.opt.stack && !x->ret_lost) {
-		stack_capture(tid, c->pers, T.opt.stack_depth, &bt);
-		btp = &bt;
-	}
 	if (T.opt.json)
-		log_json(tid, tgid, c, v, denied, btp, x);
+		log_json(tid, tgid, c, v, denied, bt, x);
 	else
-		log_text(tid, tgid, c, v, denied, btp, x);
-	if (btp)
-		stack_free(btp);
-}
-
-void log_record(pid_t tid, pid_t tgid, const struct mcall *c,
-		const struct verdict *v, bool denied)
-{
-	log_record_x(tid, tgid, c, v, denied, NULL);
+		log_text(tid, tgid, c, v, denied, bt, x);
 }
 
 /* -v's record of an allowed call, kept until the call returns. */
@@ -729,33 +716,23 @@ void record_plan(struct thread *t, const struct mcall *c,
 	t->record = r;
 }
 
-static void record_write(struct thread *t, struct rec_extra *x)
+const struct mcall *record_planned(const struct thread *t)
+{
+	const struct pending_record *r = t->record;
+
+	return r ? &r->c : NULL;
+}
+
+void record_write(struct thread *t, struct rec_extra *x,
+		  const struct backtrace *bt)
 {
 	struct pending_record *r = t->record;
 
 	t->record = NULL;
-	/* "" keeps log_record_x from reading the fd at the exit stop. */
+	/* "" keeps log_emit from reading the fd at the exit stop. */
 	x->fd_path = r->has_fd_path ? r->fd_path : "";
-	log_record_x(t->tid, thread_tgid(t), &r->c, &r->v, false, x);
+	log_emit(t->tid, thread_tgid(t), &r->c, &r->v, false, bt, x);
 	free(r);
-}
-
-void record_at_exit(struct thread *t)
-{
-	struct rec_extra x = { 0 };
-
-	if (stop_return_value(t->tid, &x.ret) == 0)
-		x.has_ret = true;
-	else
-		x.ret_lost = true;
-	record_write(t, &x);
-}
-
-void record_lost(struct thread *t)
-{
-	struct rec_extra x = { .ret_lost = true };
-
-	record_write(t, &x);
 }
 
 /* A fail-closed kill's record, in text and JSON alike, in the file of

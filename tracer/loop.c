@@ -69,7 +69,7 @@ static void on_exit_status(pid_t pid, int status)
 		T.root_status = status;
 	}
 	if (t && t->record)
-		record_lost(t);	/* -v: its call never returned */
+		report_lost(t);	/* -v: its call never returned */
 	if (t)
 		thread_del(pid);
 	ff_close(pid);	/* -ff: the process's file, if pid led one */
@@ -129,7 +129,7 @@ static void on_syscall_stop(struct thread *t)
 		/* -v: the result, as the tracee sees it (after the
 		 * fix-ups above). */
 		if (t->record)
-			record_at_exit(t);
+			report_at_exit(t);
 		resume(t, 0);
 		return;
 	}

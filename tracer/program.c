@@ -117,18 +117,24 @@ static void fail_verdict(struct verdict *v, const char *what,
 #define ARGV_READ 8192
 
 /*
- * The exec's record: execve("/usr/bin/true", ["true"]), the program
- * as /proc/PID/exe names it and its arguments from /proc/PID/cmdline,
- * read here at the exec event, only when a record is written.
+ * Report a verdict on the exec (report.c); its record:
+ * execve("/usr/bin/true", ["true"]), the program as /proc/PID/exe
+ * names it and its arguments from /proc/PID/cmdline, read here at the
+ * exec event, only when a record is written.
  */
-static void log_exec(struct thread *t, const struct mcall *c,
-		     const struct verdict *v)
+static void report_exec(struct thread *t, const struct mcall *c,
+			struct facts *f, const struct verdict *v,
+			unsigned how)
 {
 	char exe[PATH_MAX], link[64];
 	char *argv = malloc(ARGV_READ);
 	struct rec_extra x = { .exec_path = "?" };
 	ssize_t n;
 
+	if (!(how & REPORT_WRITE)) {
+		report(t, c, f, v, how, NULL);
+		return;
+	}
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)t->tid);
 	n = readlink(link, exe, sizeof(exe) - 1);
 	if (n >= 0) {
@@ -141,41 +147,37 @@ static void log_exec(struct thread *t, const struct mcall *c,
 		x.argv_len = (size_t)n;
 		x.argv_cut = (size_t)n == ARGV_READ - 1;
 	}
-	log_record_x(t->tid, thread_tgid(t), c, v, false, &x);
+	report(t, c, f, v, how, &x);
 	free(argv);
 }
 
 /* Record a verdict on the program or interpreter, saying what became
  * of it (killed: a check refused it). */
 static void record(struct thread *t, const struct mcall *c,
-		   const struct facts *f, struct verdict *v, const char *what,
+		   struct facts *f, struct verdict *v, const char *what,
 		   bool killed)
 {
-	pid_t tgid = thread_tgid(t);
 	size_t used = strlen(v->msg);
+	unsigned how = REPORT_COUNT | REPORT_LEARN;
 
 	if (v->act != ACT_ALLOW && used < sizeof(v->msg))
 		snprintf(v->msg + used, sizeof(v->msg) - used, "; %s%s",
 			 what, killed ? " killed after exec" :
 			 " allowed to run");
-	if (action_records(v->act) || T.opt.verbose) {
-		/* -c and --learn take the exec from its records. */
-		if (T.opt.summary)
-			summary_exec_verdict(v);
-		if (T.opt.learn)
-			learn_exec_record(t->tid, tgid, c, f, v);
-		/* -e trace=SET narrows -v's records, never a verdict's;
-		 * -v records the exec once, with its program. */
-		if (action_records(v->act) ||
-		    (trace_selected(MSYS_EXEC) && !c->exec_interp))
-			log_exec(t, c, v);
-	}
+	/* -c and --learn take every verdict, recorded or not (filter
+	 * kills without a record); -e trace=SET narrows -v's records,
+	 * never a verdict's; -v records the exec once, with its
+	 * program. */
+	if (action_records(v->act) || (T.opt.verbose &&
+	    trace_selected(MSYS_EXEC) && !c->exec_interp))
+		how |= REPORT_WRITE;
+	report_exec(t, c, f, v, how);
 }
 
 /* Record and carry out the verdict on the program or interpreter.
  * Returns true if the process was killed (or memtrace is leaving). */
 static bool carry_out(struct thread *t, const struct mcall *c,
-		      const struct facts *f, struct verdict *v,
+		      struct facts *f, struct verdict *v,
 		      const char *what)
 {
 	record(t, c, f, v, what, action_denies(v->act));
@@ -214,7 +216,7 @@ static void keep_warning(const struct verdict *w, void *arg)
 
 /* The checks on one file, its warnings recorded first. */
 static bool check_file(struct thread *t, const struct mcall *c,
-		       const struct facts *f, const char *what)
+		       struct facts *f, const char *what)
 {
 	struct warnings ws = { NULL, 0 };
 	struct verdict v;
@@ -253,7 +255,8 @@ bool program_check(struct thread *t)
 		/* -v still records the exec, allowed. */
 		if (T.opt.verbose && trace_selected(MSYS_EXEC)) {
 			verdict_clear(&v);
-			log_exec(t, &c, &v);
+			report_exec(t, &c, NULL, &v, REPORT_COUNT |
+				    REPORT_LEARN | REPORT_WRITE);
 		}
 		return false;
 	}

@@ -335,9 +335,8 @@ int range_pieces(pid_t tid, const struct mcall *c, struct range_piece **out,
 /* Whether c is checked piece by piece (mprotect adding PROT_EXEC). */
 bool range_exec_call(const struct mcall *c);
 
-/* log.c */
-void log_record(pid_t tid, pid_t tgid, const struct mcall *c,
-		const struct verdict *v, bool denied);
+/* log.c: writes records (text or JSON); report.c decides which. */
+struct backtrace;
 /* What a record shows beyond the call and its verdict. */
 struct rec_extra {
 	/* The file of the call's fd argument, as strace -y shows it;
@@ -353,16 +352,37 @@ struct rec_extra {
 	size_t argv_len;
 	bool argv_cut;
 };
-void log_record_x(pid_t tid, pid_t tgid, const struct mcall *c,
-		  const struct verdict *v, bool denied,
-		  const struct rec_extra *x);
-/* -v: write the record of allowed call c at its exit stop, with its
- * result (fd_path: from the facts, or NULL). record_at_exit at that
- * stop; record_lost if the thread ends first ("= ?"). */
+/* One record; bt: its backtrace (-k), NULL for none. */
+void log_emit(pid_t tid, pid_t tgid, const struct mcall *c,
+	       const struct verdict *v, bool denied,
+	       const struct backtrace *bt, const struct rec_extra *x);
+/* -v: keep the record of allowed call c for its exit stop, with its
+ * result (fd_path: from the facts, or NULL); record_write writes it
+ * (report.c's report_at_exit, report_lost). */
 void record_plan(struct thread *t, const struct mcall *c,
 		 const struct verdict *v, const char *fd_path);
-void record_at_exit(struct thread *t);
-void record_lost(struct thread *t);
+/* The call of t's kept record, NULL if none. */
+const struct mcall *record_planned(const struct thread *t);
+void record_write(struct thread *t, struct rec_extra *x,
+		  const struct backtrace *bt);
+
+/* report.c: the one way a verdict is reported. */
+enum report_how {
+	REPORT_COUNT = 1,	/* -c counts it */
+	REPORT_LEARN = 2,	/* --learn learns from it */
+	REPORT_WRITE = 4,	/* its record now */
+	REPORT_DENIED = 8,	/* the record says the call failed */
+	REPORT_PLAN = 16,	/* -v: its record at the exit stop */
+};
+/* Feed -c and --learn (an exec or a call alike) and write the record
+ * (with its backtrace under -k), as how says; x: the record's extras
+ * (NULL: none), f: the verdict's facts (NULL where none were read). */
+void report(struct thread *t, const struct mcall *c, struct facts *f,
+	    const struct verdict *v, unsigned how, const struct rec_extra *x);
+/* -v's kept record at its call's exit stop, with the result; or "= ?"
+ * when the thread ended first. */
+void report_at_exit(struct thread *t);
+void report_lost(struct thread *t);
 /* Whether c's fd argument names a file (a file-backed mmap). */
 bool call_has_fd(const struct mcall *c);
 void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

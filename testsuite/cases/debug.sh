@@ -256,6 +256,16 @@ if [ "$(field "$D/sumexec.log" execve 3)" -eq 1 ] && [ "$(field "$D/sumexec.log"
 else
 	fail debug/summary/exec "$(grep -A1 '^execve\|^check' "$D/sumexec.log" | tr '\n' '|')"
 fi
+# An exec that filter kills writes no record and still counts as
+# denied, with its check's hit, as a call filter denies does.
+{ "$mt" -c -m sandbox/exec:on -m default/exec:filter -o "$D/sumfilter.log" -- "$deep" wx > /dev/null; } 2>/dev/null
+if [ "$(field "$D/sumfilter.log" execve 3)" -eq 1 ] && [ "$(field "$D/sumfilter.log" execve 6)" -eq 1 ] &&
+   [ "$(field "$D/sumfilter.log" execve 4)" -eq 0 ] && [ "$(hits "$D/sumfilter.log" exec)" -eq 1 ] &&
+   ! grep -q '^memtrace: .*execve(' "$D/sumfilter.log"; then
+	pass debug/summary/exec-filter
+else
+	fail debug/summary/exec-filter "$(grep -A1 '^execve\|^check\|execve(' "$D/sumfilter.log" | tr '\n' '|')"
+fi
 "$mt" -c --json -m sandbox/mem:on -m mem/vm_max:1T -o "$D/sum.json" -- "$deep" counts 1 > /dev/null 2>&1
 if jq -e -s 'map(select(.ctx == "summary")) | length == 1 and
 	(.[0].calls | map(select(.sys == "mprotect"))[0].denied == 1) and

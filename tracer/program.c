@@ -127,7 +127,7 @@ static void report_exec(struct thread *t, const struct mcall *c,
 			unsigned how)
 {
 	char exe[PATH_MAX], link[64];
-	char *argv = malloc(ARGV_READ);
+	char *argv;
 	struct rec_extra x = { .exec_path = "?" };
 	ssize_t n;
 
@@ -135,6 +135,7 @@ static void report_exec(struct thread *t, const struct mcall *c,
 		report(t, c, f, v, how, NULL);
 		return;
 	}
+	argv = malloc(ARGV_READ);
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)t->tid);
 	n = readlink(link, exe, sizeof(exe) - 1);
 	if (n >= 0) {

@@ -209,11 +209,13 @@ static void parent_dir(pid_t tid, struct facts *f)
  * the path and the flags cannot describe different files even if the
  * tracee swaps the fd meanwhile; for an fd, the fdinfo read after the
  * open must name the same inode, or the facts fail (and the checks
- * fail closed).
+ * fail closed). Where the file was opened for reading, it is left
+ * open in *keep for the ELF and hash facts (the very file the stat
+ * describes, not opened again).
  */
 static void file_facts(pid_t tid, const struct file_ref *r,
 		       const struct policy *p, unsigned needs,
-		       struct facts *f)
+		       struct facts *f, int *keep)
 {
 	const unsigned file = FACT_FD | FACT_ELF | FACT_HASH;
 
@@ -224,8 +226,9 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 		f->have |= FACT_FD;
 		return;
 	}
-	int ofd = fileref_open(tid, r, false, &f->st, f->file_err,
-			       sizeof(f->file_err));
+	bool readable = false;
+	int ofd = fileref_open_how(tid, r, false, &f->st, &readable,
+				   f->file_err, sizeof(f->file_err));
 	if (ofd < 0) {
 		if (errno == EACCES || errno == EPERM)
 			f->proc_denied = true;
@@ -237,7 +240,10 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 	}
 	f->fd_exists = true;
 	link_path(tid, ofd, f);
-	close(ofd);
+	if (readable && *keep < 0)
+		*keep = ofd;
+	else
+		close(ofd);
 
 	if (r->kind == FSRC_FD) {
 		unsigned long ino = 0;
@@ -263,10 +269,14 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 	f->have |= FACT_FD;
 }
 
-static void elf_facts(pid_t tid, struct facts *f)
+/* The ELF and hash facts read rfd where file_facts kept it open (the
+ * file f->st describes); else the file is opened again, proven the
+ * same file, and closed after. */
+static void elf_facts(pid_t tid, struct facts *f, int rfd)
 {
 	char why[sizeof(f->elf_err) - 16];
-	int fd = fileref_reopen(tid, &f->ref, &f->st, why, sizeof(why));
+	int fd = rfd >= 0 ? rfd : fileref_reopen(tid, &f->ref, &f->st, why,
+						  sizeof(why));
 
 	if (fd < 0) {
 		snprintf(f->elf_err, sizeof(f->elf_err), "cannot open: %s",
@@ -276,11 +286,13 @@ static void elf_facts(pid_t tid, struct facts *f)
 		return;
 	}
 	f->elf_stack = elf_stack_fd(fd, f->elf_err, sizeof(f->elf_err));
-	close(fd);
+	if (fd != rfd)
+		close(fd);
 	f->have |= FACT_ELF;
 }
 
-static void hash_facts(pid_t tid, const struct policy *p, struct facts *f)
+static void hash_facts(pid_t tid, const struct policy *p, struct facts *f,
+		       int rfd)
 {
 	const struct force_rule *r = policy_force_find(p, f->path);
 	char why[256];
@@ -296,14 +308,15 @@ static void hash_facts(pid_t tid, const struct policy *p, struct facts *f)
 		f->have |= FACT_HASH;
 		return;
 	}
-	fd = fileref_reopen(tid, &f->ref, &f->st, why, sizeof(why));
-	if (fd < 0 || hash_fd(fd, &f->st, alg, f->hash_hex) < 0) {
-		if (fd >= 0)
-			close(fd);
+	fd = rfd >= 0 ? rfd : fileref_reopen(tid, &f->ref, &f->st, why,
+					      sizeof(why));
+	int rc = fd < 0 ? -1 : hash_fd(fd, &f->st, alg, f->hash_hex);
+	if (fd >= 0 && fd != rfd)
+		close(fd);
+	if (rc < 0) {
 		f->failed |= FACT_HASH;
 		return;
 	}
-	close(fd);
 	f->have |= FACT_HASH;
 }
 
@@ -511,17 +524,19 @@ void facts_explain(pid_t tid, const struct facts *f, struct verdict *v)
 		snprintf(v->msg + used, sizeof(v->msg) - used, ": %s", why);
 }
 
+/* *rfd: the file file_facts opened, kept open for a later round's
+ * ELF and hash facts (the caller closes it); -1 if none. */
 static void gather_file(pid_t tid, const struct policy *p, unsigned needs,
-			struct facts *f)
+			struct facts *f, int *rfd)
 {
 	if (!(f->have & FACT_FD) && !(f->failed & FACT_FD))
-		file_facts(tid, &f->ref, p, needs, f);
+		file_facts(tid, &f->ref, p, needs, f, rfd);
 	if (!f->fd_exists || (f->failed & FACT_FD))
 		return;
 	if ((needs & FACT_ELF) && !(f->failed & FACT_ELF))
-		elf_facts(tid, f);
+		elf_facts(tid, f, *rfd);
 	if ((needs & FACT_HASH) && !(f->failed & FACT_HASH))
-		hash_facts(tid, p, f);
+		hash_facts(tid, p, f, *rfd);
 }
 
 bool range_exec_call(const struct mcall *c)
@@ -625,8 +640,9 @@ static void call_ref(pid_t tid, const struct mcall *c, struct facts *f)
 	free(v);
 }
 
-void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
-		  unsigned needs, const struct file_ref *ref, struct facts *f)
+static void gather_keep(pid_t tid, const struct mcall *c,
+			const struct policy *p, unsigned needs,
+			const struct file_ref *ref, struct facts *f, int *rfd)
 {
 	const unsigned file = FACT_FD | FACT_ELF | FACT_HASH;
 
@@ -665,7 +681,17 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 		f->failed |= needs & (FACT_ELF | FACT_HASH);
 		return;
 	}
-	gather_file(tid, p, needs, f);
+	gather_file(tid, p, needs, f, rfd);
+}
+
+void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
+		  unsigned needs, const struct file_ref *ref, struct facts *f)
+{
+	int rfd = -1;
+
+	gather_keep(tid, c, p, needs, ref, f, &rfd);
+	if (rfd >= 0)
+		close(rfd);
 }
 
 /* The tracer's fetcher for checks/'s rounds: the thread and the file
@@ -673,29 +699,34 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
 struct fetch_from {
 	pid_t tid;
 	const struct file_ref *ref;
+	int rfd;	/* the file, open from the first round to the last */
 };
 
 static void fetch_facts(const struct mcall *c, const struct policy *p,
 			unsigned needs, struct facts *f, void *arg)
 {
-	const struct fetch_from *from = arg;
+	struct fetch_from *from = arg;
 
-	facts_gather(from->tid, c, p, needs, from->ref, f);
+	gather_keep(from->tid, c, p, needs, from->ref, f, &from->rfd);
 }
 
 void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
 		    const struct file_ref *ref, struct facts *f)
 {
-	struct fetch_from from = { tid, ref };
+	struct fetch_from from = { tid, ref, -1 };
 
 	check_facts(c, p, fetch_facts, &from, f);
+	if (from.rfd >= 0)
+		close(from.rfd);
 }
 
 void facts_decide(pid_t tid, const struct mcall *c, const struct policy *p,
 		  const struct file_ref *ref, struct facts *f,
 		  struct verdict *v, warn_fn *warned, void *warn_arg)
 {
-	struct fetch_from from = { tid, ref };
+	struct fetch_from from = { tid, ref, -1 };
 
 	check_decide(c, p, fetch_facts, &from, f, v, warned, warn_arg);
+	if (from.rfd >= 0)
+		close(from.rfd);
 }

@@ -23,10 +23,11 @@
 
 /* Read-only; a file memtrace may not read can still be stat'ed and
  * named (unless the caller must read it). */
-static int open_file(const char *path, bool need_read)
+static int open_file(const char *path, bool need_read, bool *readable)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
+	*readable = fd >= 0;
 	if (fd >= 0 || need_read || (errno != EACCES && errno != EPERM))
 		return fd;
 	return open(path, O_PATH | O_CLOEXEC);
@@ -55,7 +56,7 @@ static bool is_mapped_file(const struct file_ref *r, const struct stat *st)
 
 /* The mapped file by its path below root ("" for memtrace's own). */
 static int open_mapped_path(const struct file_ref *r, const char *root,
-			    bool need_read, struct stat *st)
+			    bool need_read, struct stat *st, bool *readable)
 {
 	char p[4200];
 
@@ -64,7 +65,7 @@ static int open_mapped_path(const struct file_ref *r, const char *root,
 	if ((size_t)snprintf(p, sizeof(p), "%s%s", root, r->path) >=
 	    sizeof(p))
 		return errno = ENAMETOOLONG, -1;
-	int fd = open_file(p, need_read);
+	int fd = open_file(p, need_read, readable);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, st) < 0 || !is_mapped_file(r, st)) {
@@ -75,25 +76,26 @@ static int open_mapped_path(const struct file_ref *r, const char *root,
 }
 
 static int open_mapping(pid_t tid, const struct file_ref *r, bool need_read,
-			struct stat *st, char *why, size_t len)
+			struct stat *st, bool *readable, char *why,
+			size_t len)
 {
 	char link[96], root[64];
 	int fd, e_map, e_root, e_own;
 
 	snprintf(link, sizeof(link), "/proc/%d/map_files/%" PRIx64 "-%"
 		 PRIx64, tid, r->lo, r->hi);
-	fd = open_file(link, need_read);
+	fd = open_file(link, need_read, readable);
 	if (fd >= 0 && fstat(fd, st) == 0 && is_mapped_file(r, st))
 		return fd;
 	e_map = fd >= 0 ? ESTALE : errno;
 	if (fd >= 0)
 		close(fd);
 	snprintf(root, sizeof(root), "/proc/%d/root", tid);
-	fd = open_mapped_path(r, root, need_read, st);
+	fd = open_mapped_path(r, root, need_read, st, readable);
 	if (fd >= 0)
 		return fd;
 	e_root = errno;
-	fd = open_mapped_path(r, "", need_read, st);
+	fd = open_mapped_path(r, "", need_read, st, readable);
 	if (fd >= 0)
 		return fd;
 	e_own = errno;
@@ -111,8 +113,8 @@ static int open_mapping(pid_t tid, const struct file_ref *r, bool need_read,
 	return errno = e_own, -1;
 }
 
-int fileref_open(pid_t tid, const struct file_ref *r, bool need_read,
-		 struct stat *st, char *why, size_t len)
+int fileref_open_how(pid_t tid, const struct file_ref *r, bool need_read,
+		     struct stat *st, bool *readable, char *why, size_t len)
 {
 	char link[64];
 	int fd;
@@ -126,12 +128,13 @@ int fileref_open(pid_t tid, const struct file_ref *r, bool need_read,
 		snprintf(link, sizeof(link), "/proc/%d/exe", tid);
 		break;
 	case FSRC_MAP:
-		return open_mapping(tid, r, need_read, st, why, len);
+		return open_mapping(tid, r, need_read, st, readable, why,
+				    len);
 	default:
 		snprintf(why, len, "no file");
 		return errno = ENOENT, -1;
 	}
-	fd = open_file(link, need_read);
+	fd = open_file(link, need_read, readable);
 	if (fd < 0) {
 		int e = errno;
 		if (proc_refused(e))
@@ -150,6 +153,14 @@ int fileref_open(pid_t tid, const struct file_ref *r, bool need_read,
 		return errno = e, -1;
 	}
 	return fd;
+}
+
+int fileref_open(pid_t tid, const struct file_ref *r, bool need_read,
+		 struct stat *st, char *why, size_t len)
+{
+	bool readable;
+
+	return fileref_open_how(tid, r, need_read, st, &readable, why, len);
 }
 
 int fileref_reopen(pid_t tid, const struct file_ref *r,

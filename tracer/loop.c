@@ -178,16 +178,24 @@ static void on_seccomp_stop(struct thread *t)
 #define KCMP_VM_ 1
 
 /* A new task's address space: its parent's for a thread, and for a
- * process made with CLONE_VM or vfork (or when kcmp cannot tell). */
-static void task_mm(struct thread *c, struct thread *parent, int event)
+ * process made with CLONE_VM or vfork (or when kcmp cannot tell).
+ * The one kcmp also says whether a process shares its parent's memory
+ * (vm_shared; a comparison that fails counts as shared, as in
+ * vm_shared_between). A task of another thread group is the child of
+ * a fork, vfork or clone without CLONE_THREAD, whatever the event. */
+static void task_mm(struct thread *c, struct thread *parent)
 {
 	long same = 0;
 
-	if (event != PTRACE_EVENT_CLONE || c->tgid != thread_tgid(parent)) {
+	c->vm_shared = false;
+	if (c->tgid != thread_tgid(parent)) {
 		same = syscall(SYS_kcmp, parent->tid, c->tid, KCMP_VM_, 0, 0);
+		c->vm_shared = same != 1 && same != 2;
 		if (same < 0 && errno == ESRCH)
 			same = 1;	/* one of them is gone */
 	}
+	if (c->vm_shared)
+		parent->vm_shared = true;
 	if (same <= 0)
 		thread_mm_share(c, parent);
 	else
@@ -224,11 +232,7 @@ static void on_new_task(struct thread *parent, int event)
 		c->files_shared = files_shared_between(parent->tid, child);
 		if (c->files_shared)
 			parent->files_shared = true;
-		c->vm_shared = c->tgid != pg &&
-			       vm_shared_between(parent->tid, child);
-		if (c->vm_shared)
-			parent->vm_shared = true;
-		task_mm(c, parent, event);
+		task_mm(c, parent);
 	}
 	resume(parent, 0);
 }

@@ -285,6 +285,10 @@ int maps_find(pid_t tid, bool (*match)(const struct map_entry *e, void *arg),
  * not open) and why set to a sentence saying what failed. */
 int fileref_open(pid_t tid, const struct file_ref *r, bool need_read,
 		 struct stat *st, char *why, size_t len);
+/* The same, readable set to whether fd was opened for reading (not
+ * O_PATH). */
+int fileref_open_how(pid_t tid, const struct file_ref *r, bool need_read,
+		     struct stat *st, bool *readable, char *why, size_t len);
 /* The same, readable, and still the file want describes (dev, ino). */
 int fileref_reopen(pid_t tid, const struct file_ref *r,
 		   const struct stat *want, char *why, size_t len);

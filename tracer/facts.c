@@ -111,13 +111,14 @@ static int fd_info(pid_t tid, int fd, int *flags, unsigned long *ino)
 /* Uid and groups of the process, for TPE. -1 if unreadable. */
 static int proc_ids(pid_t tid, const struct policy *p, struct facts *f)
 {
-	char path[64], line[4096];
+	char path[64], line[4096], buf[8192];
 	FILE *st;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	st = fopen(path, "re");
 	if (!st)
 		return -1;
+	setvbuf(st, buf, _IOFBF, sizeof(buf));	/* no fstat to size one */
 	while (fgets(line, sizeof(line), st)) {
 		unsigned r, e;
 		if (sscanf(line, "Uid:\t%u\t%u", &r, &e) == 2)

@@ -23,7 +23,7 @@ bool maps_parse(char *line, struct map_entry *e)
 int maps_walk(pid_t tid, bool (*fn)(const struct map_entry *e, void *arg),
 	      void *arg)
 {
-	char path[64], line[4352];
+	char path[64], line[4352], buf[8192];
 	struct map_entry e;
 	FILE *m;
 
@@ -31,6 +31,9 @@ int maps_walk(pid_t tid, bool (*fn)(const struct map_entry *e, void *arg),
 	m = fopen(path, "re");
 	if (!m)
 		return -1;
+	/* A buffer of our own: stdio does not fstat the file to size
+	 * one, and a walk takes fewer reads. */
+	setvbuf(m, buf, _IOFBF, sizeof(buf));
 	while (fgets(line, sizeof(line), m))
 		if (maps_parse(line, &e) && fn(&e, arg))
 			break;

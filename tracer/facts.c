@@ -197,10 +197,10 @@ static void parent_dir(pid_t tid, struct facts *f)
 	f->dir_ok = false;
 	if (!f->path_real)
 		return;
-	int dfd = fileref_parent(tid, f->path, &f->st);
+	int dfd = fileref_parent(tid, f->path, &f->st, &f->dir_st,
+				 &f->dir_ok);
 	if (dfd < 0)
 		return;
-	f->dir_ok = fstat(dfd, &f->dir_st) == 0;
 	close(dfd);
 }
 

@@ -186,7 +186,28 @@ int fileref_reopen(pid_t tid, const struct file_ref *r,
  * file that is a mount point of its own (a bind mount of one file)
  * has no parent directory to judge, and fails.
  */
-int fileref_parent(pid_t tid, const char *path, const struct stat *st)
+/* The directory's stat from its statx (dir_st: what TPE reads), or
+ * from fstat where statx left out a field it needs. */
+static int dir_stat(int dfd, const struct statx *dx, struct stat *out)
+{
+	const unsigned need = STATX_TYPE | STATX_MODE | STATX_UID |
+			      STATX_GID | STATX_INO;
+
+	if ((dx->stx_mask & need) != need)
+		return fstat(dfd, out);
+	memset(out, 0, sizeof(*out));
+	out->st_dev = makedev(dx->stx_dev_major, dx->stx_dev_minor);
+	out->st_ino = (ino_t)dx->stx_ino;
+	out->st_mode = dx->stx_mode;
+	out->st_uid = dx->stx_uid;
+	out->st_gid = dx->stx_gid;
+	out->st_nlink = dx->stx_nlink;
+	out->st_size = (off_t)dx->stx_size;
+	return 0;
+}
+
+int fileref_parent(pid_t tid, const char *path, const struct stat *st,
+		   struct stat *dir_st, bool *dir_ok)
 {
 	char dir[4200], root[64];
 	const char *slash = strrchr(path, '/');
@@ -206,13 +227,16 @@ int fileref_parent(pid_t tid, const char *path, const struct stat *st)
 		struct statx fx, dx;
 		if (statx(dfd, slash + 1, AT_SYMLINK_NOFOLLOW,
 			  STATX_INO | STATX_MNT_ID, &fx) == 0 &&
-		    statx(dfd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID,
-			  &dx) == 0 &&
+		    statx(dfd, "", AT_EMPTY_PATH, STATX_BASIC_STATS |
+			  STATX_MNT_ID, &dx) == 0 &&
 		    (fx.stx_mask & dx.stx_mask & STATX_MNT_ID) &&
 		    makedev(fx.stx_dev_major, fx.stx_dev_minor) ==
 		    st->st_dev && fx.stx_ino == (uint64_t)st->st_ino &&
-		    fx.stx_mnt_id == dx.stx_mnt_id)
+		    fx.stx_mnt_id == dx.stx_mnt_id) {
+			if (dir_st)
+				*dir_ok = dir_stat(dfd, &dx, dir_st) == 0;
 			return dfd;
+		}
 		close(dfd);
 	}
 	return errno = ESTALE, -1;
@@ -220,7 +244,7 @@ int fileref_parent(pid_t tid, const char *path, const struct stat *st)
 
 bool fileref_named(pid_t tid, const char *path, const struct stat *st)
 {
-	int dfd = fileref_parent(tid, path, st);
+	int dfd = fileref_parent(tid, path, st, NULL, NULL);
 
 	if (dfd < 0)
 		return false;

@@ -294,8 +294,10 @@ int fileref_reopen(pid_t tid, const struct file_ref *r,
 		   const struct stat *want, char *why, size_t len);
 /* The directory holding path, as the tracee sees it (its root first),
  * opened O_PATH, if path there is the file st and not a mount point of
- * its own; -1 otherwise. */
-int fileref_parent(pid_t tid, const char *path, const struct stat *st);
+ * its own; -1 otherwise. Where dir_st is given, the directory's stat
+ * (from the same statx) goes in it, and *dir_ok says if it is there. */
+int fileref_parent(pid_t tid, const char *path, const struct stat *st,
+		   struct stat *dir_st, bool *dir_ok);
 /* Whether path names the file st (as fileref_parent). */
 bool fileref_named(pid_t tid, const char *path, const struct stat *st);
 /* why: memtrace may not read WHAT of the process (not dumpable). */

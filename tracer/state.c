@@ -13,15 +13,21 @@
 
 struct tracer T;
 
+/* "memtrace: " and the message, on a line of stderr. */
+static void complain(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "memtrace: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "memtrace: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	complain(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(1);
 }
 
@@ -29,9 +35,7 @@ void warnx_(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "memtrace: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	complain(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }

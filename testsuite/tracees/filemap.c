@@ -21,15 +21,6 @@ static void rec(const char *call, const char *err, const char *what,
 	printf("; tip: -m %s\n", tip);
 }
 
-static void expect_errno(const char *what, long r, int err)
-{
-	if (r != -err) {
-		fprintf(stderr, "FAIL: %s returned %ld, expected -%d\n", what,
-			r, err);
-		tracee_failed = 1;
-	}
-}
-
 static int make_file(const char *path, int flags)
 {
 	int fd = open(path, flags | O_CREAT | O_CLOEXEC, 0644);

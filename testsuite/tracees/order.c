@@ -35,15 +35,6 @@ static void rec(const char *act, const char *call, const char *err,
 	printf("; %s\n", tail);
 }
 
-static void expect_errno(const char *what, long r, int err)
-{
-	if (r != -err) {
-		fprintf(stderr, "FAIL: %s returned %ld, expected -%d\n", what,
-			r, err);
-		tracee_failed = 1;
-	}
-}
-
 static int make_file(const char *path, int flags)
 {
 	int fd = open(path, flags | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

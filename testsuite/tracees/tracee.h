@@ -84,6 +84,16 @@ static inline void expect_result(const char *what, long ret, int denied)
 }
 
 /* A syscall() result as the kernel gives it: -errno on failure. */
+/* A call that must fail with err (r: the raw result, -errno). */
+static inline void expect_errno(const char *what, long r, int err)
+{
+	if (r != -err) {
+		fprintf(stderr, "FAIL: %s returned %ld, expected -%d\n", what,
+			r, err);
+		tracee_failed = 1;
+	}
+}
+
 static inline long ret_of(long r)
 {
 	return r == -1 ? -errno : r;

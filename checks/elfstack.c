@@ -11,6 +11,7 @@
 #include <libelf.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -158,7 +159,16 @@ static enum elf_stack phdr_count(Elf *elf, const GElf_Ehdr *eh, size_t *n,
 	return ELF_STACK_NOEXEC;
 }
 
-static enum elf_stack inspect(Elf *elf, char *err, size_t errlen)
+/* What inspect() reads besides the verdict. */
+struct seen {
+	bool elf, is64, le;
+	unsigned int machine;
+	bool interp;
+	uint64_t interp_off, interp_len;
+};
+
+static enum elf_stack inspect(Elf *elf, struct seen *s, char *err,
+			      size_t errlen)
 {
 	GElf_Ehdr eh;
 	GElf_Phdr ph;
@@ -173,12 +183,21 @@ static enum elf_stack inspect(Elf *elf, char *err, size_t errlen)
 	if (!gelf_getehdr(elf, &eh))
 		return say(ELF_STACK_ERROR, err, errlen, "ELF header: %s",
 			   elferr());
+	s->elf = true;
+	s->is64 = eh.e_ident[EI_CLASS] == ELFCLASS64;
+	s->le = eh.e_ident[EI_DATA] == ELFDATA2LSB;
+	s->machine = eh.e_machine;
 	if (phdr_count(elf, &eh, &n, err, errlen) == ELF_STACK_ERROR)
 		return ELF_STACK_ERROR;
 	for (i = 0; i < n; i++) {
 		if (!gelf_getphdr(elf, (int)i, &ph))
 			return say(ELF_STACK_ERROR, err, errlen,
 				   "program header %zu: %s", i, elferr());
+		if (ph.p_type == PT_INTERP && !s->interp) {
+			s->interp = true;
+			s->interp_off = ph.p_offset;
+			s->interp_len = ph.p_filesz;
+		}
 		if (ph.p_type != PT_GNU_STACK)
 			continue;
 		/* Loaders disagree on which of several wins: any PF_X does. */
@@ -197,29 +216,151 @@ static bool has_magic(const void *id, size_t len)
 	return len >= SELFMAG && !memcmp(id, ELFMAG, SELFMAG);
 }
 
-enum elf_stack elf_stack_fd(int fd, char *err, size_t errlen)
-{
-	unsigned char id[SELFMAG];
-	enum elf_stack v;
-	ssize_t r;
-	Elf *elf;
+/*
+ * The first HEAD_READ bytes of the file, read with one pread, hold the
+ * ELF header and, in any file a linker wrote, the program headers and
+ * PT_INTERP: libelf reads them from there (elf_memory). Only the
+ * program headers are wanted, so the copy's section header fields are
+ * cleared: libelf would otherwise refuse an image that ends before
+ * the section headers (elf_memory takes the image for the whole
+ * file). A file longer than the buffer whose headers do not fit in it
+ * (an error on the short image) is read again by libelf from the
+ * file, as is one that keeps its program header count in section 0
+ * (PN_XNUM): the verdict is always libelf's on the file.
+ */
+#define HEAD_READ 4096
 
-	do
-		r = pread(fd, id, sizeof(id), 0);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return say(ELF_STACK_ERROR, err, errlen, "read: %s",
-			   strerror(errno));
-	if (!has_magic(id, (size_t)r))
-		return say(ELF_STACK_NOT_ELF, err, errlen, "not an ELF file");
-	if (!libelf_ready())
-		return say(ELF_STACK_ERROR, err, errlen, "libelf: %s",
-			   elferr());
-	elf = elf_begin(fd, ELF_C_READ, NULL);
+/* Clear e_shoff, e_shnum and e_shstrndx (zero in either byte order);
+ * false where the count of program headers is in section 0, or the
+ * image is shorter than its header (libelf then refuses it as is). */
+static bool drop_sections(unsigned char *b, size_t len)
+{
+	static const unsigned char xnum[2] = { 0xff, 0xff };	/* PN_XNUM */
+
+	if (b[EI_CLASS] == ELFCLASS64 && len >= sizeof(Elf64_Ehdr)) {
+		if (!memcmp(b + offsetof(Elf64_Ehdr, e_phnum), xnum, 2))
+			return false;
+		memset(b + offsetof(Elf64_Ehdr, e_shoff), 0, 8);
+		memset(b + offsetof(Elf64_Ehdr, e_shnum), 0, 4);
+	} else if (b[EI_CLASS] == ELFCLASS32 && len >= sizeof(Elf32_Ehdr)) {
+		if (!memcmp(b + offsetof(Elf32_Ehdr, e_phnum), xnum, 2))
+			return false;
+		memset(b + offsetof(Elf32_Ehdr, e_shoff), 0, 4);
+		memset(b + offsetof(Elf32_Ehdr, e_shnum), 0, 4);
+	}
+	return true;
+}
+
+static enum elf_stack inspect_fd(int fd, struct seen *s, char *err,
+				 size_t errlen)
+{
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+	enum elf_stack v;
+
 	if (!elf)
 		return say(ELF_STACK_ERROR, err, errlen, "%s", elferr());
-	v = inspect(elf, err, errlen);
+	v = inspect(elf, s, err, errlen);
 	elf_end(elf);
+	return v;
+}
+
+static enum elf_stack inspect_head(unsigned char *b, size_t len, bool whole,
+				   int fd, struct seen *s, char *err,
+				   size_t errlen)
+{
+	enum elf_stack v = ELF_STACK_ERROR;
+
+	if (drop_sections(b, len)) {
+		Elf *elf = elf_memory((char *)b, len);
+		if (!elf)
+			v = say(ELF_STACK_ERROR, err, errlen, "%s", elferr());
+		else {
+			v = inspect(elf, s, err, errlen);
+			elf_end(elf);
+		}
+		if (v != ELF_STACK_ERROR || whole)
+			return v;
+	}
+	memset(s, 0, sizeof(*s));
+	return inspect_fd(fd, s, err, errlen);
+}
+
+static ssize_t pread_all(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t r;
+
+	do
+		r = pread(fd, buf, len, off);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* PT_INTERP's path, from the buffer where it lies there. */
+static void read_interp(int fd, const unsigned char *b, size_t blen,
+			const struct seen *s, struct elf_head *h)
+{
+	size_t len = s->interp_len < sizeof(h->interp) ?
+		     (size_t)s->interp_len : sizeof(h->interp) - 1;
+	ssize_t r;
+
+	if (s->interp_off <= blen && len <= blen - s->interp_off) {
+		memcpy(h->interp, b + s->interp_off, len);
+		r = (ssize_t)len;
+	} else {
+		r = pread_all(fd, h->interp, len, (off_t)s->interp_off);
+	}
+	h->interp[r > 0 ? (size_t)r : 0] = '\0';
+	h->interp[strcspn(h->interp, "\n")] = '\0';
+}
+
+void elf_head_fd(int fd, struct elf_head *h, bool want_interp)
+{
+	unsigned char b[HEAD_READ];
+	struct seen s = { 0 };
+	ssize_t r;
+
+	memset(h, 0, sizeof(*h));
+	r = pread_all(fd, b, sizeof(b), 0);
+	if (r < 0) {
+		h->stack = say(ELF_STACK_ERROR, h->err, sizeof(h->err),
+			       "read: %s", strerror(errno));
+		return;
+	}
+	if (!has_magic(b, (size_t)r)) {
+		h->stack = say(ELF_STACK_NOT_ELF, h->err, sizeof(h->err),
+			       "not an ELF file");
+		return;
+	}
+	if (!libelf_ready()) {
+		h->stack = say(ELF_STACK_ERROR, h->err, sizeof(h->err),
+			       "libelf: %s", elferr());
+		return;
+	}
+	/* pread returns less than asked only at the end of the file. */
+	h->stack = inspect_head(b, (size_t)r, (size_t)r < sizeof(b), fd, &s,
+				h->err, sizeof(h->err));
+	h->elf = s.elf;
+	h->is64 = s.is64;
+	h->le = s.le;
+	h->machine = s.machine;
+	h->has_interp = s.interp;
+	if (s.interp && want_interp)
+		read_interp(fd, b, (size_t)r, &s, h);
+}
+
+enum elf_stack elf_stack_fd(int fd, char *err, size_t errlen)
+{
+	struct elf_head *h = malloc(sizeof(*h));
+	enum elf_stack v;
+
+	if (!h)
+		return say(ELF_STACK_ERROR, err, errlen, "%s",
+			   strerror(ENOMEM));
+	elf_head_fd(fd, h, false);
+	v = h->stack;
+	if (err && errlen)
+		snprintf(err, errlen, "%s", h->err);
+	free(h);
 	return v;
 }
 
@@ -245,7 +386,8 @@ enum elf_stack elf_stack_mem(const void *buf, size_t len,
 		free(copy);
 		return say(ELF_STACK_ERROR, err, errlen, "%s", elferr());
 	}
-	v = inspect(elf, err, errlen);
+	struct seen seen = { 0 };
+	v = inspect(elf, &seen, err, errlen);
 	elf_end(elf);
 	free(copy);
 	return v;

@@ -7,6 +7,7 @@
 #ifndef MEMTRACE_ELFSTACK_H
 #define MEMTRACE_ELFSTACK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum elf_stack {
@@ -16,6 +17,23 @@ enum elf_stack {
 	ELF_STACK_NOT_ELF,	/* not an ELF file */
 	ELF_STACK_ERROR		/* malformed or unreadable: fail closed */
 };
+
+/* What an ELF file's headers say, read once (elf_head_fd). */
+struct elf_head {
+	enum elf_stack stack;	/* the verdict, as elf_stack_fd's */
+	char err[256];		/* why NOT_ELF or ERROR */
+	bool elf;		/* the ELF header was read; what follows holds */
+	bool is64, le;
+	unsigned int machine;
+	bool has_interp;	/* a PT_INTERP, as far as the table was read */
+	char interp[4096];	/* its path, as written in the file */
+};
+
+/* The headers of the file open on fd (pread from offset 0; the fd's
+ * offset is not moved): its class, machine, interpreter (its path
+ * only if want_interp) and the stack verdict, from one read where
+ * they fit in the file's first page. */
+void elf_head_fd(int fd, struct elf_head *h, bool want_interp);
 
 /*
  * Inspect the ELF file open on fd (read from offset 0 with pread;

@@ -108,9 +108,14 @@ static int fd_info(pid_t tid, int fd, int *flags, unsigned long *ino)
 	return found;
 }
 
-/* Uid and groups of the process, for TPE. -1 if unreadable. */
+/* Uid and groups of the process, for TPE, and its thread count. -1
+ * if unreadable. The read stops at the last line wanted (Threads
+ * comes after Uid, Gid and Groups): no read for the end of the file. */
 static int proc_ids(pid_t tid, const struct policy *p, struct facts *f)
 {
+	enum { UID = 1, THREADS = 2, GID = 4, GROUPS = 8 };
+	unsigned want = UID | THREADS | (p->tpe_gid_set ? GID | GROUPS : 0);
+	unsigned seen = 0;
 	char path[64], line[4096], buf[8192];
 	FILE *st;
 
@@ -119,16 +124,19 @@ static int proc_ids(pid_t tid, const struct policy *p, struct facts *f)
 	if (!st)
 		return -1;
 	setvbuf(st, buf, _IOFBF, sizeof(buf));	/* no fstat to size one */
-	while (fgets(line, sizeof(line), st)) {
+	while (seen != want && fgets(line, sizeof(line), st)) {
 		unsigned r, e;
-		if (sscanf(line, "Uid:\t%u\t%u", &r, &e) == 2)
+		if (sscanf(line, "Uid:\t%u\t%u", &r, &e) == 2) {
 			f->proc_uid = (uid_t)e;
-		else if (sscanf(line, "Threads:\t%u", &r) == 1)
+			seen |= UID;
+		} else if (sscanf(line, "Threads:\t%u", &r) == 1) {
 			f->nthreads = r;
-		else if (p->tpe_gid_set && sscanf(line, "Gid:\t%u\t%u", &r,
-						  &e) == 2)
+			seen |= THREADS;
+		} else if (p->tpe_gid_set && sscanf(line, "Gid:\t%u\t%u", &r,
+						  &e) == 2) {
 			f->proc_in_tpe_gid |= (gid_t)e == p->tpe_gid;
-		else if (p->tpe_gid_set && !strncmp(line, "Groups:", 7)) {
+			seen |= GID;
+		} else if (p->tpe_gid_set && !strncmp(line, "Groups:", 7)) {
 			char *s = line + 7, *end;
 			for (;;) {
 				unsigned long g = strtoul(s, &end, 10);
@@ -137,10 +145,11 @@ static int proc_ids(pid_t tid, const struct policy *p, struct facts *f)
 				f->proc_in_tpe_gid |= (gid_t)g == p->tpe_gid;
 				s = end;
 			}
+			seen |= GROUPS;
 		}
 	}
 	fclose(st);
-	return 0;
+	return seen & UID ? 0 : -1;
 }
 
 /*
@@ -227,8 +236,11 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 		f->have |= FACT_FD;
 		return;
 	}
-	bool readable = false;
-	int ofd = fileref_open_how(tid, r, false, &f->st, &readable,
+	/* Open already (facts_for_open): the caller's readable open of r,
+	 * f->st its stat. */
+	bool readable = *keep >= 0;
+	int ofd = readable ? *keep :
+		  fileref_open_how(tid, r, false, &f->st, &readable,
 				   f->file_err, sizeof(f->file_err));
 	if (ofd < 0) {
 		if (errno == EACCES || errno == EPERM)
@@ -241,7 +253,7 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 	}
 	f->fd_exists = true;
 	link_path(tid, ofd, f);
-	if (readable && *keep < 0)
+	if (readable)
 		*keep = ofd;
 	else
 		close(ofd);
@@ -719,6 +731,14 @@ void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
 	check_facts(c, p, fetch_facts, &from, f);
 	if (from.rfd >= 0)
 		close(from.rfd);
+}
+
+void facts_for_open(pid_t tid, const struct mcall *c, const struct policy *p,
+		    const struct file_ref *ref, int fd, struct facts *f)
+{
+	struct fetch_from from = { tid, ref, fd };
+
+	check_facts(c, p, fetch_facts, &from, f);
 }
 
 void facts_decide(pid_t tid, const struct mcall *c, const struct policy *p,

@@ -370,7 +370,7 @@ void handle_call(struct thread *t, struct stop_call *sc)
 		decode_rlimit(t, sc->pers, &c);
 	c.ptrace_only = !t->seccomp;
 	c.trace_data_untrusted = !T.kf.get_info;
-	c.tracer_pid = getpid();
+	c.tracer_pid = T.self;
 	memset(&f, 0, sizeof(f));
 	if (mem_limits_on(T.pol))
 		f.pending = thread_pending_mem(t);

@@ -381,6 +381,7 @@ int trace_loop(void)
 		if (T.got_signal)
 			on_our_signal();
 		pid = waitpid(-1, &status, __WALL);
+		T.stop_gen++;
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;

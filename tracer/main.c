@@ -462,6 +462,7 @@ int main(int argc, char **argv)
 {
 	policy_init(&policy);
 	T.pol = &policy;
+	T.self = getpid();
 	T.opt.stack_depth = STACK_DEPTH_DEFAULT;
 	int first = parse_args(argc, argv);
 

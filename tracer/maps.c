@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading /proc/PID/maps: one parser for every place that needs it. */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tracer/tracer.h"
 
@@ -20,24 +24,105 @@ bool maps_parse(char *line, struct map_entry *e)
 	return true;
 }
 
+/*
+ * The maps text of one stop. A walk that reads the file to its end
+ * keeps the text, and the other walks of the same stop (the same
+ * thread, T.stop_gen unchanged) read it instead of the file: at exec,
+ * W^X's walk and the interpreter's mapping; for mprotect, the pieces
+ * and each piece's range; at an exit stop, each piece's check. A walk
+ * its callback ends early keeps nothing (it read less than the file).
+ */
+static struct {
+	pid_t tid;
+	unsigned long gen;
+	bool whole;
+	char *text;
+	size_t len, cap;
+} snap;
+
+/* Parse one line (n bytes at s) on a copy, and hand it to fn. */
+static bool visit(const char *s, size_t n,
+		  bool (*fn)(const struct map_entry *e, void *arg), void *arg)
+{
+	char line[4352];
+	struct map_entry e;
+
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1;
+	memcpy(line, s, n);
+	line[n] = '\0';
+	return maps_parse(line, &e) && fn(&e, arg);
+}
+
+/* The lines of snap.text from *done on that are complete (or all of
+ * them, at the end); true if fn ended the walk. */
+static bool visit_lines(size_t *done, bool at_end,
+			bool (*fn)(const struct map_entry *e, void *arg),
+			void *arg)
+{
+	while (*done < snap.len) {
+		char *s = snap.text + *done;
+		char *nl = memchr(s, '\n', snap.len - *done);
+		if (!nl && !at_end)
+			break;
+		size_t n = nl ? (size_t)(nl - s) + 1 : snap.len - *done;
+		*done += n;
+		if (visit(s, n, fn, arg))
+			return true;
+	}
+	return false;
+}
+
+static int read_more(int fd)
+{
+	const size_t chunk = 8192;
+
+	if (snap.cap - snap.len < chunk) {
+		char *grown = realloc(snap.text, snap.cap + 4 * chunk);
+		if (!grown)
+			return errno = ENOMEM, -1;
+		snap.text = grown;
+		snap.cap += 4 * chunk;
+	}
+	ssize_t r;
+	do
+		r = read(fd, snap.text + snap.len, chunk);
+	while (r < 0 && errno == EINTR);
+	if (r > 0)
+		snap.len += (size_t)r;
+	return (int)(r > 0 ? 1 : r);
+}
+
 int maps_walk(pid_t tid, bool (*fn)(const struct map_entry *e, void *arg),
 	      void *arg)
 {
-	char path[64], line[4352], buf[8192];
-	struct map_entry e;
-	FILE *m;
+	char path[64];
+	size_t done = 0;
+	int fd, r;
 
+	if (snap.whole && snap.tid == tid && snap.gen == T.stop_gen) {
+		visit_lines(&done, true, fn, arg);
+		return 0;
+	}
+	snap.whole = false;
+	snap.len = 0;
 	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
-	m = fopen(path, "re");
-	if (!m)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	/* A buffer of our own: stdio does not fstat the file to size
-	 * one, and a walk takes fewer reads. */
-	setvbuf(m, buf, _IOFBF, sizeof(buf));
-	while (fgets(line, sizeof(line), m))
-		if (maps_parse(line, &e) && fn(&e, arg))
-			break;
-	fclose(m);
+	while ((r = read_more(fd)) > 0)
+		if (visit_lines(&done, false, fn, arg)) {
+			close(fd);
+			return 0;
+		}
+	close(fd);
+	if (r < 0)
+		return -1;	/* a walk that could not finish */
+	if (visit_lines(&done, true, fn, arg))
+		return 0;
+	snap.tid = tid;
+	snap.gen = T.stop_gen;
+	snap.whole = true;
 	return 0;
 }
 

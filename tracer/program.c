@@ -77,10 +77,34 @@ static bool starts_at(const struct map_entry *e, void *addr)
 	return e->lo == *(uint64_t *)addr;
 }
 
-/* The facts of one file, named by ref; the interpreter takes the
- * program's ids (exe). */
+/*
+ * The program, opened once through /proc/PID/exe: its headers (the
+ * personality, PT_INTERP, the stack verdict) and its file facts are
+ * read from that one open file. -1 where it cannot be read (the facts
+ * then try themselves, and fail closed).
+ */
+static int open_program(pid_t tid, struct stat *st, struct elf_head *h)
+{
+	struct file_ref exe = { .kind = FSRC_EXE };
+	char why[sizeof(h->err)];
+	int fd = fileref_open(tid, &exe, true, st, why, sizeof(why));
+
+	if (fd < 0) {
+		memset(h, 0, sizeof(*h));
+		h->stack = ELF_STACK_ERROR;
+		snprintf(h->err, sizeof(h->err), "%s", why);
+		return -1;
+	}
+	elf_head_fd(fd, h, true);
+	return fd;
+}
+
+/* The facts of one file, named by ref (from fd, the program's open
+ * file with its stat and headers, where fd >= 0); the interpreter
+ * takes the program's ids (exe). */
 static void gather(pid_t tid, const struct file_ref *ref,
-		   const struct facts *exe, const struct mcall *c,
+		   const struct facts *exe, const struct mcall *c, int fd,
+		   const struct stat *st, const struct elf_head *h,
 		   struct facts *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -95,7 +119,15 @@ static void gather(pid_t tid, const struct file_ref *ref,
 		f->have |= exe->have & FACT_RANGE_PROT;
 		f->failed |= exe->failed & FACT_RANGE_PROT;
 	}
-	facts_for_call(tid, c, T.pol, ref, f);
+	if (fd < 0) {
+		facts_for_call(tid, c, T.pol, ref, f);
+		return;
+	}
+	f->st = *st;
+	f->elf_stack = h->stack;
+	snprintf(f->elf_err, sizeof(f->elf_err), "%s", h->err);
+	f->have |= FACT_ELF;
+	facts_for_open(tid, c, T.pol, ref, fd, f);
 }
 
 static void fail_verdict(struct verdict *v, const char *what,
@@ -231,11 +263,70 @@ static bool check_file(struct thread *t, const struct mcall *c,
 	return carry_out(t, c, f, &v, what);
 }
 
+/* Whether the program has an interpreter to check: its PT_INTERP, or
+ * where its headers could not be read, the kernel's AT_BASE. */
+static bool interp_unknown(const struct elf_head *x)
+{
+	return !x->elf || x->stack == ELF_STACK_ERROR;
+}
+
+/* The checks on the interpreter, the mapping at AT_BASE. */
+static bool interp_check(struct thread *t, struct mcall *c,
+			 const struct elf_head *x, const struct facts *fe)
+{
+	struct facts fi;
+	struct verdict v;
+	uint64_t base = 0;
+	struct map_entry m;
+	char mpath[MAP_PATH];
+	int at_base = read_at_base(t->tid, x->is64, &base);
+
+	/* AT_BASE is 0 where the kernel loaded no interpreter. */
+	if (at_base == 0 && !base && interp_unknown(x))
+		return false;
+	if (at_base < 0 || !base ||
+	    maps_find(t->tid, starts_at, &base, &m, mpath,
+		      sizeof(mpath)) <= 0 || m.off != 0 || m.path[0] != '/') {
+		char what[400];
+		snprintf(what, sizeof(what), "cannot find the mapping of "
+			 "the interpreter %.300s", x->has_interp ?
+			 x->interp : "(the program's headers are unreadable)");
+		fail_verdict(&v, what, x->interp);
+		return carry_out(t, c, NULL, &v, "program");
+	}
+	struct file_ref interp = {
+		.kind = FSRC_MAP, .lo = m.lo, .hi = m.hi, .maj = m.maj,
+		.min = m.min, .ino = m.ino, .path = mpath,
+	};
+	gather(t->tid, &interp, fe, c, -1, NULL, NULL, &fi);
+	return check_file(t, c, &fi, "interpreter of the program,");
+}
+
+/* The file checks on the program and its interpreter. */
+static bool check_program(struct thread *t, struct mcall *c, int xfd,
+			  const struct stat *xst, const struct elf_head *x)
+{
+	struct file_ref exe = { .kind = FSRC_EXE };
+	struct facts fe;
+
+	gather(t->tid, &exe, NULL, c, xfd, xst, x, &fe);
+	if (check_file(t, c, &fe, "program"))
+		return true;
+	if (!x->has_interp && !interp_unknown(x))
+		return false;
+	/* The interpreter: the file checks only (the process's size was
+	 * the program's check); none on, nothing to look for. */
+	c->exec_interp = true;
+	if (!check_needs(c, T.pol))
+		return false;
+	return interp_check(t, c, x, &fe);
+}
+
 bool program_check(struct thread *t)
 {
-	struct exe_info x;
+	struct elf_head x;
+	struct stat xst;
 	struct mcall c;
-	struct facts fe, fi;
 	struct verdict v;
 	memset(&c, 0, sizeof(c));
 	c.sys = MSYS_EXEC;
@@ -245,52 +336,23 @@ bool program_check(struct thread *t)
 	bool checked = check_needs(&c, T.pol) != 0;
 	if (!checked && !T.opt.summary && !T.opt.verbose)
 		return false;	/* no enabled check looks at files */
-	exe_read(t->tid, &x);
+	int xfd = open_program(t->tid, &xst, &x);
 	c.pers = exe_pers(&x);
 	c.word = x.is64 ? 8 : 4;
 	/* -c counts the exec in the program's personality (x32 and
 	 * x86_64 share a ptrace arch; the header tells). */
 	if (T.opt.summary)
 		summary_exec(thread_tgid(t), c.pers);
-	if (!checked) {
+	bool killed = false;
+	if (checked) {
+		killed = check_program(t, &c, xfd, &xst, &x);
+	} else if (T.opt.verbose && trace_selected(MSYS_EXEC)) {
 		/* -v still records the exec, allowed. */
-		if (T.opt.verbose && trace_selected(MSYS_EXEC)) {
-			verdict_clear(&v);
-			report_exec(t, &c, NULL, &v, REPORT_COUNT |
-				    REPORT_LEARN | REPORT_WRITE);
-		}
-		return false;
+		verdict_clear(&v);
+		report_exec(t, &c, NULL, &v, REPORT_COUNT | REPORT_LEARN |
+			    REPORT_WRITE);
 	}
-
-	struct file_ref exe = { .kind = FSRC_EXE };
-	gather(t->tid, &exe, NULL, &c, &fe);
-	if (check_file(t, &c, &fe, "program"))
-		return true;
-	if (!x.has_interp)
-		return false;
-	/* The interpreter: the file checks only (the process's size was
-	 * the program's check); none on, nothing to look for. */
-	c.exec_interp = true;
-	if (!check_needs(&c, T.pol))
-		return false;
-
-	/* The interpreter: the mapping at AT_BASE. */
-	uint64_t base = 0;
-	struct map_entry m;
-	char mpath[MAP_PATH];
-	if (read_at_base(t->tid, x.is64, &base) < 0 || !base ||
-	    maps_find(t->tid, starts_at, &base, &m, mpath,
-		      sizeof(mpath)) <= 0 || m.off != 0 || m.path[0] != '/') {
-		char what[400];
-		snprintf(what, sizeof(what), "cannot find the mapping of "
-			 "the interpreter %.300s", x.interp);
-		fail_verdict(&v, what, x.interp);
-		return carry_out(t, &c, NULL, &v, "program");
-	}
-	struct file_ref interp = {
-		.kind = FSRC_MAP, .lo = m.lo, .hi = m.hi, .maj = m.maj,
-		.min = m.min, .ino = m.ino, .path = mpath,
-	};
-	gather(t->tid, &interp, &fe, &c, &fi);
-	return check_file(t, &c, &fi, "interpreter of the program,");
+	if (xfd >= 0)
+		close(xfd);
+	return killed;
 }

@@ -123,6 +123,10 @@ struct tracer {
 	bool use_info;		/* read through syscall info */
 	bool use_set_info;	/* deny through syscall info */
 	bool seccomp_live;	/* the probe arrived */
+	pid_t self;		/* memtrace's pid */
+	/* Counts the stops waitpid returns: what was read from /proc at
+	 * one stop is kept for that stop only (maps.c). */
+	unsigned long stop_gen;
 	pid_t root;		/* the command (spawn) or -p target */
 	bool root_done;
 	int root_status;
@@ -316,6 +320,10 @@ void facts_gather(pid_t tid, const struct mcall *c, const struct policy *p,
  * f are not read again. */
 void facts_for_call(pid_t tid, const struct mcall *c, const struct policy *p,
 		    const struct file_ref *ref, struct facts *f);
+/* As facts_for_call, the file's facts read from fd: the caller's
+ * readable open of ref, f->st its stat (the caller closes fd). */
+void facts_for_open(pid_t tid, const struct mcall *c, const struct policy *p,
+		    const struct file_ref *ref, int fd, struct facts *f);
 /* The same, then the verdict (check_decide): warnings to warned. */
 void facts_decide(pid_t tid, const struct mcall *c, const struct policy *p,
 		  const struct file_ref *ref, struct facts *f,
@@ -409,19 +417,11 @@ bool utf8_valid(const char *s);
 bool program_check(struct thread *t);
 
 /* exe.c: the program's ELF header, from /proc/PID/exe. */
-/* What the exe's ELF header says about the program. */
-struct exe_info {
-	bool elf;
-	bool is64;
-	bool le;
-	unsigned machine;
-	bool has_interp;
-	char interp[4096];	/* PT_INTERP, as written in the program */
-};
-/* Reads tid's program's header into x (x->elf false if unreadable). */
-void exe_read(pid_t tid, struct exe_info *x);
+struct elf_head;
+/* Reads tid's program's headers into x (x->elf false if unreadable). */
+void exe_read(pid_t tid, struct elf_head *x);
 /* The personality the program of x runs in ("?" if none fits). */
-const char *exe_pers(const struct exe_info *x);
+const char *exe_pers(const struct elf_head *x);
 /* The personality the program just exec'd runs in, from its ELF
  * header (x32 and x86_64 share a ptrace arch; the header tells). */
 const char *program_pers(pid_t tid);

@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -432,6 +434,142 @@ static void test_files(void)
 #undef F
 }
 
+/*
+ * Files longer than the first read (checks/elfstack.c reads the first
+ * page and hands libelf the headers found there): program headers past
+ * the page, across its end, cut off by the end of the file, the count
+ * in section 0, section headers far away; and what elf_head_fd reads
+ * of PT_INTERP, near the start and far from it.
+ */
+#define BIG 12288
+
+static void put_le(unsigned char *b, size_t off, uint64_t v, int size)
+{
+	for (int i = 0; i < size; i++)
+		b[off + i] = (unsigned char)(v >> (8 * i));
+}
+
+/* im's program headers moved to phoff in a file of len bytes. */
+static unsigned char *relocated(const struct image *im, int cls, int nph,
+				size_t phoff, size_t len)
+{
+	bool is64 = cls == ELFCLASS64;
+	size_t eh = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+	size_t ph = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	unsigned char *b = calloc(1, BIG);
+
+	if (!b)
+		abort();
+	memcpy(b, im->b, eh);
+	if (phoff + (size_t)nph * ph <= len)
+		memcpy(b + phoff, im->b + eh, (size_t)nph * ph);
+	else if (phoff < len)
+		memcpy(b + phoff, im->b + eh, len - phoff);
+	put_le(b, EI_NIDENT + 8 + (is64 ? 8 : 4), phoff, is64 ? 8 : 4);
+	return b;
+}
+
+static void test_big(void)
+{
+	struct spec s64 = SPEC(ELFCLASS64, ELFDATA2LSB, EM_X86_64, .nph = 2,
+			       .type = { PT_LOAD, PT_GNU_STACK },
+			       .flags = { PF_R, RWX });
+	struct spec s32 = SPEC(ELFCLASS32, ELFDATA2LSB, EM_386, .nph = 2,
+			       .type = { PT_LOAD, PT_GNU_STACK },
+			       .flags = { PF_R, RW });
+	struct image im;
+	unsigned char *b;
+
+	build(&im, &s64);
+	UNIT_CASE("elfstack/big-phdrs-far") {
+		b = relocated(&im, ELFCLASS64, 2, 9000, BIG);
+		expect_both(b, BIG, ELF_STACK_EXEC, NULL);
+		free(b);
+	}
+	UNIT_CASE("elfstack/big-phdrs-across-the-page") {
+		b = relocated(&im, ELFCLASS64, 2, 4096 - 40, BIG);
+		expect_both(b, BIG, ELF_STACK_EXEC, NULL);
+		free(b);
+	}
+	UNIT_CASE("elfstack/big-phdrs-cut-by-eof") {
+		b = relocated(&im, ELFCLASS64, 2, 9000, 9000 + 70);
+		expect_both(b, 9000 + 70, ELF_STACK_ERROR, "out of range");
+		free(b);
+	}
+	UNIT_CASE("elfstack/big-sections-far") {
+		b = relocated(&im, ELFCLASS64, 2, sizeof(Elf64_Ehdr), BIG);
+		put_le(b, offsetof(Elf64_Ehdr, e_shoff), 8000, 8);
+		put_le(b, offsetof(Elf64_Ehdr, e_shnum), 5, 2);
+		expect_both(b, BIG, ELF_STACK_EXEC, NULL);
+		free(b);
+	}
+	build(&im, &s32);
+	UNIT_CASE("elfstack/big-phdrs-far-elf32") {
+		b = relocated(&im, ELFCLASS32, 2, 8000, BIG);
+		expect_both(b, BIG, ELF_STACK_NOEXEC, NULL);
+		free(b);
+	}
+	struct spec sx = SPEC(ELFCLASS64, ELFDATA2LSB, EM_X86_64, .nph = 2,
+			      .type = { PT_LOAD, PT_GNU_STACK },
+			      .flags = { PF_R, RWX }, .xnum = 2);
+	build(&im, &sx);
+	UNIT_CASE("elfstack/big-pn-xnum") {
+		b = calloc(1, BIG);
+		if (!b)
+			abort();
+		memcpy(b, im.b, im.len);
+		expect_both(b, BIG, ELF_STACK_EXEC, NULL);
+		free(b);
+	}
+}
+
+/* A 64-bit image with PT_INTERP naming path at off, through a file. */
+static void expect_interp(const char *name, size_t off, bool want)
+{
+	static const char path[] = "/lib/ld-memtrace-test.so.1";
+	struct spec s = SPEC(ELFCLASS64, ELFDATA2LSB, EM_X86_64, .nph = 2,
+			     .type = { PT_INTERP, PT_GNU_STACK },
+			     .flags = { PF_R, RW });
+	struct image im;
+	struct elf_head *h = malloc(sizeof(*h));
+	unsigned char *b = calloc(1, BIG);
+	char f[sizeof(tmpdir) + 16];
+
+	if (!h || !b)
+		abort();
+	build(&im, &s);
+	memcpy(b, im.b, im.len);
+	/* p_offset and p_filesz of the first program header */
+	put_le(b, sizeof(Elf64_Ehdr) + 8, off, 8);
+	put_le(b, sizeof(Elf64_Ehdr) + 32, sizeof(path), 8);
+	memcpy(b + off, path, sizeof(path));
+	snprintf(f, sizeof(f), "%s/i", tmpdir);
+	int fd = open(f, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, b, BIG) != BIG)
+		abort();
+	UNIT_CASE(name) {
+		elf_head_fd(fd, h, want);
+		EXPECT(h->stack == ELF_STACK_NOEXEC);
+		EXPECT(h->elf && h->is64 && h->le);
+		EXPECT(h->machine == EM_X86_64);
+		EXPECT(h->has_interp);
+		EXPECT(!strcmp(h->interp, want ? path : ""));
+		if (unit_case_failed)
+			printf("# interp \"%s\"\n", h->interp);
+	}
+	close(fd);
+	unlink(f);
+	free(b);
+	free(h);
+}
+
+static void test_head(void)
+{
+	expect_interp("elfstack/head-interp-near", 600, true);
+	expect_interp("elfstack/head-interp-far", 10000, true);
+	expect_interp("elfstack/head-interp-not-wanted", 10000, false);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -444,6 +582,8 @@ int main(void)
 	test_truncated();
 	test_malformed();
 	test_files();
+	test_big();
+	test_head();
 	rmdir(tmpdir);
 	UNIT_DONE();
 }

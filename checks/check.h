@@ -37,7 +37,7 @@ struct file_ref {
 /* What the tracer found out, asked for by check_needs(). */
 enum fact_bits {
 	FACT_RANGE_PROT = 1u << 0,	/* protections now over [addr,len) */
-	FACT_FD = 1u << 1,		/* fd flags, path, stat, dir stat */
+	FACT_FD = 1u << 1,		/* fd flags, path, stat */
 	FACT_VMSIZE = 1u << 2,
 	FACT_PSS = 1u << 3,
 	FACT_BRK = 1u << 4,		/* current program break */
@@ -45,6 +45,8 @@ enum fact_bits {
 	FACT_HASH = 1u << 6,		/* force digest */
 	FACT_SHM = 1u << 7,		/* shmat: the segment's size */
 	FACT_PERSONA = 1u << 8,		/* at exec: the process's personality */
+	FACT_DIR = 1u << 9,		/* after FACT_FD: the parent directory
+					 * and the process's ids (TPE) */
 };
 
 struct facts {
@@ -79,10 +81,12 @@ struct facts {
 	char path[4096];		/* canonical path or a description */
 	bool path_real;			/* path names a file (not deleted) */
 	struct stat st;			/* of the open file */
+
+	/* FACT_DIR (its failure told in file_err) */
 	bool dir_ok;
 	struct stat dir_st;		/* of its parent directory */
+	bool ids_read;			/* the three below are known */
 	uid_t proc_uid;			/* the process's user */
-	unsigned nthreads;		/* threads of the process (0: unknown) */
 	bool proc_in_tpe_gid;		/* member of tpe/gid */
 
 	/* FACT_VMSIZE, FACT_PSS, FACT_BRK: bytes */

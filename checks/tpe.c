@@ -69,6 +69,13 @@ static const char *tpe_tip(const struct policy *p, const struct facts *f)
 	return "sandbox/tpe:off";
 }
 
+/* The file's facts, then its directory's and the process's ids. */
+static unsigned tpe_needs(const struct mcall *c, const struct policy *p,
+			  const struct facts *f)
+{
+	return file_exec_call(c) ? FACT_FD | FACT_DIR : 0;
+}
+
 static void tpe_run(const struct mcall *c, const struct facts *f,
 		    const struct policy *p, struct verdict *v)
 {
@@ -81,6 +88,14 @@ static void tpe_run(const struct mcall *c, const struct facts *f,
 	if (file_unnamed(f, p, CAT_TPE, "tpe", "sandbox/tpe:off",
 			 v))
 		return;
+	if (f->failed & FACT_DIR) {
+		verdict_set(v, p, CAT_TPE, "tpe", EACCES, "sandbox/tpe:off",
+			    "%s (fail closed)", f->file_err[0] ? f->file_err :
+			    "cannot read the process's ids");
+		v->act = fail_closed_action(v->act);
+		file_path(f, v);
+		return;
+	}
 	if (!tpe_applies(p, f))
 		return;
 	enum tpe_fail why = tpe_eval(p->tpe_root_owned, p->tpe_user_owned, f);
@@ -131,6 +146,6 @@ const struct check check_tpe = {
 	.name = "tpe",
 	.enabled = tpe_enabled,
 	.filter = file_filter,
-	.needs = file_needs,
+	.needs = tpe_needs,
 	.run = tpe_run,
 };

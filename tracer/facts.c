@@ -108,13 +108,12 @@ static int fd_info(pid_t tid, int fd, int *flags, unsigned long *ino)
 	return found;
 }
 
-/* Uid and groups of the process, for TPE, and its thread count. -1
- * if unreadable. The read stops at the last line wanted (Threads
- * comes after Uid, Gid and Groups): no read for the end of the file. */
+/* Uid and groups of the process, for TPE. -1 if unreadable. The read
+ * stops at the last line wanted: no read for the end of the file. */
 static int proc_ids(pid_t tid, const struct policy *p, struct facts *f)
 {
-	enum { UID = 1, THREADS = 2, GID = 4, GROUPS = 8 };
-	unsigned want = UID | THREADS | (p->tpe_gid_set ? GID | GROUPS : 0);
+	enum { UID = 1, GID = 2, GROUPS = 4 };
+	unsigned want = UID | (p->tpe_gid_set ? GID | GROUPS : 0);
 	unsigned seen = 0;
 	char path[64], line[4096], buf[8192];
 	FILE *st;
@@ -129,9 +128,6 @@ static int proc_ids(pid_t tid, const struct policy *p, struct facts *f)
 		if (sscanf(line, "Uid:\t%u\t%u", &r, &e) == 2) {
 			f->proc_uid = (uid_t)e;
 			seen |= UID;
-		} else if (sscanf(line, "Threads:\t%u", &r) == 1) {
-			f->nthreads = r;
-			seen |= THREADS;
 		} else if (p->tpe_gid_set && sscanf(line, "Gid:\t%u\t%u", &r,
 						  &e) == 2) {
 			f->proc_in_tpe_gid |= (gid_t)e == p->tpe_gid;
@@ -227,7 +223,7 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 		       const struct policy *p, unsigned needs,
 		       struct facts *f, int *keep)
 {
-	const unsigned file = FACT_FD | FACT_ELF | FACT_HASH;
+	const unsigned file = FACT_FD | FACT_DIR | FACT_ELF | FACT_HASH;
 
 	f->range_file = r->kind == FSRC_MAP;
 	if (r->kind == FSRC_ANON) {
@@ -269,17 +265,23 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 			return;
 		}
 	}
+	f->have |= FACT_FD;
+}
+
+/* The parent directory and the process's ids, for TPE. The ids are
+ * read once: a caller that has them (the interpreter at exec, from the
+ * program's facts) puts them in first, with ids_read. */
+static void dir_facts(pid_t tid, const struct policy *p, struct facts *f)
+{
 	parent_dir(tid, f);
-	/* The process's ids are read once: a caller that has them (the
-	 * interpreter at exec, from the program's facts) puts them in
-	 * first, nthreads with them (0: unknown). */
-	if (!f->nthreads && proc_ids(tid, p, f) < 0) {
+	if (!f->ids_read && proc_ids(tid, p, f) < 0) {
 		snprintf(f->file_err, sizeof(f->file_err), "cannot read "
 			 "/proc/%d/status", tid);
-		f->failed |= FACT_FD;	/* TPE must not guess the user */
+		f->failed |= FACT_DIR;	/* TPE must not guess the user */
 		return;
 	}
-	f->have |= FACT_FD;
+	f->ids_read = true;
+	f->have |= FACT_DIR;
 }
 
 /* The ELF and hash facts read rfd where file_facts kept it open (the
@@ -546,6 +548,9 @@ static void gather_file(pid_t tid, const struct policy *p, unsigned needs,
 		file_facts(tid, &f->ref, p, needs, f, rfd);
 	if (!f->fd_exists || (f->failed & FACT_FD))
 		return;
+	if ((needs & FACT_DIR) && !(f->have & FACT_DIR) &&
+	    !(f->failed & FACT_DIR))
+		dir_facts(tid, p, f);
 	if ((needs & FACT_ELF) && !(f->failed & FACT_ELF))
 		elf_facts(tid, f, *rfd);
 	if ((needs & FACT_HASH) && !(f->failed & FACT_HASH))
@@ -657,7 +662,7 @@ static void gather_keep(pid_t tid, const struct mcall *c,
 			const struct policy *p, unsigned needs,
 			const struct file_ref *ref, struct facts *f, int *rfd)
 {
-	const unsigned file = FACT_FD | FACT_ELF | FACT_HASH;
+	const unsigned file = FACT_FD | FACT_DIR | FACT_ELF | FACT_HASH;
 
 	needs &= ~(f->have | f->failed);
 	/* At exec: every mapping the kernel made for the new program. */
@@ -691,7 +696,7 @@ static void gather_keep(pid_t tid, const struct mcall *c,
 	if (f->ref.kind == FSRC_FD && f->ref.fd < 0) {
 		f->fd_exists = false;
 		f->have |= FACT_FD;
-		f->failed |= needs & (FACT_ELF | FACT_HASH);
+		f->failed |= needs & (FACT_DIR | FACT_ELF | FACT_HASH);
 		return;
 	}
 	gather_file(tid, p, needs, f, rfd);

@@ -110,10 +110,10 @@ static void gather(pid_t tid, const struct file_ref *ref,
 	memset(f, 0, sizeof(*f));
 	if (exe) {
 		/* Same process, same moment: the program's ids, not read
-		 * again (facts.c reads them where nthreads is 0). */
+		 * again (facts.c reads them unless ids_read). */
+		f->ids_read = exe->ids_read;
 		f->proc_uid = exe->proc_uid;
 		f->proc_in_tpe_gid = exe->proc_in_tpe_gid;
-		f->nthreads = exe->nthreads;
 		/* and the mappings W^X looked at, which are the process's */
 		f->range_wx = exe->range_wx;
 		f->have |= exe->have & FACT_RANGE_PROT;

@@ -47,10 +47,13 @@ bool vm_shared_between(pid_t a, pid_t b)
 	return r != 1 && r != 2;
 }
 
-static bool fd_table_shared(const struct thread *t, const struct facts *f)
+/* Another task may swap the fd between the check and the call: one
+ * that shares the table (kcmp at its creation, loop.c), or any other
+ * task of the address space the tracer knows of (a thread; never
+ * alone with -p, where how the table came to be shared is unknown). */
+static bool fd_table_shared(const struct thread *t)
 {
-	/* Attached with -p: how the table came to be shared is unknown. */
-	return T.opt.attach || f->nthreads != 1 || t->files_shared;
+	return T.opt.attach || !thread_mm_alone(t) || t->files_shared;
 }
 
 /* At the exit stop, the mapping must be backed by the checked file. */
@@ -84,7 +87,7 @@ void verify_plan_range(struct thread *t, const struct mcall *c,
 		/* Another thread (or a process sharing the address
 		 * space) could map another file over a piece between the
 		 * check and the kernel's mprotect. */
-		alone &= (pf[i].have & FACT_FD) && pf[i].nthreads == 1 &&
+		alone &= (pf[i].have & FACT_FD) && thread_mm_alone(t) &&
 			 !t->vm_shared;
 	}
 	if (!any_file || alone)
@@ -119,7 +122,7 @@ void verify_plan(struct thread *t, const struct mcall *c,
 	bool block = arch_uses_block(p, c->sys);
 
 	if (file && (block || ((c->prot & PROT_EXEC) &&
-			       fd_table_shared(t, f))))
+			       fd_table_shared(t))))
 		plan_file(t, f);
 	if (block) {
 		t->verify.on = t->verify.prot = true;

@@ -43,7 +43,7 @@ static struct facts file(const char *path)
 	struct facts f;
 
 	memset(&f, 0, sizeof(f));
-	f.have = FACT_FD;
+	f.have = FACT_FD | FACT_DIR;
 	f.fd_exists = true;
 	f.fd_flags = O_RDONLY;
 	snprintf(f.path, sizeof(f.path), "%s", path);

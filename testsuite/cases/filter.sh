@@ -50,6 +50,25 @@ for want in 'x86_64 seccomp(317): trace if (u32)arg0 == 0x1' \
 done
 [ $ok = 1 ] && pass filter/dump-widths
 
+# An x86_64 program's calls with the x32 bit are x32's to seccomp,
+# whatever the kernel runs: each personality has a filter of its own
+# (tracer/filter.c), and the x86_64 one lets them through to x32's,
+# which must stop them.
+for mode in $MODES; do
+	d=$MT_TMP/x32nr.${mode//,/_}; mkdir -p "$d"
+	out=$(mt_run "$mode" -o "$d/log" -- "$T/x32nr" 2> "$d/err")
+	rc=$?
+	want='x32 mmap rwx: EACCES
+x32 mprotect rx: EACCES'
+	if [ $rc -eq 0 ] && [ "$out" = "$want" ] &&
+	   grep -q 'deny .* x32 mmap(NULL, 4096, PROT_READ|PROT_WRITE|PROT_EXEC' "$d/log" &&
+	   grep -q 'deny .* x32 mprotect(' "$d/log"; then
+		pass "filter/x32-numbers [$mode]"
+	else
+		fail "filter/x32-numbers [$mode]" "exit $rc, out: $(tr '\n' '|' <<< "$out"), log: $(head -c 300 "$d/log" | tr '\n' '|')"
+	fi
+done
+
 # Where no filter can be installed (a container that forbids seccomp),
 # memtrace says so once and reaches the same verdicts in ptrace-only
 # mode; it does not mistake the missing filter for a live one.

@@ -42,3 +42,17 @@ bool msys_is_mmap(enum msys s)
 {
 	return s == MSYS_MMAP || s == MSYS_MMAP2 || s == MSYS_OLD_MMAP;
 }
+
+bool call_shmat(const struct mcall *c, int *shmid)
+{
+	if (c->sys == MSYS_SHMAT) {
+		*shmid = (int)c->raw[0];
+		return true;
+	}
+	if (c->sys == MSYS_IPC &&
+	    ((uint32_t)c->raw[0] & IPC_CALL_MASK) == IPC_SHMAT) {
+		*shmid = (int)c->raw[IPC_SHMID_ARG];
+		return true;
+	}
+	return false;
+}

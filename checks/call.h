@@ -93,4 +93,15 @@ struct mcall {
 	pid_t tracer_pid;
 };
 
+/* ipc(call, first, second, ...): the call in the low 16 bits of the
+ * first argument (a version above them); for SHMAT, the segment's id
+ * in "first", arg1, and shmflg in "second", arg2. */
+#define IPC_CALL_MASK 0xffff
+#define IPC_SHMAT 21
+#define IPC_SHMID_ARG 1
+#define IPC_SHMFLG_ARG 2
+
+/* shmat, or ipc(SHMAT): the segment's id in *shmid. */
+bool call_shmat(const struct mcall *c, int *shmid);
+
 #endif

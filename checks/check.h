@@ -47,6 +47,7 @@ enum fact_bits {
 	FACT_PERSONA = 1u << 8,		/* at exec: the process's personality */
 	FACT_DIR = 1u << 9,		/* after FACT_FD: the parent directory
 					 * and the process's ids (TPE) */
+	FACT_VMSIZE_EXACT = 1u << 10,	/* VmSize read, not a bound */
 };
 
 struct facts {
@@ -91,6 +92,11 @@ struct facts {
 
 	/* FACT_VMSIZE, FACT_PSS, FACT_BRK: bytes */
 	uint64_t vmsize, pss, cur_brk;
+	/* FACT_VMSIZE without FACT_VMSIZE_EXACT: vmsize is an upper bound
+	 * the tracer keeps (the last VmSize read, plus what it allowed to
+	 * grow since, plus room for the stack); a check that the bound
+	 * does not settle asks for FACT_VMSIZE_EXACT. */
+	bool vmsize_bound;
 	/* What the process's other threads were allowed to add and whose
 	 * calls have not returned yet (so VmSize and PSS may not show it
 	 * yet): passed by the tracer with every memory call, bytes. */

@@ -83,6 +83,14 @@ static bool mem_call(enum msys s)
 	       s == MSYS_SHMAT;
 }
 
+/* The calls that can grow the process: those above, and ipc(SHMAT). */
+static bool growing(const struct mcall *c)
+{
+	int shmid;
+
+	return mem_call(c->sys) || call_shmat(c, &shmid);
+}
+
 static bool rlimit_call(enum msys s)
 {
 	return s == MSYS_SETRLIMIT || s == MSYS_PRLIMIT64;
@@ -98,13 +106,15 @@ static void mem_filter(enum msys s, const struct policy *p,
 	 * are rare). */
 	if (mem_call(s) || (rlimit_call(s) && p->mem_vm_max))
 		filter_need_always(n);
+	else if (s == MSYS_IPC)
+		filter_need_eq(n, 0, IPC_CALL_MASK, IPC_SHMAT);
 }
 
 /* The growing calls this check judges: an exec's program, not its
  * interpreter (the process's size was judged with the program). */
 static bool judged(const struct mcall *c)
 {
-	return mem_call(c->sys) || (c->sys == MSYS_EXEC && !c->exec_interp);
+	return growing(c) || (c->sys == MSYS_EXEC && !c->exec_interp);
 }
 
 /* The fact the size a call asks for comes from, 0 if the call alone
@@ -113,7 +123,9 @@ static unsigned size_fact(const struct mcall *c)
 {
 	if (c->sys == MSYS_BRK && c->brk != 0)
 		return FACT_BRK;
-	if (c->sys == MSYS_SHMAT)
+	int shmid;
+
+	if (call_shmat(c, &shmid))
 		return FACT_SHM;
 	return 0;
 }
@@ -123,6 +135,7 @@ bool mem_request(const struct mcall *c, const struct facts *f,
 		 uint64_t *req)
 {
 	uint64_t want;
+	int shmid;
 
 	*req = 0;
 	switch (c->sys) {
@@ -151,6 +164,10 @@ bool mem_request(const struct mcall *c, const struct facts *f,
 			*req = n > o ? n - o : 0;
 		}
 		return true;
+	case MSYS_IPC:
+		if (!call_shmat(c, &shmid))
+			return true;	/* grows nothing */
+		/* fall through */
 	case MSYS_SHMAT:
 		if (!(f->have & FACT_SHM) || (f->failed & FACT_SHM))
 			return false;
@@ -191,6 +208,11 @@ static unsigned mem_needs(const struct mcall *c, const struct policy *p,
 	if (!have(f, FACT_VMSIZE))
 		return 0;		/* refused without PSS */
 	uint64_t want = sat_add(sat_add(f->vmsize, f->pending), req);
+	/* A bound that reaches a limit settles nothing: read VmSize. */
+	if (f->vmsize_bound && !(f->failed & FACT_VMSIZE_EXACT) &&
+	    ((p->mem_vm_max && want >= p->mem_vm_max) ||
+	     (p->mem_max && want >= p->mem_max)))
+		return FACT_VMSIZE_EXACT;
 	/* Refused on VmSize already: PSS cannot change that. */
 	if (p->mem_vm_max && want >= p->mem_vm_max)
 		return 0;
@@ -358,14 +380,15 @@ static bool mem_decide(const struct mcall *c, const struct facts *f,
 	struct usage u = { .pending = f->pending };
 
 	if (!mem_request(c, f, &u.req)) {
-		deny_unread(p, v, c->sys == MSYS_SHMAT ? "the segment's size"
+		deny_unread(p, v, c->sys != MSYS_BRK ? "the segment's size"
 			    : "the current break", key, limit);
 		return false;
 	}
 	*req = u.req;
 	if (u.req == 0 && c->sys != MSYS_EXEC)
 		return true;
-	if (!have(f, FACT_VMSIZE)) {
+	if (!have(f, FACT_VMSIZE) || (f->vmsize_bound &&
+				       (f->failed & FACT_VMSIZE_EXACT))) {
 		deny_unread(p, v, "VmSize", key, limit);
 		return true;
 	}

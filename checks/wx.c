@@ -17,11 +17,6 @@
 
 #define TIP "trace/allow_unsafe_exec_memory:1"
 #define SHM_EXEC_FLAG 0100000	/* shmat: map the segment executable */
-/* ipc(call, first, second, ...): the call in the low 16 bits of the
- * first argument (a version above them), shmflg in "second", arg2. */
-#define IPC_CALL_MASK 0xffff
-#define IPC_SHMAT 21
-#define IPC_SHMFLG_ARG 2
 /* ioctl on /dev/userfaultfd: _IO(0xAA, 0x00). */
 #define USERFAULTFD_IOC_NEW_ 0xAA00
 

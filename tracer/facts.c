@@ -371,6 +371,7 @@ static int read_vmsize(pid_t tid, uint64_t *out)
 {
 	char buf[128];
 
+	T.vmsize_reads++;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		int fd = statm_fd(tid, attempt > 0);
 		if (fd < 0)
@@ -387,6 +388,37 @@ static int read_vmsize(pid_t tid, uint64_t *out)
 		return 0;
 	}
 	return -1;
+}
+
+static void mark(struct facts *f, unsigned bit, int rc);
+
+/*
+ * FACT_VMSIZE: the bound the tracer keeps for the address space where
+ * it has one (proc.c), else VmSize read; FACT_VMSIZE_EXACT: read. A
+ * read sets the bound again. The bound is used only where RLIMIT_AS
+ * is mem/vm_max (rlimit_as_wanted): growth it missed (beyond the room
+ * it keeps for the stack) is then refused by the kernel, with ENOMEM.
+ */
+static void vmsize_facts(pid_t tid, unsigned needs, struct facts *f)
+{
+	struct thread *t = thread_find(tid);
+	uint64_t bound;
+
+	if (!(needs & FACT_VMSIZE_EXACT) && t && rlimit_as_wanted() &&
+	    thread_vm_bound(t, &bound)) {
+		f->vmsize = bound;
+		f->vmsize_bound = true;
+		f->have |= FACT_VMSIZE;
+		return;
+	}
+	if (read_vmsize(tid, &f->vmsize) < 0) {
+		mark(f, FACT_VMSIZE | FACT_VMSIZE_EXACT, -1);
+		return;
+	}
+	f->vmsize_bound = false;
+	f->have |= FACT_VMSIZE | FACT_VMSIZE_EXACT;
+	if (t)
+		thread_vm_set(t, f->vmsize);
 }
 
 int facts_rollup(pid_t tid, uint64_t *rss, uint64_t *pss)
@@ -670,17 +702,17 @@ static void gather_keep(pid_t tid, const struct mcall *c,
 		mark(f, FACT_RANGE_PROT, range_prot(tid, 0, -page_size(), f));
 	else if (needs & FACT_RANGE_PROT)
 		mark(f, FACT_RANGE_PROT, range_prot(tid, c->addr, c->len, f));
-	if (needs & FACT_VMSIZE)
-		mark(f, FACT_VMSIZE, read_vmsize(tid, &f->vmsize));
+	if (needs & (FACT_VMSIZE | FACT_VMSIZE_EXACT))
+		vmsize_facts(tid, needs, f);
 	if (needs & FACT_PSS)
 		mark(f, FACT_PSS, facts_rollup(tid, NULL, &f->pss));
 	if (needs & FACT_BRK)
 		mark(f, FACT_BRK, read_brk(tid, &f->cur_brk));
 	if (needs & FACT_PERSONA)
 		mark(f, FACT_PERSONA, read_persona(tid, f));
-	if (needs & FACT_SHM)
-		mark(f, FACT_SHM, read_shm_size(tid, (int)c->raw[0],
-						&f->shm_size));
+	int shmid;
+	if ((needs & FACT_SHM) && call_shmat(c, &shmid))
+		mark(f, FACT_SHM, read_shm_size(tid, shmid, &f->shm_size));
 	if (!(needs & file))
 		return;
 	if (ref)

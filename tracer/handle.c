@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -207,11 +208,34 @@ static void after_allow(struct thread *t, struct stop_call *sc,
  * other tasks sharing it decided meanwhile see it. A task alone in its
  * address space races no one: its call returns before its next, with
  * no exit stop. */
+/*
+ * The address space's VmSize bound (proc.c) grows by what an allowed
+ * call may add; where that cannot be counted it is forgotten: a
+ * MAP_GROWSDOWN mapping (it grows by itself, past the stack's room in
+ * the bound), an rlimit call (RLIMIT_STACK may have changed, for any
+ * process).
+ */
+static void grow_bound(struct thread *t, const struct mcall *c,
+		       const struct facts *f)
+{
+	uint64_t req;
+
+	if (c->sys == MSYS_SETRLIMIT || c->sys == MSYS_PRLIMIT64)
+		thread_vm_forget_all();
+	else if (msys_is_mmap(c->sys) && (c->flags & MAP_GROWSDOWN))
+		thread_vm_forget(t);
+	else if (!mem_request(c, f, &req))
+		thread_vm_forget(t);
+	else
+		thread_vm_grow(t, req);
+}
+
 static void count_pending(struct thread *t, const struct mcall *c,
 			  const struct facts *f)
 {
 	if (!mem_limits_on(T.pol))
 		return;
+	grow_bound(t, c, f);
 	if (!thread_mm_alone(t))
 		thread_pending_set(t, thread_tgid(t), call_request(c, f));
 	if (rlimit_as_wanted() && mem_rlimit_as(c))

@@ -294,14 +294,15 @@ static void peaks(pid_t tid, pid_t tgid, const struct mcall *c,
 
 	if (!req)
 		return;
-	if (!(f->have & (FACT_VMSIZE)) && !(f->failed & FACT_VMSIZE))
-		facts_gather(tid, c, T.pol, FACT_VMSIZE, NULL, f);
+	/* --learn writes limits from VmSize read, not from a bound. */
+	if (!(f->have & FACT_VMSIZE_EXACT) && !(f->failed & FACT_VMSIZE))
+		facts_gather(tid, c, T.pol, FACT_VMSIZE_EXACT, NULL, f);
 	bool ok = facts_rollup(tid, &rss, &pss) == 0;
 	if (ok && !(f->have & FACT_PSS)) {
 		f->pss = pss;	/* for the summary too */
 		f->have |= FACT_PSS;
 	}
-	if ((f->have & FACT_VMSIZE) && !(f->failed & FACT_VMSIZE) &&
+	if ((f->have & FACT_VMSIZE_EXACT) && !(f->failed & FACT_VMSIZE) &&
 	    f->vmsize + req > L.vm_peak) {
 		L.vm_peak = f->vmsize + req;
 		L.have_vm = true;

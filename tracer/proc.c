@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "tracer/tracer.h"
@@ -28,7 +29,15 @@ static struct thread **bucket(pid_t tid)
  */
 struct mm_group {
 	unsigned users;
+	/* VmSize at most: the last read plus what was allowed to grow
+	 * since (thread_vm_*); valid while vm_epoch is the global one. */
+	bool vm_known;
+	unsigned long vm_epoch;
+	uint64_t vm_bound;
 };
+
+/* Bumped where every bound may be wrong (an allowed rlimit call). */
+static unsigned long vm_epoch;
 
 static void mm_put(struct thread *t)
 {
@@ -69,6 +78,71 @@ void thread_mm_share(struct thread *t, struct thread *with)
 bool thread_mm_alone(const struct thread *t)
 {
 	return !T.opt.attach && t->mm && t->mm->users == 1;
+}
+
+/*
+ * Growth no call of the tracee asks for: the stack, up to RLIMIT_STACK
+ * (memtrace's own, inherited by the command; an rlimit call the
+ * tracee makes forgets every bound), and up to 16 MiB of what the
+ * kernel maps for io_setup rings and the like. 0: the stack has no
+ * limit, so no bound holds.
+ */
+static uint64_t vm_slack(void)
+{
+	static uint64_t slack = 1;
+	struct rlimit r;
+
+	if (slack == 1) {
+		if (getrlimit(RLIMIT_STACK, &r) < 0 ||
+		    r.rlim_cur == RLIM_INFINITY || r.rlim_cur > (1ULL << 40))
+			slack = 0;
+		else
+			slack = (uint64_t)r.rlim_cur + (16ULL << 20);
+	}
+	return slack;
+}
+
+/* Never with -p: tasks made before the attach may share the address
+ * space unseen. */
+bool thread_vm_bound(const struct thread *t, uint64_t *bound)
+{
+	const struct mm_group *g = t->mm;
+	uint64_t slack = vm_slack();
+
+	if (T.opt.attach || !slack || !g ||
+	    !g->vm_known || g->vm_epoch != vm_epoch)
+		return false;
+	*bound = g->vm_bound > UINT64_MAX - slack ? UINT64_MAX :
+		 g->vm_bound + slack;
+	return true;
+}
+
+void thread_vm_set(struct thread *t, uint64_t vmsize)
+{
+	if (!t->mm)
+		return;
+	t->mm->vm_known = true;
+	t->mm->vm_epoch = vm_epoch;
+	t->mm->vm_bound = vmsize;
+}
+
+void thread_vm_grow(struct thread *t, uint64_t bytes)
+{
+	if (!t->mm || !t->mm->vm_known)
+		return;
+	t->mm->vm_bound = t->mm->vm_bound > UINT64_MAX - bytes ?
+			  UINT64_MAX : t->mm->vm_bound + bytes;
+}
+
+void thread_vm_forget(struct thread *t)
+{
+	if (t->mm)
+		t->mm->vm_known = false;
+}
+
+void thread_vm_forget_all(void)
+{
+	vm_epoch++;
 }
 
 struct thread *thread_find(pid_t tid)

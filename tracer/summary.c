@@ -147,7 +147,8 @@ static void count_act(struct row *r, enum action act)
 void summary_call(pid_t tid, pid_t tgid, const struct mcall *c,
 		  struct facts *f, const struct verdict *v)
 {
-	unsigned want = FACT_VMSIZE;
+	/* The peak is of VmSize read, never of the checks' bound. */
+	unsigned want = FACT_VMSIZE | FACT_VMSIZE_EXACT;
 
 	if (c->sys == MSYS_BRK && c->brk)
 		want |= FACT_BRK;
@@ -163,7 +164,7 @@ void summary_call(pid_t tid, pid_t tgid, const struct mcall *c,
 	count_hit(v);
 
 	struct proc *p = proc_get(tgid ? tgid : tid);
-	if ((f->have & FACT_VMSIZE) && !(f->failed & FACT_VMSIZE) &&
+	if ((f->have & FACT_VMSIZE_EXACT) && !(f->failed & FACT_VMSIZE) &&
 	    (!p->have_vm || f->vmsize > p->vm)) {
 		p->vm = f->vmsize;
 		p->have_vm = true;

@@ -140,6 +140,7 @@ struct tracer {
 	unsigned long stops_syscall;	/* syscall-entry stops */
 	unsigned long stops_exit;	/* syscall-exit stops */
 	unsigned long stops_checked;	/* memory calls decided */
+	unsigned long vmsize_reads;	/* VmSize read (the rest: bounds) */
 };
 
 extern struct tracer T;
@@ -167,6 +168,15 @@ void thread_pending_clear(pid_t tgid);
 void thread_mm_new(struct thread *t);
 void thread_mm_share(struct thread *t, struct thread *with);
 bool thread_mm_alone(const struct thread *t);
+/* VmSize of t's address space at most (*bound; false: not known): the
+ * last VmSize read (thread_vm_set) plus what was allowed to grow
+ * since (thread_vm_grow) plus room for growth without a call. Forgot
+ * where growth cannot be counted, for one address space or all. */
+bool thread_vm_bound(const struct thread *t, uint64_t *bound);
+void thread_vm_set(struct thread *t, uint64_t vmsize);
+void thread_vm_grow(struct thread *t, uint64_t bytes);
+void thread_vm_forget(struct thread *t);
+void thread_vm_forget_all(void);
 /* Count bytes for t's call in tgid until its exit stop; forget it. */
 void thread_pending_set(struct thread *t, pid_t tgid, uint64_t bytes);
 void thread_pending_drop(struct thread *t);

@@ -370,6 +370,40 @@ count mem/stops-mremap-sandbox 15 "${on[@]}" -- \
 count mem/stops-mmap-chunks-sandbox 16 "${on[@]}" -- \
 	"$G" mmap allow 16M / "$G" mmap allow 0
 
+# VmSize is read where the bound the tracer keeps (the last VmSize
+# read, plus what it allowed since, plus the stack's room) could reach
+# the limit, not at every stop: 2000 mmaps of 4K far below mem/vm_max
+# read it about once. Against a limit 256K above the bound's start,
+# the bound reaches it every 64 calls, VmSize is read, and the calls
+# still pass: the munmaps, unseen, keep VmSize where it was.
+for mode in seccomp,info ptrace,regs; do
+	mg mem/vmsize-bound-far "$mode" "${on[@]}" -- "$T/anonloop" 2000
+	reads=$(sed -n 's/^vmsize_reads=//p' "$dir/stats")
+	if [ $rc -eq 0 ] && [ -n "$reads" ] && [ "$reads" -le 5 ]; then
+		pass "mem/vmsize-bound-far [$mode] ($reads reads for 2000 calls)"
+	else
+		fail "mem/vmsize-bound-far [$mode]" "exit $rc, ${reads:-no} VmSize reads: $(said)"
+	fi
+	# What anonloop holds before its loop, as it says itself.
+	held=$("$T/anonloop" 0 vmsize)
+	stack_kb=$(ulimit -s)
+	if [ "$stack_kb" = unlimited ] || [ -z "$held" ]; then
+		skip "mem/vmsize-bound-near [$mode]" "RLIMIT_STACK is unlimited (no bound is kept) or anonloop could not read its VmSize"
+		continue
+	fi
+	# The stack's room in the bound: RLIMIT_STACK plus 16 MiB.
+	near=$(( held / 1024 + stack_kb + 16 * 1024 + 256 ))K
+	mg mem/vmsize-bound-near "$mode" -m sandbox/mem:on \
+		-m "mem/vm_max:$near" -- "$T/anonloop" 2000
+	reads=$(sed -n 's/^vmsize_reads=//p' "$dir/stats")
+	if [ $rc -eq 0 ] && [ -n "$reads" ] && [ "$reads" -ge 10 ] &&
+	   ! grep -q deny "$dir/log"; then
+		pass "mem/vmsize-bound-near [$mode] ($reads reads for 2000 calls)"
+	else
+		fail "mem/vmsize-bound-near [$mode]" "exit $rc, ${reads:-no} VmSize reads: $(said)"
+	fi
+done
+
 # i386: old_mmap and brk under the limit. The tip is in whatever unit
 # memtrace rounds it to (8M plus a little is 8373K): it must name a
 # limit above what the call asked for, so that it allows the call.

@@ -23,6 +23,7 @@ struct world {
 	uint64_t vmsize, pss, brk, shm;
 	uint64_t pending;	/* passed by the tracer, not gathered */
 	unsigned fail;
+	uint64_t bound;		/* the tracer's VmSize bound, if not 0 */
 };
 
 /* The facts of a world, answered to checks/'s rounds (check_decide,
@@ -54,8 +55,18 @@ static void fetch(const struct mcall *c, const struct policy *p,
 	r->all |= want;
 	f->failed |= fails;
 	f->have |= want & ~fails;
-	if (want & FACT_VMSIZE)
+	/* As tracer/facts.c: the bound where one is kept, unless VmSize
+	 * itself is asked for. */
+	if ((want & FACT_VMSIZE) && w->bound && !(want & FACT_VMSIZE_EXACT)) {
+		f->vmsize = w->bound;
+		f->vmsize_bound = true;
+	} else if (fails & FACT_VMSIZE_EXACT) {
+		f->failed |= FACT_VMSIZE;	/* what was there is not VmSize */
+	} else if (want & (FACT_VMSIZE | FACT_VMSIZE_EXACT)) {
 		f->vmsize = w->vmsize;
+		f->vmsize_bound = false;
+		f->have |= FACT_VMSIZE;
+	}
 	if (want & FACT_PSS)
 		f->pss = w->pss;
 	if (want & FACT_BRK)
@@ -685,6 +696,79 @@ int main(void)
 		EXPECT(!denied(&r));
 		check_filter_needs(MSYS_PRLIMIT64, &p, &n);
 		EXPECT(!n.always);
+		policy_free(&p);
+	}
+
+	UNIT_CASE("mem/bound-settles") {
+		/* A bound below the limit decides: VmSize is not read. */
+		pol(&p, "sandbox/mem:on", "mem/vm_max:64M", "mem/max:64M");
+		c = mmap_call(MSYS_MMAP, 1 * M);
+		w = (struct world){ .vmsize = 4 * M, .bound = 62 * M };
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r) && r.all == FACT_VMSIZE);
+		policy_free(&p);
+	}
+	UNIT_CASE("mem/bound-reaches-limit") {
+		/* A bound that reaches a limit: VmSize is read and decides,
+		 * and a denial gives the VmSize read. */
+		pol(&p, "sandbox/mem:on", "mem/vm_max:64M", NULL);
+		c = mmap_call(MSYS_MMAP, 1 * M);
+		w = (struct world){ .vmsize = 4 * M, .bound = 63 * M };
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r));
+		EXPECT(r.asked[0] == FACT_VMSIZE &&
+		       r.asked[1] == FACT_VMSIZE_EXACT);
+		w.vmsize = 63 * M;
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r) && r.v.err == ENOMEM);
+		EXPECT_STR(r.v.msg, "VmSize 66060288 + 1048576 requested >= "
+				    "mem/vm_max 67108864");
+		/* mem/max alone: the bound asks the same before PSS. */
+		policy_free(&p);
+		pol(&p, "sandbox/mem:on", "mem/max:64M", NULL);
+		w = (struct world){ .vmsize = 4 * M, .pss = 4 * M,
+				    .bound = 63 * M };
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r) && !(r.all & FACT_PSS));
+		EXPECT(r.all & FACT_VMSIZE_EXACT);
+		policy_free(&p);
+	}
+	UNIT_CASE("mem/bound-read-fails") {
+		/* VmSize cannot be read where the bound settles nothing:
+		 * refused, fail closed. */
+		pol(&p, "sandbox/mem:on", "mem/vm_max:64M", NULL);
+		c = mmap_call(MSYS_MMAP, 1 * M);
+		w = (struct world){ .vmsize = 4 * M, .bound = 63 * M,
+				    .fail = FACT_VMSIZE_EXACT };
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r));
+		EXPECT_STR(r.v.msg, "cannot read VmSize (mem/vm_max 67108864)");
+		policy_free(&p);
+	}
+	UNIT_CASE("mem/ipc-shmat") {
+		/* i386's ipc(SHMAT): stopped and judged as shmat, the
+		 * segment's id in arg1; other ipc calls grow nothing. */
+		pol(&p, "sandbox/mem:on", "mem/vm_max:64M",
+		    "trace/allow_unsafe_exec_memory:1");
+		struct filter_need n;
+		check_filter_needs(MSYS_IPC, &p, &n);
+		EXPECT(n.ncond == 1 && n.cond[0].arg == 0 &&
+		       n.cond[0].mask == 0xffff && n.cond[0].value == 21 &&
+		       !n.cond[0].and_bits);
+		c = mmap_call(MSYS_IPC, 0);
+		c.raw[0] = 21 | (1 << 16);	/* SHMAT, version 1 */
+		c.raw[1] = 7;
+		int id = 0;
+		EXPECT(call_shmat(&c, &id) && id == 7);
+		w = (struct world){ .vmsize = 4 * M, .shm = 61 * M };
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r) && r.asked[0] == FACT_SHM);
+		w.shm = 59 * M;
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r));
+		c.raw[0] = 22;			/* SHMDT */
+		decide(&c, &p, &w, &r);
+		EXPECT(!denied(&r) && r.all == 0);
 		policy_free(&p);
 	}
 

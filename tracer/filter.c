@@ -229,8 +229,8 @@ static int load(scmp_filter_ctx ctx)
 }
 
 /*
- * In the child, before exec: one filter per personality, then the one
- * for other architectures. The kernel runs them all and takes the
+ * In the child, before exec: one filter per personality and one for
+ * other architectures. The kernel runs them all and takes the
  * strictest answer; each lets through what is not its own, so at most
  * one of them stops a call and its data names the personality.
  * Several filters rather than one merged: libseccomp's time to
@@ -240,10 +240,16 @@ static int load(scmp_filter_ctx ctx)
  */
 int filter_install(const struct policy *pol, bool verbose)
 {
-	for (size_t i = 0; i < arch_host->npers; i++)
+	/* memtrace's own personality (the first) goes in last: once its
+	 * filter is live, the child's own calls stop too, and the
+	 * allocations libseccomp (or ASan) makes to build the others
+	 * would be judged against memtrace's size. */
+	if (load(build_other_arch()) < 0)
+		return -1;
+	for (size_t i = arch_host->npers; i-- > 0; )
 		if (load(build_one((int)i, pol, verbose)) < 0)
 			return -1;
-	return load(build_other_arch());
+	return 0;
 }
 
 /* The probe the child makes once the filter is live. */

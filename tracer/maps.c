@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,17 +11,70 @@
 
 #include "tracer/tracer.h"
 
+/* A number in base 16 or 10 at *s, moved past it; false if none (or
+ * it overflows). */
+static bool number(const char **s, unsigned base, uint64_t *v)
+{
+	const char *p = *s;
+	uint64_t r = 0;
+
+	for (;; p++) {
+		unsigned d;
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			d = (unsigned)(*p - 'a') + 10;
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			d = (unsigned)(*p - 'A') + 10;
+		else
+			break;
+		if (r > (UINT64_MAX - d) / base)
+			return false;
+		r = r * base + d;
+	}
+	if (p == *s)
+		return false;
+	*s = p;
+	*v = r;
+	return true;
+}
+
+static bool sep(const char **s, char c)
+{
+	if (**s != c)
+		return false;
+	++*s;
+	return true;
+}
+
+/*
+ * "lo-hi perms off maj:min ino   path": the kernel's format, parsed by
+ * hand, since sscanf was the tracer's largest cost in user space at a
+ * stop that walks the maps.
+ */
 bool maps_parse(char *line, struct map_entry *e)
 {
-	int pos = 0;
+	const char *s = line;
+	uint64_t maj, min;
+	size_t n;
 
 	memset(e, 0, sizeof(*e));
-	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %"
-		   SCNu64 " %n", &e->lo, &e->hi, e->perms, &e->off, &e->maj,
-		   &e->min, &e->ino, &pos) < 7)
+	if (!number(&s, 16, &e->lo) || !sep(&s, '-') ||
+	    !number(&s, 16, &e->hi) || !sep(&s, ' '))
 		return false;
+	for (n = 0; n < 4 && *s && *s != ' ' && *s != '\n'; n++)
+		e->perms[n] = *s++;
+	if (n < 4 || !sep(&s, ' ') || !number(&s, 16, &e->off) ||
+	    !sep(&s, ' ') || !number(&s, 16, &maj) || !sep(&s, ':') ||
+	    !number(&s, 16, &min) || !sep(&s, ' ') ||
+	    !number(&s, 10, &e->ino) || maj > UINT32_MAX || min > UINT32_MAX)
+		return false;
+	e->maj = (unsigned)maj;
+	e->min = (unsigned)min;
 	line[strcspn(line, "\n")] = '\0';
-	e->path = pos > 0 && (size_t)pos <= strlen(line) ? line + pos : "";
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e->path = s;
 	return true;
 }
 

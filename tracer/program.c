@@ -270,23 +270,102 @@ static bool interp_unknown(const struct elf_head *x)
 	return !x->elf || x->stack == ELF_STACK_ERROR;
 }
 
-/* The checks on the interpreter, the mapping at AT_BASE. */
+/*
+ * The interpreter's mapping from the maps alone: at the exec event the
+ * process holds only what the kernel mapped (the program, its
+ * interpreter, the stack, the vdso), and nothing else can map into the
+ * new address space yet, so a file other than the program is the
+ * interpreter, and its mapping at offset 0 is the one at AT_BASE. Any
+ * doubt (no program stat, no other file, two of them, none at offset
+ * 0) leaves it to AT_BASE.
+ */
+struct other_file {
+	dev_t dev;
+	ino_t ino;
+	struct map_entry m;
+	char *path;
+	size_t len;
+	int files;		/* distinct files other than the program */
+	bool at0;		/* m: its mapping at offset 0 */
+};
+
+static bool other_one(const struct map_entry *e, void *arg)
+{
+	struct other_file *w = arg;
+
+	if (!e->ino || (makedev(e->maj, e->min) == w->dev &&
+			(ino_t)e->ino == w->ino))
+		return false;
+	if (w->files && (e->maj != w->m.maj || e->min != w->m.min ||
+			 e->ino != w->m.ino)) {
+		w->files++;
+		return true;	/* a second file: ask AT_BASE */
+	}
+	if (!w->files) {
+		w->files = 1;
+		w->m = *e;
+		w->m.path = "";
+	}
+	if (!w->at0 && e->off == 0) {
+		w->m = *e;
+		snprintf(w->path, w->len, "%s", e->path);
+		w->m.path = w->path;
+		w->at0 = true;
+	}
+	return false;
+}
+
+/* 1: found (*m), 0: no interpreter was loaded, -1: ask AT_BASE. */
+static int interp_from_maps(pid_t tid, const struct stat *xst,
+			    struct map_entry *m, char *path, size_t len)
+{
+	struct other_file w = { .dev = xst->st_dev, .ino = xst->st_ino,
+				.path = path, .len = len };
+
+	if (maps_walk(tid, other_one, &w) < 0 || w.files > 1)
+		return -1;
+	if (!w.files)
+		return 0;
+	if (!w.at0)
+		return -1;
+	*m = w.m;
+	return 1;
+}
+
+/* The mapping at AT_BASE: 1 found, 0 none (no interpreter), -1 not
+ * known. */
+static int interp_at_base(pid_t tid, const struct elf_head *x,
+			  struct map_entry *m, char *path, size_t len)
+{
+	uint64_t base = 0;
+
+	if (read_at_base(tid, x->is64, &base) < 0)
+		return -1;
+	if (!base)
+		return 0;	/* the kernel loaded no interpreter */
+	return maps_find(tid, starts_at, &base, m, path, len) > 0 ? 1 : -1;
+}
+
+/* The checks on the interpreter: its mapping, found in the maps (the
+ * program's stat known) or at AT_BASE. */
 static bool interp_check(struct thread *t, struct mcall *c,
-			 const struct elf_head *x, const struct facts *fe)
+			 const struct elf_head *x, const struct stat *xst,
+			 const struct facts *fe)
 {
 	struct facts fi;
 	struct verdict v;
-	uint64_t base = 0;
 	struct map_entry m;
 	char mpath[MAP_PATH];
-	int at_base = read_at_base(t->tid, x->is64, &base);
+	int found = xst ? interp_from_maps(t->tid, xst, &m, mpath,
+					   sizeof(mpath)) : -1;
 
-	/* AT_BASE is 0 where the kernel loaded no interpreter. */
-	if (at_base == 0 && !base && interp_unknown(x))
+	/* Where the maps say none, AT_BASE must agree for a program
+	 * that names one. */
+	if (found < 0 || (found == 0 && !interp_unknown(x)))
+		found = interp_at_base(t->tid, x, &m, mpath, sizeof(mpath));
+	if (found == 0 && interp_unknown(x))
 		return false;
-	if (at_base < 0 || !base ||
-	    maps_find(t->tid, starts_at, &base, &m, mpath,
-		      sizeof(mpath)) <= 0 || m.off != 0 || m.path[0] != '/') {
+	if (found <= 0 || m.off != 0 || m.path[0] != '/') {
 		char what[400];
 		snprintf(what, sizeof(what), "cannot find the mapping of "
 			 "the interpreter %.300s", x->has_interp ?
@@ -319,7 +398,7 @@ static bool check_program(struct thread *t, struct mcall *c, int xfd,
 	c->exec_interp = true;
 	if (!check_needs(c, T.pol))
 		return false;
-	return interp_check(t, c, x, &fe);
+	return interp_check(t, c, x, xfd >= 0 ? xst : NULL, &fe);
 }
 
 bool program_check(struct thread *t)

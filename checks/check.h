@@ -143,6 +143,10 @@ enum mem_field_bits {
 	MEMF_SIZE = 1u << 4,		/* the size the call asks for */
 };
 
+/* p will not change any more: the checks it enables are found once,
+ * not at every call (the tracer's policy, once read); NULL: none is. */
+void checks_freeze(const struct policy *p);
+
 /* Facts the enabled checks need for this call (cheap ones first). */
 unsigned check_needs(const struct mcall *c, const struct policy *p);
 

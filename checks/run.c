@@ -28,6 +28,43 @@ static const struct check *const checks[] = {
 };
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
 
+/*
+ * The checks a frozen policy enables, in order (checks_freeze). The
+ * tracer's policy does not change once it is read, and asking every
+ * check whether it is on, at each round of each stop, was most of a
+ * stop's work in user space.
+ */
+static struct {
+	const struct policy *p;
+	const struct check *on[NCHECKS];
+	size_t n;
+} frozen;
+
+void checks_freeze(const struct policy *p)
+{
+	frozen.p = p;
+	frozen.n = 0;
+	for (size_t i = 0; p && i < NCHECKS; i++)
+		if (checks[i]->enabled(p))
+			frozen.on[frozen.n++] = checks[i];
+}
+
+/* The checks p enables: the frozen list, or found now in buf. */
+static const struct check *const *enabled_checks(const struct policy *p,
+						 const struct check **buf,
+						 size_t *n)
+{
+	if (p == frozen.p) {
+		*n = frozen.n;
+		return frozen.on;
+	}
+	*n = 0;
+	for (size_t i = 0; i < NCHECKS; i++)
+		if (checks[i]->enabled(p))
+			buf[(*n)++] = checks[i];
+	return buf;
+}
+
 bool msys_is_mprotect(enum msys s)
 {
 	return s == MSYS_MPROTECT || s == MSYS_PKEY_MPROTECT;
@@ -142,11 +179,14 @@ void check_filter_needs(enum msys s, const struct policy *p,
 unsigned check_needs_more(const struct mcall *c, const struct policy *p,
 			  const struct facts *f)
 {
+	const struct check *buf[NCHECKS];
+	size_t n;
+	const struct check *const *on = enabled_checks(p, buf, &n);
 	unsigned want = 0;
 
-	for (size_t i = 0; i < NCHECKS; i++)
-		if (checks[i]->needs && checks[i]->enabled(p))
-			want |= checks[i]->needs(c, p, f);
+	for (size_t i = 0; i < n; i++)
+		if (on[i]->needs)
+			want |= on[i]->needs(c, p, f);
 	return want & ~(f->have | f->failed);
 }
 
@@ -184,15 +224,16 @@ void check_call_warn(const struct mcall *c, const struct facts *f,
 		     const struct policy *p, struct verdict *v,
 		     warn_fn *warned, void *arg)
 {
+	const struct check *buf[NCHECKS];
+	size_t n;
+	const struct check *const *on = enabled_checks(p, buf, &n);
 	struct verdict one;
 	bool warned_once = false;
 
 	verdict_clear(v);
-	for (size_t i = 0; i < NCHECKS; i++) {
-		if (!checks[i]->enabled(p))
-			continue;
+	for (size_t i = 0; i < n; i++) {
 		verdict_clear(&one);
-		checks[i]->run(c, f, p, &one);
+		on[i]->run(c, f, p, &one);
 		if (action_denies(one.act)) {
 			*v = one;
 			return;

@@ -483,6 +483,7 @@ int main(int argc, char **argv)
 	/* Every output is open before the command starts. */
 	if (T.opt.learn && learn_setup(&policy, T.opt.learn, argv + first) < 0)
 		return 2;
+	checks_freeze(&policy);	/* the policy is final from here on */
 	if (ff_on() && ff_check() < 0)
 		die("-ff -o %s: %s", T.opt.outfile, strerror(errno));
 	if (T.opt.outfile && !ff_on())

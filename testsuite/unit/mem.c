@@ -699,6 +699,27 @@ int main(void)
 		policy_free(&p);
 	}
 
+	UNIT_CASE("mem/frozen-policy") {
+		/* A frozen policy's checks are found once; another policy
+		 * is asked as before. */
+		struct policy q;
+		pol(&p, "sandbox/mem:on", "mem/vm_max:64M", NULL);
+		pol(&q, "sandbox/mem:off", NULL, NULL);
+		c = mmap_call(MSYS_MMAP, 1 * M);
+		unsigned before = check_needs(&c, &p);
+		checks_freeze(&p);
+		EXPECT(check_needs(&c, &p) == before);
+		EXPECT(before & FACT_VMSIZE);
+		EXPECT(!(check_needs(&c, &q) & FACT_VMSIZE));
+		w = (struct world){ .vmsize = 63 * M };
+		decide(&c, &p, &w, &r);
+		EXPECT(denied(&r));
+		decide(&c, &q, &w, &r);
+		EXPECT(!denied(&r));
+		checks_freeze(NULL);
+		policy_free(&q);
+		policy_free(&p);
+	}
 	UNIT_CASE("mem/bound-settles") {
 		/* A bound below the limit decides: VmSize is not read. */
 		pol(&p, "sandbox/mem:on", "mem/vm_max:64M", "mem/max:64M");

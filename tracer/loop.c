@@ -56,7 +56,6 @@ static struct thread *new_thread(pid_t tid)
 	 * may come first), its fd table counts as shared: a shared one
 	 * verifies the executable mappings at their exit stop. */
 	t->files_shared = true;
-	t->vm_shared = true;
 	return t;
 }
 
@@ -175,28 +174,17 @@ static void on_seccomp_stop(struct thread *t)
 	decide(t, r, &sc);
 }
 
-#define KCMP_VM_ 1
 
 /* A new task's address space: its parent's for a thread, and for a
- * process made with CLONE_VM or vfork (or when kcmp cannot tell).
- * The one kcmp also says whether a process shares its parent's memory
- * (vm_shared; a comparison that fails counts as shared, as in
- * vm_shared_between). A task of another thread group is the child of
- * a fork, vfork or clone without CLONE_THREAD, whatever the event. */
+ * process made with CLONE_VM or vfork, or where kcmp cannot tell (one
+ * of them gone, or not comparable): it then counts as shared, and the
+ * verification at exit stops runs. A task of another thread group is
+ * the child of a fork, vfork or clone without CLONE_THREAD, whatever
+ * the event. */
 static void task_mm(struct thread *c, struct thread *parent)
 {
-	long same = 0;
-
-	c->vm_shared = false;
-	if (c->tgid != thread_tgid(parent)) {
-		same = syscall(SYS_kcmp, parent->tid, c->tid, KCMP_VM_, 0, 0);
-		c->vm_shared = same != 1 && same != 2;
-		if (same < 0 && errno == ESRCH)
-			same = 1;	/* one of them is gone */
-	}
-	if (c->vm_shared)
-		parent->vm_shared = true;
-	if (same <= 0)
+	if (c->tgid == thread_tgid(parent) ||
+	    vm_shared_between(parent->tid, c->tid))
 		thread_mm_share(c, parent);
 	else
 		thread_mm_new(c);
@@ -262,7 +250,6 @@ static void on_exec(struct thread *t)
 	thread_pending_clear(t->tgid);
 	thread_mm_new(t);
 	t->files_shared = false;	/* execve unshares the fd table */
-	t->vm_shared = false;		/* and makes a new address space */
 	if (t->tid == T.root && !T.seccomp_live && t->seccomp) {
 		/* The first exec of the command without a probe: the
 		 * filter is not there; trace every call instead. */

@@ -68,8 +68,6 @@ struct thread {
 	 * would be too dear. NULL: not known. */
 	const char *prog_pers;
 	bool files_shared;	/* its fd table is shared (CLONE_FILES) */
-	bool vm_shared;		/* its memory is another process's too
-				 * (CLONE_VM without CLONE_THREAD) */
 	struct {		/* check the mapping at the exit stop */
 		bool on, file, prot;
 		/* mprotect: every mapping of the range as checked, each

@@ -95,6 +95,38 @@ static void decide(struct thread *t, int r, struct stop_call *sc)
 	resume(t, 0);
 }
 
+/*
+ * At the exit stop, memtrace finishes what it changed at the entry: a
+ * refused call gets the result memtrace chose, a rewritten one (brk(0)
+ * for a refused brk, i386 old_mmap made mmap2) gives its caller the
+ * argument registers back. A step that fails would leave the thread
+ * running on with a result or registers memtrace did not intend, and
+ * the call is done, too late to deny: the process is killed (fail
+ * closed). Returns false then.
+ */
+static bool finish_rewrite(struct thread *t)
+{
+	if (t->pending_ret) {
+		t->pending_ret = false;
+		if (stop_set_return(t, t->ret) < 0 && errno != ESRCH) {
+			t->restore_args = false;
+			fail_closed(t, "cannot set the return value of a "
+				    "refused call (%s)", strerror(errno));
+			return false;
+		}
+	}
+	if (t->restore_args) {
+		t->restore_args = false;
+		if (stop_restore_args(t) < 0 && errno != ESRCH) {
+			fail_closed(t, "cannot restore the argument registers "
+				    "of a rewritten call (%s)",
+				    strerror(errno));
+			return false;
+		}
+	}
+	return true;
+}
+
 static void on_syscall_stop(struct thread *t)
 {
 	struct stop_call sc;
@@ -106,25 +138,14 @@ static void on_syscall_stop(struct thread *t)
 	if (is_exit) {
 		t->in_syscall = false;
 		T.stops_exit++;
-		if (t->pending_ret) {
-			t->pending_ret = false;
-			if (stop_set_return(t, t->ret) < 0 && errno != ESRCH)
-				warnx_("%d: cannot set the return value: %s",
-				       t->tid, strerror(errno));
-		}
+		if (!finish_rewrite(t))
+			t->verify.on = false;	/* dying: nothing to verify */
 		if (t->verify.on)
 			verify_at_exit(t);
 		/* Done: what it added shows in VmSize and PSS now. */
 		thread_pending_drop(t);
 		if (t->rlimit_verify)
 			rlimit_verify_at_exit(t);
-		if (t->restore_args) {
-			t->restore_args = false;
-			if (stop_restore_args(t) < 0 && errno != ESRCH)
-				warnx_("%d: cannot restore the arguments of "
-				       "a rewritten call: %s", t->tid,
-				       strerror(errno));
-		}
 		/* -v: the result, as the tracee sees it (after the
 		 * fix-ups above). */
 		if (t->record)

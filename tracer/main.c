@@ -430,12 +430,36 @@ static void exit_like(int status)
 	exit(128 + sig);
 }
 
+/* MEMTRACE_TEST_FAIL=STEP, for the test suite only: memtrace acts as
+ * if that ptrace step failed at every exit stop that takes it. */
+static void read_test_fail(void)
+{
+	static const char *const steps[] = {
+		[TEST_FAIL_SET_RETURN] = "set_return",
+		[TEST_FAIL_RESTORE_ARGS] = "restore_args",
+	};
+	const char *v = getenv("MEMTRACE_TEST_FAIL");
+
+	if (!v || !*v)
+		return;
+	for (size_t i = 1; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (!strcmp(v, steps[i])) {
+			T.opt.test_fail = (enum test_fail)i;
+			return;
+		}
+	}
+	fprintf(stderr, "memtrace: MEMTRACE_TEST_FAIL: unknown step \"%s\" "
+		"(set_return or restore_args)\n", v);
+	exit(2);
+}
+
 static void setup_tracer(void)
 {
 	for (size_t i = 0; i < arch_host->npers && i < 8; i++)
 		arch_resolve_numbers(arch_host->pers[i], &T.nums[i]);
 	T.opt.force_regs = getenv("MEMTRACE_FORCE_REGS") &&
 			   !strcmp(getenv("MEMTRACE_FORCE_REGS"), "1");
+	read_test_fail();
 	/* A spawned command under the filter is probed at its first
 	 * seccomp stop (loop.c); -p and ptrace-only mode probe here. */
 	if (T.opt.attach || T.opt.no_seccomp)

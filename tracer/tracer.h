@@ -26,9 +26,19 @@ enum trace_tag {
  * kernel fails it with EINVAL whatever memtrace does. */
 #define PROBE_PROT 0x5a5a0000UL
 
+/* MEMTRACE_TEST_FAIL (test suite only): the exit-stop ptrace step
+ * that acts as if it failed (regs.c), to reach the fail-closed kill
+ * at the exit stop (loop.c) that no ordinary tracee can provoke. */
+enum test_fail {
+	TEST_FAIL_NONE,
+	TEST_FAIL_SET_RETURN,	/* stop_set_return */
+	TEST_FAIL_RESTORE_ARGS,	/* stop_restore_args */
+};
+
 struct options {
 	bool no_seccomp;	/* --no-seccomp */
 	bool force_regs;	/* MEMTRACE_FORCE_REGS=1: register path only */
+	enum test_fail test_fail;	/* MEMTRACE_TEST_FAIL */
 	bool verbose;		/* -v: a record for every stop */
 	bool json;		/* --json */
 	bool dump_filter;	/* --dump-filter */

@@ -93,11 +93,12 @@ static uint64_t vm_slack(void)
 	struct rlimit r;
 
 	if (slack == 1) {
-		if (getrlimit(RLIMIT_STACK, &r) < 0 ||
-		    r.rlim_cur == RLIM_INFINITY || r.rlim_cur > (1ULL << 40))
-			slack = 0;
-		else
-			slack = (uint64_t)r.rlim_cur + (16ULL << 20);
+		/* (rlim_t is 32 bits on some personalities: compare
+		 * in 64) */
+		uint64_t stack = getrlimit(RLIMIT_STACK, &r) < 0 ||
+				 r.rlim_cur == RLIM_INFINITY ? UINT64_MAX :
+				 (uint64_t)r.rlim_cur;
+		slack = stack > (1ULL << 40) ? 0 : stack + (16ULL << 20);
 	}
 	return slack;
 }

@@ -108,23 +108,40 @@ static bool visit(const char *s, size_t n,
 	return maps_parse(line, &e) && fn(&e, arg);
 }
 
-/* The lines of snap.text from *done on that are complete (or all of
- * them, at the end); true if fn ended the walk. */
-static bool visit_lines(size_t *done, bool at_end,
-			bool (*fn)(const struct map_entry *e, void *arg),
-			void *arg)
+/* The lines of text[*done, len) that are complete (or all of them, at
+ * the end); true if fn ended the walk. */
+static bool visit_text(const char *text, size_t len, size_t *done,
+		       bool at_end,
+		       bool (*fn)(const struct map_entry *e, void *arg),
+		       void *arg)
 {
-	while (*done < snap.len) {
-		char *s = snap.text + *done;
-		char *nl = memchr(s, '\n', snap.len - *done);
+	while (*done < len) {
+		const char *s = text + *done;
+		const char *nl = memchr(s, '\n', len - *done);
 		if (!nl && !at_end)
 			break;
-		size_t n = nl ? (size_t)(nl - s) + 1 : snap.len - *done;
+		size_t n = nl ? (size_t)(nl - s) + 1 : len - *done;
 		*done += n;
 		if (visit(s, n, fn, arg))
 			return true;
 	}
 	return false;
+}
+
+static bool visit_lines(size_t *done, bool at_end,
+			bool (*fn)(const struct map_entry *e, void *arg),
+			void *arg)
+{
+	return visit_text(snap.text, snap.len, done, at_end, fn, arg);
+}
+
+bool maps_text_walk(const char *text,
+		    bool (*fn)(const struct map_entry *e, void *arg),
+		    void *arg)
+{
+	size_t done = 0;
+
+	return visit_text(text, strlen(text), &done, true, fn, arg);
 }
 
 static int read_more(int fd)

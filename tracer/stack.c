@@ -81,33 +81,35 @@ static char *read_all(const char *path)
 	return buf;
 }
 
-/* The mapping of a maps text that holds ip: its path (or a bracketed
- * name such as [vdso]) and ip's offset in the mapped file. */
+/* The mapping that holds ip in a copy of /proc/PID/maps: its module
+ * (the mapped file, or a name such as [vdso]) and ip's offset in the
+ * mapped file. */
+struct ip_lookup {
+	uint64_t ip;
+	char *module;
+	size_t len;
+	uint64_t *off;
+};
+
+static bool holds_ip(const struct map_entry *e, void *arg)
+{
+	struct ip_lookup *w = arg;
+
+	if (w->ip < e->lo || w->ip >= e->hi)
+		return false;
+	snprintf(w->module, w->len, "%s", e->path);
+	*w->off = w->ip - e->lo + e->off;
+	return true;
+}
+
 static bool maps_lookup(const char *maps, uint64_t ip, char *module,
 			size_t len, uint64_t *off)
 {
-	const char *line = maps;
+	struct ip_lookup w = { ip, module, len, off };
 
 	module[0] = '\0';
 	*off = 0;
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		size_t n = nl ? (size_t)(nl - line) : strlen(line);
-		char copy[4352];
-		struct map_entry e;
-
-		if (n >= sizeof(copy))
-			n = sizeof(copy) - 1;
-		memcpy(copy, line, n);
-		copy[n] = '\0';
-		if (maps_parse(copy, &e) && ip >= e.lo && ip < e.hi) {
-			snprintf(module, len, "%s", e.path);
-			*off = ip - e.lo + e.off;
-			return true;
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	return false;
+	return maps && maps_text_walk(maps, holds_ip, &w);
 }
 
 static void frame_set(struct bt_frame *fr, const char *maps, uint64_t ip)

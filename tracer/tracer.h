@@ -291,6 +291,11 @@ struct map_entry {
 };
 /* Parse one line (its newline is cut); false if it is not a mapping. */
 bool maps_parse(char *line, struct map_entry *e);
+/* fn for every mapping in text (maps lines) until it returns true;
+ * true if it did. */
+bool maps_text_walk(const char *text,
+		    bool (*fn)(const struct map_entry *e, void *arg),
+		    void *arg);
 /* Call fn for every mapping of tid until it returns true. 0, or -1 if
  * the maps cannot be read. */
 int maps_walk(pid_t tid, bool (*fn)(const struct map_entry *e, void *arg),

@@ -230,24 +230,63 @@ static bool has_magic(const void *id, size_t len)
  */
 #define HEAD_READ 4096
 
-/* Clear e_shoff, e_shnum and e_shstrndx (zero in either byte order);
- * false where the count of program headers is in section 0, or the
- * image is shorter than its header (libelf then refuses it as is). */
+/* Whether n bytes at p are all zero (a field's value is 0 in either
+ * byte order). */
+static bool zero(const unsigned char *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+/* An n-byte field at p in the image's byte order. */
+static uint64_t field(const unsigned char *p, size_t n, bool le)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v << 8 | p[le ? n - 1 - i : i];
+	return v;
+}
+
+/*
+ * Clear e_shoff, e_shnum and e_shstrndx (zero in either byte order);
+ * false where libelf would read section 0 of the file (the count of
+ * program headers there, PN_XNUM, or of sections, e_shnum 0 with a
+ * table), where the program headers start inside the ELF header (the
+ * cleared fields would be theirs too), or the image is shorter than
+ * its header: the file itself is then read, so the verdict stays
+ * libelf's on the file.
+ */
 static bool drop_sections(unsigned char *b, size_t len)
 {
 	static const unsigned char xnum[2] = { 0xff, 0xff };	/* PN_XNUM */
+	size_t ehsize, phoff, phnum, shoff, shnum, offlen;
 
 	if (b[EI_CLASS] == ELFCLASS64 && len >= sizeof(Elf64_Ehdr)) {
-		if (!memcmp(b + offsetof(Elf64_Ehdr, e_phnum), xnum, 2))
-			return false;
-		memset(b + offsetof(Elf64_Ehdr, e_shoff), 0, 8);
-		memset(b + offsetof(Elf64_Ehdr, e_shnum), 0, 4);
+		ehsize = sizeof(Elf64_Ehdr);
+		phoff = offsetof(Elf64_Ehdr, e_phoff);
+		phnum = offsetof(Elf64_Ehdr, e_phnum);
+		shoff = offsetof(Elf64_Ehdr, e_shoff);
+		shnum = offsetof(Elf64_Ehdr, e_shnum);
+		offlen = 8;
 	} else if (b[EI_CLASS] == ELFCLASS32 && len >= sizeof(Elf32_Ehdr)) {
-		if (!memcmp(b + offsetof(Elf32_Ehdr, e_phnum), xnum, 2))
-			return false;
-		memset(b + offsetof(Elf32_Ehdr, e_shoff), 0, 4);
-		memset(b + offsetof(Elf32_Ehdr, e_shnum), 0, 4);
+		ehsize = sizeof(Elf32_Ehdr);
+		phoff = offsetof(Elf32_Ehdr, e_phoff);
+		phnum = offsetof(Elf32_Ehdr, e_phnum);
+		shoff = offsetof(Elf32_Ehdr, e_shoff);
+		shnum = offsetof(Elf32_Ehdr, e_shnum);
+		offlen = 4;
+	} else {
+		return true;	/* refused as it is, as from the file */
 	}
+	if (!memcmp(b + phnum, xnum, 2) ||
+	    (zero(b + shnum, 2) && !zero(b + shoff, offlen)) ||
+	    field(b + phoff, offlen, b[EI_DATA] == ELFDATA2LSB) < ehsize)
+		return false;
+	memset(b + shoff, 0, offlen);
+	memset(b + shnum, 0, 4);	/* e_shnum and e_shstrndx */
 	return true;
 }
 
@@ -362,6 +401,23 @@ enum elf_stack elf_stack_fd(int fd, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", h->err);
 	free(h);
 	return v;
+}
+
+enum elf_stack elf_stack_file(int fd, char *err, size_t errlen)
+{
+	unsigned char id[SELFMAG];
+	struct seen s = { 0 };
+	ssize_t r = pread_all(fd, id, sizeof(id), 0);
+
+	if (r < 0)
+		return say(ELF_STACK_ERROR, err, errlen, "read: %s",
+			   strerror(errno));
+	if (!has_magic(id, (size_t)r))
+		return say(ELF_STACK_NOT_ELF, err, errlen, "not an ELF file");
+	if (!libelf_ready())
+		return say(ELF_STACK_ERROR, err, errlen, "libelf: %s",
+			   elferr());
+	return inspect_fd(fd, &s, err, errlen);
 }
 
 enum elf_stack elf_stack_mem(const void *buf, size_t len,

@@ -42,6 +42,11 @@ void elf_head_fd(int fd, struct elf_head *h, bool want_interp);
  */
 enum elf_stack elf_stack_fd(int fd, char *err, size_t errlen);
 
+/* The verdict of libelf reading the file itself, without elf_head_fd's
+ * first page: what elf_stack_fd must always agree with (unit tests and
+ * the fuzzer check that it does). */
+enum elf_stack elf_stack_file(int fd, char *err, size_t errlen);
+
 /* The same over a memory buffer (fuzzing, unit tests). */
 enum elf_stack elf_stack_mem(const void *buf, size_t len,
 			     char *err, size_t errlen);

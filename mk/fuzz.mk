@@ -13,7 +13,9 @@
 # and its libraries: FUZZ_LDLIBS_NAME, else a "fuzz-libs: -lfoo" line,
 # else nothing if it has a fuzz-deps line, else the main build's
 # pkg-config flags and libraries. It does not use the main build's objects, so it
-# works while other parts of the tree are broken.
+# works while other parts of the tree are broken. A harness may name
+# another target's seeds ("fuzz-corpus: elf") and a longest input of
+# its own ("fuzz-max-len: 16384").
 #
 #   make fuzz FUZZ_SECONDS=20          every target, 20 seconds each
 #   make fuzz FUZZ_TARGETS=policy      only fuzz_policy
@@ -59,14 +61,19 @@ fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 
 fuzz: fuzz-build
 	@set -e; for t in $(FUZZ_TARGETS); do \
+		h=testsuite/fuzz/fuzz_$$t.c; \
 		seeds=testsuite/fuzz/corpus/$$t; \
+		[ -d "$$seeds" ] || seeds=testsuite/fuzz/corpus/$$(sed -n \
+			's/^.*fuzz-corpus: *\([a-z]*\).*$$/\1/p' $$h); \
 		[ -d "$$seeds" ] || seeds=; \
+		maxlen=$$(sed -n 's/^.*fuzz-max-len: *\([0-9]*\).*$$/\1/p' $$h); \
 		dict=testsuite/fuzz/fuzz_$$t.dict; \
 		[ -f "$$dict" ] && dict=-dict=$$dict || dict=; \
 		mkdir -p $(FUZZ_B)/corpus/$$t $(FUZZ_B)/artifacts; \
 		echo "fuzz_$$t: $(FUZZ_SECONDS) seconds"; \
 		$(FUZZ_B)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
-			-timeout=$(FUZZ_TIMEOUT) -max_len=$(FUZZ_MAX_LEN) \
+			-timeout=$(FUZZ_TIMEOUT) \
+			-max_len=$${maxlen:-$(FUZZ_MAX_LEN)} \
 			-print_final_stats=1 $$dict \
 			-artifact_prefix=$(FUZZ_B)/artifacts/$$t- \
 			$(FUZZ_B)/corpus/$$t $$seeds \

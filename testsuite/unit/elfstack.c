@@ -131,7 +131,8 @@ static enum elf_stack via_fd(const void *buf, size_t len, char *err,
 		abort();
 	lseek(fd, 7, SEEK_SET);
 	v = elf_stack_fd(fd, err, errlen);
-	*offset_kept = lseek(fd, 0, SEEK_CUR) == 7;
+	*offset_kept = lseek(fd, 0, SEEK_CUR) == 7 &&
+		       elf_stack_file(fd, NULL, 0) == v;
 	close(fd);
 	unlink(path);
 	return v;

@@ -57,6 +57,17 @@ mt_bg() {
 	mt_pid=$!
 }
 
+# mt_try MODE DIR K MEMTRACE-ARGV...: one of a case's runs, numbered
+# K: mt_run with its records in DIR/logK and all that memtrace and its
+# command print in DIR/outK; the exit status is memtrace's. In a
+# subshell whose own standard error goes nowhere: a run memtrace kills
+# leaves no "Killed" note from bash.
+mt_try() {
+	local mode=$1 dir=$2 k=$3
+	shift 3
+	(mt_run "$mode" -o "$dir/log$k" "$@" > "$dir/out$k" 2>&1) 2> /dev/null
+}
+
 # The command line of mt_via, in the caller's mt_cmd.
 mt_argv() {
 	local -n mt_wrap=$1

@@ -246,29 +246,26 @@ fi
 # checks hold on their own.
 L=$MT_ROOT/build/testlibs
 mprot_case() {
-	local mode=$1 dir=$MT_TMP/mprot.${1/,/_}
+	local mode=$1 dir=$MT_TMP/mprot.${1/,/_} rc1 rc2 rc3
 	local nowx=(-m trace/allow_unsafe_exec_memory:1)
 	mkdir -p "$dir"
-	mt_run "$mode" -o "$dir/log" \
-		"${nowx[@]}" \
-		"$T/mprotlib" deny "$L/libexecstack.so" > /dev/null 2> "$dir/err"
-	local rc1=$?
-	mt_run "$mode" -o "$dir/log2" \
-		"${nowx[@]}" -m sandbox/exec:on -m "allow/exec+/***" \
-		-m "deny/exec+$L/libok.so" \
-		"$T/mprotlib" deny "$L/libok.so" > /dev/null 2>> "$dir/err"
-	local rc2=$?
-	mt_run "$mode" -o "$dir/log3" \
-		"${nowx[@]}" \
-		"$T/mprotlib" allow "$L/libok.so" > /dev/null 2>> "$dir/err"
-	local rc3=$?
+	mt_try "$mode" "$dir" 1 "${nowx[@]}" \
+		"$T/mprotlib" deny "$L/libexecstack.so"
+	rc1=$?
+	mt_try "$mode" "$dir" 2 "${nowx[@]}" -m sandbox/exec:on \
+		-m "allow/exec+/***" -m "deny/exec+$L/libok.so" \
+		"$T/mprotlib" deny "$L/libok.so"
+	rc2=$?
+	mt_try "$mode" "$dir" 3 "${nowx[@]}" \
+		"$T/mprotlib" allow "$L/libok.so"
+	rc3=$?
 	if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ $rc3 -eq 0 ] &&
-	   grep -q "mprotect(.*= -EACCES; stack: executable stack requested (PT_GNU_STACK with PF_X); path $L/libexecstack.so;" "$dir/log" &&
+	   grep -q "mprotect(.*= -EACCES; stack: executable stack requested (PT_GNU_STACK with PF_X); path $L/libexecstack.so;" "$dir/log1" &&
 	   grep -q "mprotect(.*= -EACCES; exec: .*path $L/libok.so" "$dir/log2" &&
 	   ! grep -q mprotect "$dir/log3"; then
 		pass "race/map-then-mprotect [$mode]"
 	else
-		fail "race/map-then-mprotect [$mode]" "exits $rc1/$rc2/$rc3: $(cat "$dir/log" "$dir/log2" "$dir/log3" "$dir/err" | tr '\n' '|')"
+		fail "race/map-then-mprotect [$mode]" "exits $rc1/$rc2/$rc3: $(cat "$dir/log1" "$dir/log2" "$dir/log3" "$dir/out1" "$dir/out2" "$dir/out3" | tr '\n' '|')"
 	fi
 }
 for mode in $MODES; do

@@ -137,6 +137,26 @@ tracee_case() {
 	pass "$name [$mode]"
 }
 
+# records_case NAME RC EXPECTED FILTER DIR COMMAND...: COMMAND (memtrace
+# as a user would start it, its records in DIR/log) must exit RC, and
+# its records, through the command FILTER, must equal the file
+# EXPECTED, or with EXPECTED "-" what COMMAND printed (the records the
+# tracee expects). Its output goes to DIR/out and DIR/err.
+records_case() {
+	local name=$1 want=$2 exp=$3 filter=$4 dir=$5 rc
+	shift 5
+	"$@" > "$dir/out" 2> "$dir/err"
+	rc=$?
+	[ "$exp" = - ] && exp=$dir/out
+	if [ $rc -ne "$want" ]; then
+		fail "$name" "exit $rc: $(head -c 300 "$dir/err" | tr '\n' ' ')"
+	elif ! "$filter" "$dir/log" | diff -u "$exp" - > "$dir/diff"; then
+		fail "$name" "records differ: $(head -c 600 "$dir/diff" | tr '\n' '|')"
+	else
+		pass "$name"
+	fi
+}
+
 # json_check FILE N: every line of FILE is a JSON record with Syd's
 # keys (checked by jq), and there are N of them.
 json_check() {

@@ -57,6 +57,17 @@ mt_bg() {
 	mt_pid=$!
 }
 
+# mt_try MODE DIR K MEMTRACE-ARGV...: one of a case's runs, numbered
+# K: mt_run with its records in DIR/logK and all that memtrace and its
+# command print in DIR/outK; the exit status is memtrace's. In a
+# subshell whose own standard error goes nowhere: a run memtrace kills
+# leaves no "Killed" note from bash.
+mt_try() {
+	local mode=$1 dir=$2 k=$3
+	shift 3
+	(mt_run "$mode" -o "$dir/log$k" "$@" > "$dir/out$k" 2>&1) 2> /dev/null
+}
+
 # The command line of mt_via, in the caller's mt_cmd.
 mt_argv() {
 	local -n mt_wrap=$1
@@ -124,6 +135,26 @@ tracee_case() {
 		return
 	fi
 	pass "$name [$mode]"
+}
+
+# records_case NAME RC EXPECTED FILTER DIR COMMAND...: COMMAND (memtrace
+# as a user would start it, its records in DIR/log) must exit RC, and
+# its records, through the command FILTER, must equal the file
+# EXPECTED, or with EXPECTED "-" what COMMAND printed (the records the
+# tracee expects). Its output goes to DIR/out and DIR/err.
+records_case() {
+	local name=$1 want=$2 exp=$3 filter=$4 dir=$5 rc
+	shift 5
+	"$@" > "$dir/out" 2> "$dir/err"
+	rc=$?
+	[ "$exp" = - ] && exp=$dir/out
+	if [ $rc -ne "$want" ]; then
+		fail "$name" "exit $rc: $(head -c 300 "$dir/err" | tr '\n' ' ')"
+	elif ! "$filter" "$dir/log" | diff -u "$exp" - > "$dir/diff"; then
+		fail "$name" "records differ: $(head -c 600 "$dir/diff" | tr '\n' '|')"
+	else
+		pass "$name"
+	fi
 }
 
 # json_check FILE N: every line of FILE is a JSON record with Syd's

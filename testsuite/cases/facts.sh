@@ -87,41 +87,40 @@ cp "$L/libok.so" "$S/libok.so"
 cp "$L/libok.so" "$S/denied.so"
 printf 'not an ELF file\n%.0s' $(seq 300) > "$S/text.txt"
 chmod -R a+rX "$S"
+# span_case WHO MODE NAME EXPECT WANT SECOND [-- MEMTRACE-ARGS]: one
+# mprotect over the allowed library, SECOND and anonymous memory, the
+# tracee expecting EXPECT (allow or deny). Allowed: memtrace exits 0
+# with no denial; denied: it exits 0 with a record of the mprotect's
+# EACCES whose reason matches WANT.
+span_case() {
+	local who=$1 mode=$2 name=$3 expect=$4 want=$5 second=$6; shift 6
+	local dir=$D/span-$name.$who.${mode/,/_} rc ok=1
+	mtrun "$who" "$mode" "$dir" "$T/mprotspan" "$expect" \
+		"$S/libok.so" "$second" "$@"
+	rc=$?
+	if [ "$expect" = allow ]; then
+		[ $rc -eq 0 ] && ! grep -q deny "$dir/log" && ok=0
+	else
+		[ $rc -eq 0 ] && grep -q "mprotect(.*= -EACCES; $want" "$dir/log" && ok=0
+	fi
+	result "facts/mprotect-span-$name-$who [$mode]" $ok "exit $rc" "$dir"
+}
 for who in $WHOS; do
 	for mode in $MODES; do
-		dir=$D/span-rule.$who.${mode/,/_}
-		mtrun "$who" "$mode" "$dir" "$T/mprotspan" deny \
-			"$S/libok.so" "$S/denied.so" -- -m sandbox/exec:on \
+		span_case "$who" "$mode" rule deny \
+			"exec: deny/exec rule $S/denied.so matched; path $S/denied.so" \
+			"$S/denied.so" -- -m sandbox/exec:on \
 			-m 'allow/exec+/***' -m "deny/exec+$S/denied.so" \
 			-m trace/allow_unsafe_exec_memory:1
-		rc=$?
-		ok=1
-		[ $rc -eq 0 ] && grep -q "mprotect(.*= -EACCES; exec: deny/exec rule $S/denied.so matched; path $S/denied.so" "$dir/log" && ok=0
-		result "facts/mprotect-span-rule-$who [$mode]" $ok "exit $rc" "$dir"
-
-		dir=$D/span-elf.$who.${mode/,/_}
-		mtrun "$who" "$mode" "$dir" "$T/mprotspan" deny \
-			"$S/libok.so" "$S/text.txt" -- -m trace/allow_unsafe_exec_memory:1
-		rc=$?
-		ok=1
-		[ $rc -eq 0 ] && grep -q "mprotect(.*= -EACCES; stack: .*(fail closed); path $S/text.txt" "$dir/log" && ok=0
-		result "facts/mprotect-span-not-elf-$who [$mode]" $ok "exit $rc" "$dir"
-
-		dir=$D/span-shared.$who.${mode/,/_}
-		mtrun "$who" "$mode" "$dir" "$T/mprotspan" deny \
-			"$S/libok.so" shared -- -m trace/allow_unsafe_exec_stack:1
-		rc=$?
-		ok=1
-		[ $rc -eq 0 ] && grep -q "mprotect(.*= -EACCES; wx: making \(non-executable\|shared\) memory executable" "$dir/log" && ok=0
-		result "facts/mprotect-span-shared-$who [$mode]" $ok "exit $rc" "$dir"
-
-		dir=$D/span-ok.$who.${mode/,/_}
-		mtrun "$who" "$mode" "$dir" "$T/mprotspan" allow \
-			"$S/libok.so" "$S/denied.so" -- -m sandbox/exec:on \
-			-m 'allow/exec+/***' -m trace/allow_unsafe_exec_memory:1
-		rc=$?
-		ok=1; [ $rc -eq 0 ] && ! grep -q deny "$dir/log" && ok=0
-		result "facts/mprotect-span-allowed-$who [$mode]" $ok "exit $rc" "$dir"
+		span_case "$who" "$mode" not-elf deny \
+			"stack: .*(fail closed); path $S/text.txt" \
+			"$S/text.txt" -- -m trace/allow_unsafe_exec_memory:1
+		span_case "$who" "$mode" shared deny \
+			"wx: making \(non-executable\|shared\) memory executable" \
+			shared -- -m trace/allow_unsafe_exec_stack:1
+		span_case "$who" "$mode" allowed allow - "$S/denied.so" -- \
+			-m sandbox/exec:on -m 'allow/exec+/***' \
+			-m trace/allow_unsafe_exec_memory:1
 	done
 done
 

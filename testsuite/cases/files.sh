@@ -398,17 +398,10 @@ if ! as_user test -x "$mt" || ! as_user test -x "$M"; then
 	skip "files/exec-interpreter-user" "nobody cannot reach $mt or $M (directory permissions)"
 else
 	dir=$D/run/user; mkdir -p "$dir"; chmod 777 "$dir"
-	as_user "$mt" -o "$dir/log" -m sandbox/exec:on -m 'allow/exec+/**' \
-		-m "deny/exec+$INTERP" -- "$M" map "$L/libok.so" ok - - \
-		> /dev/null 2> "$dir/err"
-	rc=$?
-	if [ $rc -ne 137 ]; then
-		fail files/exec-interpreter-user "exit $rc: $(tr '\n' ' ' < "$dir/err")"
-	elif ! norm_log "$dir/log" | diff -u "$D/exp-interp" - > "$dir/diff"; then
-		fail files/exec-interpreter-user "records differ: $(head -c 600 "$dir/diff" | tr '\n' '|')"
-	else
-		pass files/exec-interpreter-user
-	fi
+	records_case files/exec-interpreter-user 137 "$D/exp-interp" norm_log \
+		"$dir" as_user "$mt" -o "$dir/log" -m sandbox/exec:on \
+		-m 'allow/exec+/**' -m "deny/exec+$INTERP" -- \
+		"$M" map "$L/libok.so" ok - -
 fi
 
 # --- memtrace --hash ------------------------------------------------

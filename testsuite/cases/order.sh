@@ -52,17 +52,9 @@ elif ! as_nobody test -x "$mt" || ! as_nobody test -x "$O"; then
 else
 	d=$MT_TMP/order.user; mkdir -p "$d"; chmod 777 "$d"
 	cp -f "$L/libok.so" "$d/stale.so"; chown 65534 "$d/stale.so"
-	as_nobody "$mt" -o "$d/log" -m sandbox/force:on -m default/force:allow \
-		-m "force+$d/stale.so:sha256:$OK:deny" -- \
-		"$O" deny force-stale "$d/stale.so" "$OK" "$MOD" \
-		> "$d/expected" 2> "$d/err"
-	rc=$?
-	if [ $rc -ne 0 ]; then
-		fail force/stale-cache-user "exit $rc: $(head -c 300 "$d/err" | tr '\n' ' ')"
-	elif ! normalise "$d/log" | diff -u "$d/expected" - > "$d/diff"; then
-		fail force/stale-cache-user "records differ: $(head -c 600 "$d/diff" | tr '\n' '|')"
-	else
-		pass force/stale-cache-user
-	fi
+	records_case force/stale-cache-user 0 - normalise "$d" \
+		as_nobody "$mt" -o "$d/log" -m sandbox/force:on \
+		-m default/force:allow -m "force+$d/stale.so:sha256:$OK:deny" \
+		-- "$O" deny force-stale "$d/stale.so" "$OK" "$MOD"
 fi
 exit 0

@@ -3,6 +3,28 @@
 # call opens a way around the tracer.
 . "$MT_ROOT/testsuite/lib.sh"
 
+# race_run NAME MODE WHO DIR CAUGHT MEMTRACE-ARGV...: memtrace, as WHO
+# (root or nobody), runs a racing tracee (its records in DIR/log, its
+# output in DIR/out and DIR/err). The tracee exits 3 or prints LEAK if
+# an executable mapping of the denied file survived; memtrace either
+# wins every race (0) or kills it with a record matching CAUGHT (137).
+race_run() {
+	local name=$1 mode=$2 who=$3 dir=$4 caught=$5 run=()
+	shift 5
+	[ "$who" = nobody ] && run=(as_nobody)
+	mt_via run "$mode" -o "$dir/log" "$@" > "$dir/out" 2> "$dir/err"
+	local rc=$?
+	if [ $rc -eq 3 ] || grep -q LEAK "$dir/out"; then
+		fail "$name [$mode]" "an executable mapping of the denied file survived: $(cat "$dir/out")"
+	elif [ $rc -eq 137 ] && grep -q "$caught" "$dir/log"; then
+		pass "$name [$mode] (swap caught, process killed)"
+	elif [ $rc -eq 0 ]; then
+		pass "$name [$mode] ($(cat "$dir/out"))"
+	else
+		fail "$name [$mode]" "exit $rc: $(tr '\n' ' ' < "$dir/err")"
+	fi
+}
+
 # fd swap: the tracee exits 3 if an executable mapping of the denied
 # file survives; memtrace either wins every race (the tracee ends 0)
 # or kills it with a "file changed" record (137). The swapper is a
@@ -12,22 +34,12 @@
 race_case() {
 	local mode=$1 how=${2-} who=${3-root}
 	local name=race/fd-swap${how:+-$how}${3:+-$3}
-	local dir=$MT_TMP/race.${1/,/_}$how$who run=()
+	local dir=$MT_TMP/race.${1/,/_}$how$who
 	mkdir -p "$dir"
-	[ "$who" = nobody ] && { chmod 777 "$dir"; run=(as_nobody); }
-	mt_via run "$mode" \
-		-o "$dir/log" "$T/race" "$dir" 4000 ${how:+"$how"} > "$dir/out" \
-		2> "$dir/err"
-	local rc=$?
-	if [ $rc -eq 3 ] || grep -q LEAK "$dir/out"; then
-		fail "$name [$mode]" "an executable mapping of the denied file survived: $(cat "$dir/out")"
-	elif [ $rc -eq 137 ] && grep -q 'file changed between check and mapping' "$dir/log"; then
-		pass "$name [$mode] (swap caught, process killed)"
-	elif [ $rc -eq 0 ]; then
-		pass "$name [$mode] ($(cat "$dir/out"))"
-	else
-		fail "$name [$mode]" "exit $rc: $(tr '\n' ' ' < "$dir/err")"
-	fi
+	[ "$who" = nobody ] && chmod 777 "$dir"
+	race_run "$name" "$mode" "$who" "$dir" \
+		'file changed between check and mapping' \
+		"$T/race" "$dir" 4000 ${how:+"$how"}
 }
 for mode in $MODES; do
 	race_case "$mode" 2>/dev/null	# no "Killed" line from bash
@@ -73,27 +85,16 @@ done
 # mapping of it survives. memtrace verifies the range at the exit stop
 # and kills on a change (137), or wins every race (0).
 vmrace_case() {
-	local mode=$1 who=$2 dir=$MT_TMP/vmrace.${1/,/_}.$2 run=()
+	local mode=$1 who=$2 dir=$MT_TMP/vmrace.${1/,/_}.$2
 	mkdir -p "$dir"
 	chmod 777 "$dir"
 	cp "$MT_ROOT/build/testlibs/libok.so" "$dir/allowed.so"
 	cp "$MT_ROOT/build/testlibs/libok.so" "$dir/denied.so"
 	chmod 644 "$dir"/*.so
-	[ "$who" = nobody ] && run=(as_nobody)
-	mt_via run "$mode" \
+	race_run "race/mprotect-vm-$who" "$mode" "$who" "$dir" \
+		'file changed between check and mprotect' \
 		-m sandbox/exec:on -m 'allow/exec+/***' \
-		-m "deny/exec+$dir/denied.so" -o "$dir/log" \
-		"$T/vmrace" "$dir" 3000 > "$dir/out" 2> "$dir/err"
-	local rc=$?
-	if [ $rc -eq 3 ] || grep -q LEAK "$dir/out"; then
-		fail "race/mprotect-vm-$who [$mode]" "an executable mapping of the denied file survived: $(cat "$dir/out")"
-	elif [ $rc -eq 137 ] && grep -q 'file changed between check and mprotect' "$dir/log"; then
-		pass "race/mprotect-vm-$who [$mode] (swap caught, process killed)"
-	elif [ $rc -eq 0 ]; then
-		pass "race/mprotect-vm-$who [$mode] ($(cat "$dir/out"))"
-	else
-		fail "race/mprotect-vm-$who [$mode]" "exit $rc: $(tr '\n' ' ' < "$dir/err")"
-	fi
+		-m "deny/exec+$dir/denied.so" "$T/vmrace" "$dir" 3000
 }
 for mode in $MODES; do
 	vmrace_case "$mode" root 2>/dev/null
@@ -245,29 +246,26 @@ fi
 # checks hold on their own.
 L=$MT_ROOT/build/testlibs
 mprot_case() {
-	local mode=$1 dir=$MT_TMP/mprot.${1/,/_}
+	local mode=$1 dir=$MT_TMP/mprot.${1/,/_} rc1 rc2 rc3
 	local nowx=(-m trace/allow_unsafe_exec_memory:1)
 	mkdir -p "$dir"
-	mt_run "$mode" -o "$dir/log" \
-		"${nowx[@]}" \
-		"$T/mprotlib" deny "$L/libexecstack.so" > /dev/null 2> "$dir/err"
-	local rc1=$?
-	mt_run "$mode" -o "$dir/log2" \
-		"${nowx[@]}" -m sandbox/exec:on -m "allow/exec+/***" \
-		-m "deny/exec+$L/libok.so" \
-		"$T/mprotlib" deny "$L/libok.so" > /dev/null 2>> "$dir/err"
-	local rc2=$?
-	mt_run "$mode" -o "$dir/log3" \
-		"${nowx[@]}" \
-		"$T/mprotlib" allow "$L/libok.so" > /dev/null 2>> "$dir/err"
-	local rc3=$?
+	mt_try "$mode" "$dir" 1 "${nowx[@]}" \
+		"$T/mprotlib" deny "$L/libexecstack.so"
+	rc1=$?
+	mt_try "$mode" "$dir" 2 "${nowx[@]}" -m sandbox/exec:on \
+		-m "allow/exec+/***" -m "deny/exec+$L/libok.so" \
+		"$T/mprotlib" deny "$L/libok.so"
+	rc2=$?
+	mt_try "$mode" "$dir" 3 "${nowx[@]}" \
+		"$T/mprotlib" allow "$L/libok.so"
+	rc3=$?
 	if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ $rc3 -eq 0 ] &&
-	   grep -q "mprotect(.*= -EACCES; stack: executable stack requested (PT_GNU_STACK with PF_X); path $L/libexecstack.so;" "$dir/log" &&
+	   grep -q "mprotect(.*= -EACCES; stack: executable stack requested (PT_GNU_STACK with PF_X); path $L/libexecstack.so;" "$dir/log1" &&
 	   grep -q "mprotect(.*= -EACCES; exec: .*path $L/libok.so" "$dir/log2" &&
 	   ! grep -q mprotect "$dir/log3"; then
 		pass "race/map-then-mprotect [$mode]"
 	else
-		fail "race/map-then-mprotect [$mode]" "exits $rc1/$rc2/$rc3: $(cat "$dir/log" "$dir/log2" "$dir/log3" "$dir/err" | tr '\n' '|')"
+		fail "race/map-then-mprotect [$mode]" "exits $rc1/$rc2/$rc3: $(cat "$dir/log1" "$dir/log2" "$dir/log3" "$dir/out1" "$dir/out2" "$dir/out3" | tr '\n' '|')"
 	fi
 }
 for mode in $MODES; do

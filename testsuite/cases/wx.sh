@@ -74,26 +74,20 @@ fi
 rwx_case() {
 	local mode=$1 dir=$MT_TMP/rwx.${1/,/_} rc1 rc2 rc3
 	mkdir -p "$dir"
-	# (In subshells: the shell's own "Killed" notes go nowhere.)
-	(mt_run "$mode" --no-mdwe \
-		-o "$dir/log" -- "$T/rwxexec" "$dir" > "$dir/out1" 2>&1) \
-		2> /dev/null
+	mt_try "$mode" "$dir" 1 --no-mdwe -- "$T/rwxexec" "$dir"
 	rc1=$?
-	(mt_run "$mode" \
-		-o "$dir/log2" -- "$T/rwxexec" "$dir" > "$dir/out2" 2>&1) \
-		2> /dev/null
+	mt_try "$mode" "$dir" 2 -- "$T/rwxexec" "$dir"
 	rc2=$?
-	mt_run "$mode" \
-		-m trace/allow_unsafe_exec_memory:1 -o "$dir/log3" -- \
-		"$T/rwxexec" "$dir" > "$dir/out3" 2>&1
+	mt_try "$mode" "$dir" 3 -m trace/allow_unsafe_exec_memory:1 -- \
+		"$T/rwxexec" "$dir"
 	rc3=$?
 	if [ $rc1 -eq 137 ] && ! grep -q ran "$dir/out1" &&
-	   grep -q "execve(\".*\", \[.*\]) = 0; wx: a writable and executable segment .*; program killed after exec; tip: -m trace/allow_unsafe_exec_memory:1" "$dir/log" &&
+	   grep -q "execve(\".*\", \[.*\]) = 0; wx: a writable and executable segment .*; program killed after exec; tip: -m trace/allow_unsafe_exec_memory:1" "$dir/log1" &&
 	   [ $rc2 -ne 0 ] && ! grep -q ran "$dir/out2" &&
 	   [ $rc3 -eq 0 ] && grep -qx ran "$dir/out3" && [ ! -s "$dir/log3" ]; then
 		pass "wx/rwx-segment [$mode]"
 	else
-		fail "wx/rwx-segment [$mode]" "exits $rc1/$rc2/$rc3 (want 137/not 0/0): $(cat "$dir/log" "$dir/out1" "$dir/out2" "$dir/out3" | tr '\n' '|')"
+		fail "wx/rwx-segment [$mode]" "exits $rc1/$rc2/$rc3 (want 137/not 0/0): $(cat "$dir/log1" "$dir/out1" "$dir/out2" "$dir/out3" | tr '\n' '|')"
 	fi
 }
 for mode in $MODES; do

@@ -89,15 +89,9 @@ static void pol(struct policy *p, const char *r1, const char *r2,
 		const char *r3)
 {
 	const char *rules[] = { r1, r2, r3 };
-	char err[256];
 
-	policy_init(p);
-	for (int i = 0; i < 3; i++)
-		if (rules[i] && policy_apply(p, rules[i], "test", err,
-					     sizeof(err)) < 0) {
-			printf("FAIL mem/setup: %s\n", err);
-			exit(1);
-		}
+	if (unit_policy(p, "mem/setup", rules, 3) < 0)
+		exit(1);
 }
 
 static struct mcall mmap_call(enum msys s, uint64_t len)

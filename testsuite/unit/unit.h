@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/policy.h"
+
 static int unit_failed_total;
 static int unit_case_failed;
 static const char *unit_case_name;
@@ -53,6 +55,27 @@ static inline void unit_end(void)
 	} } while (0)
 
 #define UNIT_SKIP(name, why) printf("SKIP %s: %s\n", name, why)
+
+/*
+ * A policy for a case: P made fresh, then the N RULES applied in order
+ * (NULL ones skipped). A rule that does not apply prints
+ * "FAIL NAME: rule RULE: ERROR" and stops there with -1: the caller
+ * decides whether its cases can go on.
+ */
+static inline int unit_policy(struct policy *p, const char *name,
+			      const char *const *rules, int n)
+{
+	char err[256];
+
+	policy_init(p);
+	for (int i = 0; i < n; i++)
+		if (rules[i] && policy_apply(p, rules[i], "test", err,
+					     sizeof(err)) < 0) {
+			printf("FAIL %s: rule %s: %s\n", name, rules[i], err);
+			return -1;
+		}
+	return 0;
+}
 
 #define UNIT_DONE() return unit_failed_total ? 1 : 0
 

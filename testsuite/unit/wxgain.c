@@ -56,11 +56,8 @@ static struct verdict decide(const char *rule, const struct mcall *c,
 {
 	struct policy p;
 	struct verdict v;
-	char err[256];
 
-	policy_init(&p);
-	if (rule && policy_apply(&p, rule, "test", err, sizeof(err)) < 0)
-		printf("FAIL unit: rule %s: %s\n", rule, err);
+	unit_policy(&p, "unit", &rule, 1);
 	check_call(c, f, &p, &v);
 	policy_free(&p);
 	return v;

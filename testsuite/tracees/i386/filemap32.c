@@ -39,12 +39,6 @@ static inline long sys5(long n, long a, long b, long c, long d, long e)
 	return r;
 }
 
-static long mmap2(long addr, long len, long prot, long flags, long fd,
-		  long pgoff)
-{
-	return sys6(NR_mmap2, addr, len, prot, flags, fd, pgoff);
-}
-
 static void fail_msg(const char *what, const char *msg, long r)
 {
 	struct line l = { .n = 0 };
@@ -69,6 +63,16 @@ static void expect_ok(const char *what, long r)
 {
 	if (r < 0 && r > -4096)
 		fail_msg(what, ": failed with ", r);
+}
+
+/* A call memtrace refuses with -err in deny mode and allows in allow
+ * mode (where the kernel does it). */
+static void expect_refused(const char *what, long r, int err)
+{
+	if (deny_mode)
+		expect_errno(what, r, err);
+	else
+		expect_ok(what, r);
 }
 
 /* The record of a denial: "memtrace: deny i386 CALL = -ERR; WHAT[; path
@@ -199,34 +203,25 @@ static void fd_checks(const char *dir, int old)
 	path_in(&path, dir, "code.bin");
 
 	long rw = make_file(path.b, O_RDWR);
-	long r = old ? old_mmap(0, PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE,
-				rw, off)
-		     : mmap2(0, PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, rw,
-			     off);
+	long r = mmap32(old, 0, PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, rw,
+			off);
 	call.n = 0;
 	call_text(&call, old, PAGE, "PROT_READ|PROT_EXEC", "MAP_PRIVATE", rw,
 		  off);
 	rec(call.b, "EACCES", "fd: executable mapping of a file open for "
 	    "writing", 0, path.b, "default/fd:allow", 0);
-	if (deny_mode)
-		expect_errno(nm, r, EACCES);
-	else
-		expect_ok(nm, r);
+	expect_refused(nm, r, EACCES);
 
 	long ro = sys3(NR_open, (long)path.b, O_RDONLY, 0);
 	expect_ok("open read-only", ro);
-	expect_ok(nm, old ? old_mmap(0, PAGE, PROT_READ | PROT_EXEC,
-				     MAP_PRIVATE, ro, off)
-			  : mmap2(0, PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE,
-				  ro, off));
+	expect_ok(nm, mmap32(old, 0, PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE,
+			     ro, off));
 
 	/* An fd that is not open any more. */
 	long gone = sys3(NR_open, (long)path.b, O_RDONLY, 0);
 	expect_ok("open read-only", gone);
 	expect_ok("close", sys1(NR_close, gone));
-	r = old ? old_mmap(0, PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, gone,
-			   0)
-		: mmap2(0, PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, gone, 0);
+	r = mmap32(old, 0, PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, gone, 0);
 	expect_errno(nm, r, EBADF);
 
 	sys1(NR_close, rw);
@@ -259,52 +254,37 @@ static void append_checks(const char *dir)
 	long rw = make_file(path.b, O_RDWR);
 	for (int old = 0; old < 2; old++) {
 		/* O_RDWR without O_APPEND: still the named file. */
-		long r2 = old ? old_mmap(0, PAGE, PROT_READ, MAP_SHARED, rw, 0)
-			      : mmap2(0, PAGE, PROT_READ, MAP_SHARED, rw, 0);
+		long r2 = mmap32(old, 0, PAGE, PROT_READ, MAP_SHARED, rw, 0);
 		call.n = 0;
 		call_text(&call, old, PAGE, "PROT_READ", "MAP_SHARED", rw, 0);
 		rec(call.b, "EPERM", what.b, 0, path.b, tip.b, 0);
-		if (deny_mode)
-			expect_errno("shared map of a named file, O_RDWR", r2,
-				     EPERM);
-		else
-			expect_ok("shared map of a named file, O_RDWR", r2);
+		expect_refused("shared map of a named file, O_RDWR", r2, EPERM);
 		const char *nm = old ? "old_mmap shared append-only"
 				     : "mmap2 shared append-only";
-		long r = old ? old_mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 0)
-			     : mmap2(0, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+		long r = mmap32(old, 0, PAGE, PROT_READ, MAP_SHARED, fd, 0);
 		call.n = 0;
 		call_text(&call, old, PAGE, "PROT_READ", "MAP_SHARED", fd, 0);
 		rec(call.b, "EPERM", what.b, 0, path.b, tip.b, 0);
-		if (deny_mode)
-			expect_errno(nm, r, EPERM);
-		else
-			expect_ok(nm, r);
+		expect_refused(nm, r, EPERM);
 		/* Private mappings never reach the file. */
 		expect_ok(old ? "old_mmap private append-only"
 			      : "mmap2 private append-only",
-			  old ? old_mmap(0, PAGE, PROT_READ, MAP_PRIVATE, fd, 0)
-			      : mmap2(0, PAGE, PROT_READ, MAP_PRIVATE, fd, 0));
+			  mmap32(old, 0, PAGE, PROT_READ, MAP_PRIVATE, fd, 0));
 	}
 	/* No rule matches the other file, but its fd is writable and
 	 * O_APPEND. */
 	long o = make_file(other.b, O_RDWR | O_APPEND);
 	for (int old = 0; old < 2; old++) {
-		long r = old ? old_mmap(0, PAGE, PROT_READ | PROT_WRITE,
-					MAP_SHARED, o, 0)
-			     : mmap2(0, PAGE, PROT_READ | PROT_WRITE,
-				     MAP_SHARED, o, 0);
+		long r = mmap32(old, 0, PAGE, PROT_READ | PROT_WRITE,
+				MAP_SHARED, o, 0);
 		call.n = 0;
 		call_text(&call, old, PAGE, "PROT_READ|PROT_WRITE",
 			  "MAP_SHARED", o, 0);
 		rec(call.b, "EPERM", "append: shared mapping of a writable "
 		    "O_APPEND fd while append rules are in force", 0, other.b,
 		    "default/append:allow", 0);
-		if (deny_mode)
-			expect_errno("shared map of an unmatched O_APPEND fd",
-				     r, EPERM);
-		else
-			expect_ok("shared map of an unmatched O_APPEND fd", r);
+		expect_refused("shared map of an unmatched O_APPEND fd", r,
+			       EPERM);
 	}
 }
 
@@ -334,8 +314,8 @@ static void mremap_one(unsigned long a, long ol, long nl, long fl,
 
 static void mremap_checks(void)
 {
-	long a = mmap2(0, 3 * PAGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long a = mmap32(0, 0, 3 * PAGE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	expect_ok("mmap2 for mremap", a);
 	if (a < 0 && a > -4096)
 		return;

@@ -9,20 +9,30 @@
 
 #define O_RDONLY 0
 
-static void file_record(const char *call_head, struct line *args,
-			const char *path)
+/*
+ * Map PATH (open as FD) PROT_EXEC with mmap2, or with OLD with
+ * old_mmap: in deny mode refused (EACCES), with its record.
+ */
+static void map_rx(int old, long fd, const char *path)
 {
 	struct line l = { .n = 0 };
-	if (!deny_mode)
-		return;
-	l_str(&l, "memtrace: deny i386 ");
-	l_str(&l, call_head);
-	l_str(&l, args->b);
-	l_str(&l, " = -EACCES; stack: executable stack requested "
-	      "(PT_GNU_STACK with PF_X); path ");
-	l_str(&l, path);
-	l_str(&l, "; tip: -m trace/allow_unsafe_exec_stack:1\n");
-	out(1, l.b);
+
+	if (deny_mode) {
+		l_str(&l, "memtrace: deny i386 ");
+		l_str(&l, old ? "old_mmap({" : "mmap2(");
+		l_str(&l, "NULL, 4096, PROT_READ|PROT_EXEC, MAP_PRIVATE, ");
+		l_dec(&l, fd);
+		l_str(&l, old ? ", 0})" : ", 0)");
+		l_str(&l, " = -EACCES; stack: executable stack requested "
+		      "(PT_GNU_STACK with PF_X); path ");
+		l_str(&l, path);
+		l_str(&l, "; tip: -m trace/allow_unsafe_exec_stack:1\n");
+		out(1, l.b);
+	}
+	expect(old ? "old_mmap rx file" : "mmap2 rx file",
+	       mmap32(old, 0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd,
+		      0),
+	       deny_mode);
 }
 
 int tracee_main(void)
@@ -38,20 +48,7 @@ int tracee_main(void)
 		return 1;
 	}
 
-	struct line a = { .n = 0 };
-	l_str(&a, "NULL, 4096, PROT_READ|PROT_EXEC, MAP_PRIVATE, ");
-	l_dec(&a, fd);
-	l_str(&a, ", 0)");
-	file_record("mmap2(", &a, path);
-	expect("mmap2 rx file", sys6(NR_mmap2, 0, 4096, PROT_READ | PROT_EXEC,
-				     MAP_PRIVATE, fd, 0), deny_mode);
-
-	struct line b = { .n = 0 };
-	l_str(&b, "{NULL, 4096, PROT_READ|PROT_EXEC, MAP_PRIVATE, ");
-	l_dec(&b, fd);
-	l_str(&b, ", 0})");
-	file_record("old_mmap(", &b, path);
-	expect("old_mmap rx file", old_mmap(0, 4096, PROT_READ | PROT_EXEC,
-					    MAP_PRIVATE, fd, 0), deny_mode);
+	map_rx(0, fd, path);
+	map_rx(1, fd, path);
 	return failed;
 }

@@ -70,6 +70,15 @@ static inline long old_mmap(long addr, long len, long prot, long flags,
 	return sys1(NR_old_mmap, (long)block);
 }
 
+/* The two i386 mmap calls: mmap2 (nr 192, OFF in pages) or, with OLD,
+ * old_mmap (nr 90, the block, OFF in bytes). */
+static inline long mmap32(int old, long addr, long len, long prot,
+			  long flags, long fd, long off)
+{
+	return old ? old_mmap(addr, len, prot, flags, fd, off)
+		   : sys6(NR_mmap2, addr, len, prot, flags, fd, off);
+}
+
 #include "../freestanding.h"
 
 __asm__(".globl _start\n_start:\n\tmov %esp, %eax\n\tand $-16, %esp\n"

@@ -404,6 +404,12 @@ static void vmsize_facts(pid_t tid, unsigned needs, struct facts *f)
 	struct thread *t = thread_find(tid);
 	uint64_t bound;
 
+	/* No bound yet (exec, a new process): the maps this stop read
+	 * (W^X's walk at exec) give one. */
+	uint64_t mapped;
+	if (!(needs & FACT_VMSIZE_EXACT) && t && rlimit_as_wanted() &&
+	    !thread_vm_bound(t, &bound) && maps_stop_size(tid, &mapped))
+		thread_vm_set(t, mapped);
 	if (!(needs & FACT_VMSIZE_EXACT) && t && rlimit_as_wanted() &&
 	    thread_vm_bound(t, &bound)) {
 		f->vmsize = bound;

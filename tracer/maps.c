@@ -164,6 +164,23 @@ static int read_more(int fd)
 	return (int)(r > 0 ? 1 : r);
 }
 
+static bool add_size(const struct map_entry *e, void *arg)
+{
+	*(uint64_t *)arg += e->hi - e->lo;
+	return false;
+}
+
+bool maps_stop_size(pid_t tid, uint64_t *sum)
+{
+	size_t done = 0;
+
+	if (!snap.whole || snap.tid != tid || snap.gen != T.stop_gen)
+		return false;
+	*sum = 0;
+	visit_lines(&done, true, add_size, sum);
+	return true;
+}
+
 int maps_walk(pid_t tid, bool (*fn)(const struct map_entry *e, void *arg),
 	      void *arg)
 {

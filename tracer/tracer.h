@@ -296,6 +296,10 @@ bool maps_parse(char *line, struct map_entry *e);
 bool maps_text_walk(const char *text,
 		    bool (*fn)(const struct map_entry *e, void *arg),
 		    void *arg);
+/* The size of every mapping of tid together, from the maps text this
+ * stop has read already (false if it has none): VmSize at most (the
+ * text may list a gate area no mapping counts). */
+bool maps_stop_size(pid_t tid, uint64_t *sum);
 /* Call fn for every mapping of tid until it returns true. 0, or -1 if
  * the maps cannot be read. */
 int maps_walk(pid_t tid, bool (*fn)(const struct map_entry *e, void *arg),

@@ -384,6 +384,16 @@ for mode in seccomp,info ptrace,regs; do
 	else
 		fail "mem/vmsize-bound-far [$mode]" "exit $rc, ${reads:-no} VmSize reads: $(said)"
 	fi
+	# At exec the maps W^X has just read bound VmSize (their sizes
+	# together): three execs far below the limit read it not once.
+	mg mem/vmsize-bound-exec "$mode" "${on[@]}" -- \
+		/bin/sh -c '/bin/true; /bin/true'
+	reads=$(sed -n 's/^vmsize_reads=//p' "$dir/stats")
+	if [ $rc -eq 0 ] && [ "${reads:-x}" = 0 ]; then
+		pass "mem/vmsize-bound-exec [$mode] (3 execs, no VmSize read)"
+	else
+		fail "mem/vmsize-bound-exec [$mode]" "exit $rc, ${reads:-no} VmSize reads for 3 execs: $(said)"
+	fi
 	# What anonloop holds before its loop, as it says itself.
 	held=$("$T/anonloop" 0 vmsize)
 	stack_kb=$(ulimit -s)

@@ -399,19 +399,28 @@ static void mark(struct facts *f, unsigned bit, int rc);
  * is mem/vm_max (rlimit_as_wanted): growth it missed (beyond the room
  * it keeps for the stack) is then refused by the kernel, with ENOMEM.
  */
+static bool vmsize_bound(pid_t tid, struct thread *t, uint64_t *bound)
+{
+	uint64_t mapped;
+
+	if (!t || !rlimit_as_wanted())
+		return false;
+	if (thread_vm_bound(t, bound))
+		return true;
+	/* No bound yet (exec, a new process): the maps this stop read
+	 * (W^X's walk at exec) give one. */
+	if (!maps_stop_size(tid, &mapped))
+		return false;
+	thread_vm_set(t, mapped);
+	return thread_vm_bound(t, bound);
+}
+
 static void vmsize_facts(pid_t tid, unsigned needs, struct facts *f)
 {
 	struct thread *t = thread_find(tid);
 	uint64_t bound;
 
-	/* No bound yet (exec, a new process): the maps this stop read
-	 * (W^X's walk at exec) give one. */
-	uint64_t mapped;
-	if (!(needs & FACT_VMSIZE_EXACT) && t && rlimit_as_wanted() &&
-	    !thread_vm_bound(t, &bound) && maps_stop_size(tid, &mapped))
-		thread_vm_set(t, mapped);
-	if (!(needs & FACT_VMSIZE_EXACT) && t && rlimit_as_wanted() &&
-	    thread_vm_bound(t, &bound)) {
+	if (!(needs & FACT_VMSIZE_EXACT) && vmsize_bound(tid, t, &bound)) {
 		f->vmsize = bound;
 		f->vmsize_bound = true;
 		f->have |= FACT_VMSIZE;

@@ -203,41 +203,40 @@ static void after_allow(struct thread *t, struct stop_call *sc,
 	verify_plan(t, c, f, p);
 }
 
-/* What an allowed call adds counts against its address space's
- * limits until the call returns (the exit stop), so that calls of
- * other tasks sharing it decided meanwhile see it. A task alone in its
- * address space races no one: its call returns before its next, with
- * no exit stop. */
 /*
  * The address space's VmSize bound (proc.c) grows by what an allowed
- * call may add; where that cannot be counted it is forgotten: a
- * MAP_GROWSDOWN mapping (it grows by itself, past the stack's room in
- * the bound), an rlimit call (RLIMIT_STACK may have changed, for any
- * process).
+ * call may add (req, where known); where that cannot be counted it is
+ * forgotten: a MAP_GROWSDOWN mapping (it grows by itself, past the
+ * stack's room in the bound), an rlimit call (RLIMIT_STACK may have
+ * changed, for any process).
  */
 static void grow_bound(struct thread *t, const struct mcall *c,
-		       const struct facts *f)
+		       bool known, uint64_t req)
 {
-	uint64_t req;
-
 	if (c->sys == MSYS_SETRLIMIT || c->sys == MSYS_PRLIMIT64)
 		thread_vm_forget_all();
-	else if (msys_is_mmap(c->sys) && (c->flags & MAP_GROWSDOWN))
-		thread_vm_forget(t);
-	else if (!mem_request(c, f, &req))
+	else if (!known || (msys_is_mmap(c->sys) &&
+			    (c->flags & MAP_GROWSDOWN)))
 		thread_vm_forget(t);
 	else
 		thread_vm_grow(t, req);
 }
 
+/* What an allowed call adds counts against its address space's
+ * limits until the call returns (the exit stop), so that calls of
+ * other tasks sharing it decided meanwhile see it. A task alone in its
+ * address space races no one: its call returns before its next, with
+ * no exit stop. */
 static void count_pending(struct thread *t, const struct mcall *c,
 			  const struct facts *f)
 {
+	uint64_t req;
+
 	if (!mem_limits_on(T.pol))
 		return;
-	grow_bound(t, c, f);
+	grow_bound(t, c, mem_request(c, f, &req), req);
 	if (!thread_mm_alone(t))
-		thread_pending_set(t, thread_tgid(t), call_request(c, f));
+		thread_pending_set(t, thread_tgid(t), req);
 	if (rlimit_as_wanted() && mem_rlimit_as(c))
 		rlimit_plan(t, c);
 }
@@ -255,15 +254,6 @@ static void record_warning(const struct verdict *w, void *arg)
 	report(x->t, x->c, NULL, w, REPORT_WRITE, NULL);
 }
 
-/*
- * mprotect adding PROT_EXEC where a file check looks at the file: the
- * range may span several mappings, and each is a piece checked as its
- * own call (its file against exec, tpe, force and the stack check;
- * anonymous and shared memory against W^X), the first denial
- * deciding, else the first warning. f and v get the deciding piece's
- * facts and verdict (the first piece's if all allow). --learn learns
- * every piece. Returns false (nothing done) for any other call.
- */
 /* Whether the pieces leave part of c's range unmapped. */
 static bool pieces_hole(const struct mcall *c, const struct pieces *pc)
 {
@@ -302,6 +292,15 @@ static void hole_verdict(struct thread *t, const struct mcall *c,
 	}
 }
 
+/*
+ * mprotect adding PROT_EXEC where a file check looks at the file: the
+ * range may span several mappings, and each is a piece checked as its
+ * own call (its file against exec, tpe, force and the stack check;
+ * anonymous and shared memory against W^X), the first denial
+ * deciding, else the first warning. f and v get the deciding piece's
+ * facts and verdict (the first piece's if all allow). --learn learns
+ * every piece. Returns false (nothing done) for any other call.
+ */
 static bool decide_pieces(struct thread *t, const struct mcall *c,
 			  struct pieces *pc, struct facts *f,
 			  struct verdict *v)

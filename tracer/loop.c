@@ -279,10 +279,13 @@ static void on_exec(struct thread *t)
 	/* The execve's own exit stop follows in PTRACE_SYSCALL mode. */
 	t->in_syscall = !t->seccomp;
 	stack_flush();		/* a new address space: nothing cached holds */
-	t->prog_pers = T.opt.stack ? program_pers(t->tid) : NULL;
 	/* The checks at exec (W^X's READ_IMPLIES_EXEC and segments
-	 * first, then the file checks) and -c's count of the exec. */
+	 * first, then the file checks) and -c's count of the exec; they
+	 * set -k's personality where they read the program's header. */
+	t->prog_pers = NULL;
 	program_check(t);
+	if (T.opt.stack && !t->prog_pers)
+		t->prog_pers = program_pers(t->tid);
 	resume(t, 0);
 }
 

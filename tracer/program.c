@@ -417,6 +417,8 @@ bool program_check(struct thread *t)
 		return false;	/* no enabled check looks at files */
 	int xfd = open_program(t->tid, &xst, &x);
 	c.pers = exe_pers(&x);
+	if (T.opt.stack)
+		t->prog_pers = c.pers;	/* -k unwinds in it */
 	c.word = x.is64 ? 8 : 4;
 	/* -c counts the exec in the program's personality (x32 and
 	 * x86_64 share a ptrace arch; the header tells). */

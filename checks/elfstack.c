@@ -259,34 +259,33 @@ static uint64_t field(const unsigned char *p, size_t n, bool le)
  * its header: the file itself is then read, so the verdict stays
  * libelf's on the file.
  */
+/* Where each class keeps the fields drop_sections reads and clears. */
+#define EHDR_LAYOUT(E, off) { sizeof(E), offsetof(E, e_phoff), \
+	offsetof(E, e_phnum), offsetof(E, e_shoff), offsetof(E, e_shnum), off }
+static const struct ehdr_layout {
+	size_t size, phoff, phnum, shoff, shnum, offlen;
+} ehdr_layouts[] = {
+	[ELFCLASS32] = EHDR_LAYOUT(Elf32_Ehdr, 4),
+	[ELFCLASS64] = EHDR_LAYOUT(Elf64_Ehdr, 8),
+};
+
 static bool drop_sections(unsigned char *b, size_t len)
 {
 	static const unsigned char xnum[2] = { 0xff, 0xff };	/* PN_XNUM */
-	size_t ehsize, phoff, phnum, shoff, shnum, offlen;
+	const struct ehdr_layout *l;
 
-	if (b[EI_CLASS] == ELFCLASS64 && len >= sizeof(Elf64_Ehdr)) {
-		ehsize = sizeof(Elf64_Ehdr);
-		phoff = offsetof(Elf64_Ehdr, e_phoff);
-		phnum = offsetof(Elf64_Ehdr, e_phnum);
-		shoff = offsetof(Elf64_Ehdr, e_shoff);
-		shnum = offsetof(Elf64_Ehdr, e_shnum);
-		offlen = 8;
-	} else if (b[EI_CLASS] == ELFCLASS32 && len >= sizeof(Elf32_Ehdr)) {
-		ehsize = sizeof(Elf32_Ehdr);
-		phoff = offsetof(Elf32_Ehdr, e_phoff);
-		phnum = offsetof(Elf32_Ehdr, e_phnum);
-		shoff = offsetof(Elf32_Ehdr, e_shoff);
-		shnum = offsetof(Elf32_Ehdr, e_shnum);
-		offlen = 4;
-	} else {
+	if (b[EI_CLASS] != ELFCLASS32 && b[EI_CLASS] != ELFCLASS64)
 		return true;	/* refused as it is, as from the file */
-	}
-	if (!memcmp(b + phnum, xnum, 2) ||
-	    (zero(b + shnum, 2) && !zero(b + shoff, offlen)) ||
-	    field(b + phoff, offlen, b[EI_DATA] == ELFDATA2LSB) < ehsize)
+	l = &ehdr_layouts[b[EI_CLASS]];
+	if (len < l->size)
+		return true;
+	if (!memcmp(b + l->phnum, xnum, 2) ||
+	    (zero(b + l->shnum, 2) && !zero(b + l->shoff, l->offlen)) ||
+	    field(b + l->phoff, l->offlen, b[EI_DATA] == ELFDATA2LSB) <
+	    l->size)
 		return false;
-	memset(b + shoff, 0, offlen);
-	memset(b + shnum, 0, 4);	/* e_shnum and e_shstrndx */
+	memset(b + l->shoff, 0, l->offlen);
+	memset(b + l->shnum, 0, 4);	/* e_shnum and e_shstrndx */
 	return true;
 }
 

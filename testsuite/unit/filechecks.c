@@ -24,12 +24,8 @@
 
 static struct mcall call(void)
 {
-	struct mcall c;
+	struct mcall c = unit_call(MSYS_MMAP);
 
-	memset(&c, 0, sizeof(c));
-	c.sys = MSYS_MMAP;
-	c.pers = "x86_64";
-	c.word = 8;
 	c.len = 4096;
 	c.prot = PROT_READ | PROT_EXEC;
 	c.flags = MAP_PRIVATE;

@@ -96,12 +96,8 @@ static void pol(struct policy *p, const char *r1, const char *r2,
 
 static struct mcall mmap_call(enum msys s, uint64_t len)
 {
-	struct mcall c;
+	struct mcall c = unit_call(s);
 
-	memset(&c, 0, sizeof(c));
-	c.sys = s;
-	c.pers = "x86_64";
-	c.word = 8;
 	c.len = len;
 	c.prot = PROT_READ | PROT_WRITE;
 	c.flags = MAP_PRIVATE | MAP_ANONYMOUS;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/call.h"
 #include "checks/policy.h"
 
 static int unit_failed_total;
@@ -75,6 +76,19 @@ static inline int unit_policy(struct policy *p, const char *name,
 			return -1;
 		}
 	return 0;
+}
+
+/* A call of sys in the x86_64 personality, every argument 0: each
+ * test sets the ones it is about. */
+static inline struct mcall unit_call(enum msys sys)
+{
+	struct mcall c;
+
+	memset(&c, 0, sizeof(c));
+	c.sys = sys;
+	c.pers = "x86_64";
+	c.word = 8;
+	return c;
 }
 
 #define UNIT_DONE() return unit_failed_total ? 1 : 0

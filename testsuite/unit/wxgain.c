@@ -15,12 +15,8 @@
 
 static struct mcall protect(enum msys sys, uint64_t prot)
 {
-	struct mcall c;
+	struct mcall c = unit_call(sys);
 
-	memset(&c, 0, sizeof(c));
-	c.sys = sys;
-	c.pers = "x86_64";
-	c.word = 8;
 	c.addr = 0x10000;
 	c.len = 8192;
 	c.prot = prot;

@@ -94,6 +94,12 @@ static struct {
 	size_t len, cap;
 } snap;
 
+/* The snapshot holds all of tid's maps as read at this stop. */
+static bool snap_fresh(pid_t tid)
+{
+	return snap.whole && snap.tid == tid && snap.gen == T.stop_gen;
+}
+
 /* Parse one line (n bytes at s) on a copy, and hand it to fn. */
 static bool visit(const char *s, size_t n,
 		  bool (*fn)(const struct map_entry *e, void *arg), void *arg)
@@ -174,7 +180,7 @@ bool maps_stop_size(pid_t tid, uint64_t *sum)
 {
 	size_t done = 0;
 
-	if (!snap.whole || snap.tid != tid || snap.gen != T.stop_gen)
+	if (!snap_fresh(tid))
 		return false;
 	*sum = 0;
 	visit_lines(&done, true, add_size, sum);
@@ -188,7 +194,7 @@ int maps_walk(pid_t tid, bool (*fn)(const struct map_entry *e, void *arg),
 	size_t done = 0;
 	int fd, r;
 
-	if (snap.whole && snap.tid == tid && snap.gen == T.stop_gen) {
+	if (snap_fresh(tid)) {
 		visit_lines(&done, true, fn, arg);
 		return 0;
 	}

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The program's ELF header, read through /proc/PID/exe (elfstack.c):
- * its class, byte order and machine (the personality it runs in:
- * x32 and x86_64 share a ptrace arch, the header tells) and its
- * PT_INTERP. Used at exec (program.c), at attach and at the first
- * stop (spawn.c, loop.c) for the personality a backtrace unwinds in.
+ * The personality a program runs in, from its ELF header (elfstack.c):
+ * its class, byte order and machine (x32 and x86_64 share a ptrace
+ * arch, the header tells). exe_pers names it for a header read at
+ * exec (program.c); program_pers reads the header through
+ * /proc/PID/exe, at attach and at the first stop (spawn.c, loop.c),
+ * for the personality a backtrace unwinds in.
  */
 #include <elf.h>
 #include <errno.h>
@@ -17,7 +18,7 @@
 #include "checks/elfstack.h"
 #include "tracer/tracer.h"
 
-void exe_read(pid_t tid, struct elf_head *x)
+static void exe_read(pid_t tid, struct elf_head *x)
 {
 	char link[64];
 	int fd;

@@ -445,8 +445,6 @@ bool program_check(struct thread *t);
 
 /* exe.c: the program's ELF header, from /proc/PID/exe. */
 struct elf_head;
-/* Reads tid's program's headers into x (x->elf false if unreadable). */
-void exe_read(pid_t tid, struct elf_head *x);
 /* The personality the program of x runs in ("?" if none fits). */
 const char *exe_pers(const struct elf_head *x);
 /* The personality the program just exec'd runs in, from its ELF

@@ -451,6 +451,22 @@ if can_run_i386; then
 		mg mem/i386-allow "$mode" -m sandbox/mem:on -m mem/vm_max:1G \
 			-- "$T/i386/memgrow32" allow
 		no_record "mem/i386-allow [$mode]"
+		# A 64 MiB SysV segment: ipc(SHMAT) stops under the memory
+		# sandbox and counts its size, as the direct shmat does (the
+		# kernel's RLIMIT_AS would refuse it too, but without a
+		# record: the records say memtrace judged both).
+		mg mem/i386-shmat-deny "$mode" -m sandbox/mem:on \
+			-m mem/vm_max:32M -- "$T/i386/shmgrow32" deny
+		if [ $rc -eq 0 ] &&
+		   grep -q '^memtrace: deny pid=[0-9]* tid=[0-9]* i386 ipc(0x15, .* = -ENOMEM; mem: VmSize [0-9]* + 67108864 requested' "$dir/log" &&
+		   grep -q '^memtrace: deny pid=[0-9]* tid=[0-9]* i386 shmat(.* = -ENOMEM; mem: VmSize [0-9]* + 67108864 requested' "$dir/log"; then
+			pass "mem/i386-shmat-deny [$mode]"
+		else
+			fail "mem/i386-shmat-deny [$mode]" "$(said)"
+		fi
+		mg mem/i386-shmat-allow "$mode" -m sandbox/mem:on \
+			-m mem/vm_max:1G -- "$T/i386/shmgrow32" allow
+		no_record "mem/i386-shmat-allow [$mode]"
 	done
 else
 	skip "mem/i386 [all modes]" "$i386_reason"

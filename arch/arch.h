@@ -117,6 +117,21 @@ struct personality {
 	 * libseccomp's rules by name still reach them. */
 	const struct raw_number *raw_numbers;
 	size_t nraw_numbers;
+
+	/*
+	 * An exec of a program of this personality whose PT_GNU_STACK is
+	 * not executable always leaves READ_IMPLIES_EXEC clear, whatever
+	 * the process had before: the kernel's SET_PERSONALITY clears it
+	 * (x86's set_personality_64bit) and elf_read_implies_exec never
+	 * sets it for such a program (since Linux 5.8 for no x86_64
+	 * program at all). The tracer then need not read
+	 * /proc/PID/personality at that exec. False where the flag
+	 * survives an exec (the generic SET_PERSONALITY keeps it), or
+	 * where the kernel may set it whatever the headers say (i386
+	 * under noexec32=off, x32 and i386 without PT_GNU_STACK, ARM
+	 * before v6).
+	 */
+	bool exec_clears_rie;
 };
 
 /* A call a personality has by number only. */

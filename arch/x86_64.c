@@ -46,6 +46,7 @@ static const struct personality pers_x86_64 = {
 	.scmp_arch = SCMP_ARCH_X86_64, .word = 8,
 	.mmap2_unit = 0, .err = ERR_NEG,
 	.layouts = x86_64_layouts, .nlayouts = 1,
+	.exec_clears_rie = true,
 };
 
 static const struct raw_number direct_shmat[] = { RAW_SHMAT_397 };

@@ -210,14 +210,57 @@ static void parent_dir(pid_t tid, struct facts *f)
 }
 
 /*
+ * The open file behind fd r->fd, from /proc: opened anew through
+ * /proc/PID/fd/N, and its flags from fdinfo, read after the open, which
+ * must name the same inode (or the fd was swapped meanwhile). For
+ * kernels without pidfd_getfd (fileref_take_fd). -1 if it fails, with
+ * f->failed or (an fd not open) f->fd_exists false set.
+ */
+static int fd_by_proc(pid_t tid, const struct file_ref *r, struct facts *f,
+		      bool *readable)
+{
+	unsigned long ino = 0;
+	int ofd = fileref_open_how(tid, r, false, &f->st, readable,
+				   f->file_err, sizeof(f->file_err));
+
+	if (ofd < 0)
+		return -1;
+	if (fd_info(tid, r->fd, &f->fd_flags, &ino) < 0 ||
+	    (ino && ino != (unsigned long)f->st.st_ino)) {
+		snprintf(f->file_err, sizeof(f->file_err), "fd %d was closed "
+			 "or replaced while it was read", r->fd);
+		close(ofd);
+		return errno = ESTALE, -2;	/* gone, or swapped */
+	}
+	return ofd;
+}
+
+/* The open file of the call's fd: the tracee's own (pidfd_getfd),
+ * else as /proc shows it. -1: cannot be opened (errno set); -2: it
+ * changed while it was read. */
+static int fd_file(pid_t tid, const struct file_ref *r, struct facts *f,
+		   bool *readable)
+{
+	int ofd = fileref_take_fd(tid, r->fd, &f->st, &f->fd_flags,
+				  readable);
+
+	if (ofd != FILEREF_NO_PIDFD) {
+		if (ofd < 0)
+			snprintf(f->file_err, sizeof(f->file_err), "fd %d is "
+				 "not open", r->fd);
+		errno = ENOENT;
+		return ofd;
+	}
+	return fd_by_proc(tid, r, f, readable);
+}
+
+/*
  * Facts about the file r names (an fd, the exe, a mapping). It is
- * opened once and everything is read from that open file, so the stat,
- * the path and the flags cannot describe different files even if the
- * tracee swaps the fd meanwhile; for an fd, the fdinfo read after the
- * open must name the same inode, or the facts fail (and the checks
- * fail closed). Where the file was opened for reading, it is left
- * open in *keep for the ELF and hash facts (the very file the stat
- * describes, not opened again).
+ * opened once (an fd: taken as it is) and everything is read from that
+ * open file, so the stat, the path and the flags cannot describe
+ * different files even if the tracee swaps the fd meanwhile. Where
+ * the file can be read, it is left open in *keep for the ELF and hash
+ * facts (the very file the stat describes, not opened again).
  */
 static void file_facts(pid_t tid, const struct file_ref *r,
 		       const struct policy *p, unsigned needs,
@@ -236,8 +279,13 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 	 * f->st its stat. */
 	bool readable = *keep >= 0;
 	int ofd = readable ? *keep :
+		  r->kind == FSRC_FD ? fd_file(tid, r, f, &readable) :
 		  fileref_open_how(tid, r, false, &f->st, &readable,
 				   f->file_err, sizeof(f->file_err));
+	if (ofd == -2) {
+		f->failed |= FACT_FD;
+		return;
+	}
 	if (ofd < 0) {
 		if (errno == EACCES || errno == EPERM)
 			f->proc_denied = true;
@@ -253,18 +301,6 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 		*keep = ofd;
 	else
 		close(ofd);
-
-	if (r->kind == FSRC_FD) {
-		unsigned long ino = 0;
-		if (fd_info(tid, r->fd, &f->fd_flags, &ino) < 0 ||
-		    (ino && ino != (unsigned long)f->st.st_ino)) {
-			snprintf(f->file_err, sizeof(f->file_err), "fd %d "
-				 "was closed or replaced while it was read",
-				 r->fd);
-			f->failed |= FACT_FD;	/* gone, or swapped */
-			return;
-		}
-	}
 	f->have |= FACT_FD;
 }
 
@@ -540,6 +576,7 @@ static int read_persona(pid_t tid, struct facts *f)
 {
 	char buf[32];
 
+	T.persona_reads++;
 	if (proc_read(tid, "personality", buf, sizeof(buf)) < 0) {
 		int e = errno;
 		if (e == EACCES || e == EPERM)

@@ -9,6 +9,9 @@
  * memtrace's own: whatever opened it, the file must have the device
  * and inode of the maps line, or it is not used. Where nothing proves
  * it, the open fails with a reason, and the checks fail closed on it.
+ *
+ * An fd is first taken as it is, with pidfd_getfd: the tracee's own
+ * open file, not a new open of it (fileref_take_fd).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -111,6 +115,69 @@ static int open_mapping(pid_t tid, const struct file_ref *r, bool need_read,
 		 e_root == ESTALE ? "another file" : strerror(e_root),
 		 e_own == ESTALE ? "another file" : strerror(e_own));
 	return errno = e_own, -1;
+}
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL	/* Linux 6.9: a pidfd of any thread */
+#endif
+
+/* What this kernel lets memtrace do with pidfds, learnt on first use. */
+static struct {
+	bool none;		/* no pidfd_open or pidfd_getfd at all */
+	bool no_thread;		/* no PIDFD_THREAD: leaders only */
+} pidfd_lacks;
+
+/*
+ * A pidfd for the thread tid: its fd table is the one its calls use,
+ * which is not its leader's after unshare(CLONE_FILES). Without
+ * PIDFD_THREAD (before 6.9) only a leader has one; a pidfd_open(tid,
+ * 0) that succeeds says tid leads.
+ */
+static int thread_pidfd(pid_t tid)
+{
+	int pfd = -1;
+
+	if (!pidfd_lacks.no_thread) {
+		pfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+		if (pfd >= 0 || errno != EINVAL)
+			return pfd;
+		pidfd_lacks.no_thread = true;
+	}
+	return (int)syscall(SYS_pidfd_open, tid, 0);
+}
+
+int fileref_take_fd(pid_t tid, int fd, struct stat *st, int *flags,
+		    bool *readable)
+{
+	if (pidfd_lacks.none || T.opt.test_fail == TEST_FAIL_PIDFD)
+		return errno = ENOSYS, FILEREF_NO_PIDFD;
+	int pfd = thread_pidfd(tid);
+	if (pfd < 0) {
+		/* ENOSYS, or EPERM from a container's seccomp profile. */
+		if (errno == ENOSYS || errno == EPERM)
+			pidfd_lacks.none = true;
+		return FILEREF_NO_PIDFD;
+	}
+	int got = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	int e = errno;
+	close(pfd);
+	if (got < 0) {
+		if (e == ENOSYS)
+			pidfd_lacks.none = true;
+		/* EBADF: not open; anything else (EPERM: not
+		 * dumpable, ESRCH) is for /proc to explain. */
+		return errno = e == EBADF ? ENOENT : e,
+		       e == EBADF ? -1 : FILEREF_NO_PIDFD;
+	}
+	int fl = fcntl(got, F_GETFL);
+	if (fl < 0 || fstat(got, st) < 0) {
+		e = errno;
+		close(got);
+		return errno = e, FILEREF_NO_PIDFD;
+	}
+	*flags = fl;
+	*readable = (fl & O_ACCMODE) != O_WRONLY && !(fl & O_PATH);
+	return got;
 }
 
 int fileref_open_how(pid_t tid, const struct file_ref *r, bool need_read,

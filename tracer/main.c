@@ -437,6 +437,7 @@ static void read_test_fail(void)
 	static const char *const steps[] = {
 		[TEST_FAIL_SET_RETURN] = "set_return",
 		[TEST_FAIL_RESTORE_ARGS] = "restore_args",
+		[TEST_FAIL_PIDFD] = "pidfd",
 	};
 	const char *v = getenv("MEMTRACE_TEST_FAIL");
 
@@ -449,7 +450,7 @@ static void read_test_fail(void)
 		}
 	}
 	fprintf(stderr, "memtrace: MEMTRACE_TEST_FAIL: unknown step \"%s\" "
-		"(set_return or restore_args)\n", v);
+		"(set_return, restore_args or pidfd)\n", v);
 	exit(2);
 }
 
@@ -476,10 +477,10 @@ static void write_stats(void)
 		return;
 	fprintf(f, "mode=%s\nseccomp_stops=%lu\nsyscall_stops=%lu\n"
 		"exit_stops=%lu\nchecked=%lu\ninfo=%d\nset_info=%d\n"
-		"vmsize_reads=%lu\n",
+		"vmsize_reads=%lu\npersona_reads=%lu\n",
 		T.seccomp_live ? "seccomp" : "ptrace", T.stops_seccomp,
 		T.stops_syscall, T.stops_exit, T.stops_checked, T.use_info,
-		T.use_set_info, T.vmsize_reads);
+		T.use_set_info, T.vmsize_reads, T.persona_reads);
 	fclose(f);
 }
 

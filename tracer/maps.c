@@ -28,7 +28,10 @@ static bool number(const char **s, unsigned base, uint64_t *v)
 			d = (unsigned)(*p - 'A') + 10;
 		else
 			break;
-		if (r > (UINT64_MAX - d) / base)
+		/* No division per digit (it was the parse's whole cost):
+		 * the largest value that can take one more digit. */
+		if (r > (base == 16 ? UINT64_MAX >> 4 : UINT64_MAX / 10) ||
+		    r * base > UINT64_MAX - d)
 			return false;
 		r = r * base + d;
 	}
@@ -79,19 +82,29 @@ bool maps_parse(char *line, struct map_entry *e)
 }
 
 /*
- * The maps text of one stop. A walk that reads the file to its end
- * keeps the text, and the other walks of the same stop (the same
- * thread, T.stop_gen unchanged) read it instead of the file: at exec,
- * W^X's walk and the interpreter's mapping; for mprotect, the pieces
- * and each piece's range; at an exit stop, each piece's check. A walk
- * its callback ends early keeps nothing (it read less than the file).
+ * The maps of one stop. A walk that reads the file to its end keeps
+ * the text and the mappings parsed from it, and the other walks of
+ * the same stop (the same thread, T.stop_gen unchanged) go over those
+ * instead of the file: at exec, W^X's walk, the interpreter's mapping
+ * and the VmSize bound; for mprotect, the pieces and each piece's
+ * range; at an exit stop, each piece's check. Each line is parsed
+ * once, in place (its newline cut), and a mapping keeps its path as an
+ * offset, since the text may move as it grows. A walk its callback
+ * ends early keeps nothing (it read less than the file).
  */
+struct snap_entry {
+	struct map_entry e;	/* e.path unset: see path_off */
+	size_t path_off;	/* into snap.text */
+};
+
 static struct {
 	pid_t tid;
 	unsigned long gen;
 	bool whole;
-	char *text;
+	char *text;		/* NUL after len */
 	size_t len, cap;
+	struct snap_entry *ents;
+	size_t nents, ents_cap;
 } snap;
 
 /* The snapshot holds all of tid's maps as read at this stop. */
@@ -114,47 +127,79 @@ static bool visit(const char *s, size_t n,
 	return maps_parse(line, &e) && fn(&e, arg);
 }
 
-/* The lines of text[*done, len) that are complete (or all of them, at
- * the end); true if fn ended the walk. */
-static bool visit_text(const char *text, size_t len, size_t *done,
-		       bool at_end,
-		       bool (*fn)(const struct map_entry *e, void *arg),
-		       void *arg)
-{
-	while (*done < len) {
-		const char *s = text + *done;
-		const char *nl = memchr(s, '\n', len - *done);
-		if (!nl && !at_end)
-			break;
-		size_t n = nl ? (size_t)(nl - s) + 1 : len - *done;
-		*done += n;
-		if (visit(s, n, fn, arg))
-			return true;
-	}
-	return false;
-}
-
-static bool visit_lines(size_t *done, bool at_end,
-			bool (*fn)(const struct map_entry *e, void *arg),
-			void *arg)
-{
-	return visit_text(snap.text, snap.len, done, at_end, fn, arg);
-}
-
 bool maps_text_walk(const char *text,
 		    bool (*fn)(const struct map_entry *e, void *arg),
 		    void *arg)
 {
-	size_t done = 0;
+	const char *s = text;
 
-	return visit_text(text, strlen(text), &done, true, fn, arg);
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) + 1 : strlen(s);
+		if (visit(s, n, fn, arg))
+			return true;
+		s += n;
+	}
+	return false;
+}
+
+static bool keep_entry(const struct map_entry *e)
+{
+	if (snap.nents == snap.ents_cap) {
+		size_t cap = snap.ents_cap ? 2 * snap.ents_cap : 64;
+		struct snap_entry *grown = reallocarray(snap.ents, cap,
+							sizeof(*grown));
+		if (!grown)
+			return false;
+		snap.ents = grown;
+		snap.ents_cap = cap;
+	}
+	struct snap_entry *k = &snap.ents[snap.nents++];
+	k->e = *e;
+	k->path_off = (size_t)(e->path - snap.text);
+	return true;
+}
+
+/* fn on the parsed mapping k; true if it ends the walk. */
+static bool visit_entry(const struct snap_entry *k,
+			bool (*fn)(const struct map_entry *e, void *arg),
+			void *arg)
+{
+	struct map_entry e = k->e;
+
+	e.path = snap.text + k->path_off;
+	return fn(&e, arg);
+}
+
+/* Parse the complete lines of snap.text[*done, len) (all of it, at
+ * the end) in place, keep each mapping, and hand it to fn; 1 if fn
+ * ended the walk, -1 if there was no memory to keep one. */
+static int parse_lines(size_t *done, bool at_end,
+		       bool (*fn)(const struct map_entry *e, void *arg),
+		       void *arg)
+{
+	while (*done < snap.len) {
+		char *s = snap.text + *done;
+		char *nl = memchr(s, '\n', snap.len - *done);
+		if (!nl && !at_end)
+			break;
+		*done += nl ? (size_t)(nl - s) + 1 : snap.len - *done;
+		struct map_entry e;
+		if (!maps_parse(s, &e))
+			continue;
+		if (!keep_entry(&e))
+			return errno = ENOMEM, -1;
+		if (visit_entry(&snap.ents[snap.nents - 1], fn, arg))
+			return 1;
+	}
+	return 0;
 }
 
 static int read_more(int fd)
 {
 	const size_t chunk = 8192;
 
-	if (snap.cap - snap.len < chunk) {
+	if (snap.cap - snap.len < chunk + 1) {
 		char *grown = realloc(snap.text, snap.cap + 4 * chunk);
 		if (!grown)
 			return errno = ENOMEM, -1;
@@ -167,23 +212,17 @@ static int read_more(int fd)
 	while (r < 0 && errno == EINTR);
 	if (r > 0)
 		snap.len += (size_t)r;
+	snap.text[snap.len] = '\0';
 	return (int)(r > 0 ? 1 : r);
-}
-
-static bool add_size(const struct map_entry *e, void *arg)
-{
-	*(uint64_t *)arg += e->hi - e->lo;
-	return false;
 }
 
 bool maps_stop_size(pid_t tid, uint64_t *sum)
 {
-	size_t done = 0;
-
 	if (!snap_fresh(tid))
 		return false;
 	*sum = 0;
-	visit_lines(&done, true, add_size, sum);
+	for (size_t i = 0; i < snap.nents; i++)
+		*sum += snap.ents[i].e.hi - snap.ents[i].e.lo;
 	return true;
 }
 
@@ -192,27 +231,29 @@ int maps_walk(pid_t tid, bool (*fn)(const struct map_entry *e, void *arg),
 {
 	char path[64];
 	size_t done = 0;
-	int fd, r;
+	int fd, r, ended = 0;
 
 	if (snap_fresh(tid)) {
-		visit_lines(&done, true, fn, arg);
+		for (size_t i = 0; i < snap.nents; i++)
+			if (visit_entry(&snap.ents[i], fn, arg))
+				break;
 		return 0;
 	}
 	snap.whole = false;
 	snap.len = 0;
+	snap.nents = 0;
 	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	while ((r = read_more(fd)) > 0)
-		if (visit_lines(&done, false, fn, arg)) {
-			close(fd);
-			return 0;
-		}
+	while (!ended && (r = read_more(fd)) > 0)
+		ended = parse_lines(&done, false, fn, arg);
 	close(fd);
-	if (r < 0)
+	if (ended)
+		return ended < 0 ? -1 : 0;
+	if (r < 0 || (ended = parse_lines(&done, true, fn, arg)) < 0)
 		return -1;	/* a walk that could not finish */
-	if (visit_lines(&done, true, fn, arg))
+	if (ended)
 		return 0;
 	snap.tid = tid;
 	snap.gen = T.stop_gen;

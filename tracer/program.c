@@ -127,6 +127,13 @@ static void gather(pid_t tid, const struct file_ref *ref,
 	f->elf_stack = h->stack;
 	snprintf(f->elf_err, sizeof(f->elf_err), "%s", h->err);
 	f->have |= FACT_ELF;
+	/* The personality W^X asks for is known without reading it: this
+	 * exec cleared READ_IMPLIES_EXEC (the other flags are not its
+	 * business). */
+	if (exe_clears_rie(h)) {
+		f->persona = 0;
+		f->have |= FACT_PERSONA;
+	}
 	facts_for_open(tid, c, T.pol, ref, fd, f);
 }
 

@@ -28,11 +28,13 @@ enum trace_tag {
 
 /* MEMTRACE_TEST_FAIL (test suite only): the exit-stop ptrace step
  * that acts as if it failed (regs.c), to reach the fail-closed kill
- * at the exit stop (loop.c) that no ordinary tracee can provoke. */
+ * at the exit stop (loop.c) that no ordinary tracee can provoke; or
+ * pidfd: the fd facts take the path of kernels without pidfd_getfd. */
 enum test_fail {
 	TEST_FAIL_NONE,
 	TEST_FAIL_SET_RETURN,	/* stop_set_return */
 	TEST_FAIL_RESTORE_ARGS,	/* stop_restore_args */
+	TEST_FAIL_PIDFD,	/* fileref_take_fd: as before pidfd_getfd */
 };
 
 struct options {
@@ -149,6 +151,7 @@ struct tracer {
 	unsigned long stops_exit;	/* syscall-exit stops */
 	unsigned long stops_checked;	/* memory calls decided */
 	unsigned long vmsize_reads;	/* VmSize read (the rest: bounds) */
+	unsigned long persona_reads;	/* /proc/PID/personality read */
 };
 
 extern struct tracer T;
@@ -320,6 +323,18 @@ int fileref_open(pid_t tid, const struct file_ref *r, bool need_read,
  * O_PATH). */
 int fileref_open_how(pid_t tid, const struct file_ref *r, bool need_read,
 		     struct stat *st, bool *readable, char *why, size_t len);
+/*
+ * The tracee thread's own open file behind its fd (pidfd_getfd): the
+ * very file its call passes to the kernel, so no new open (no FIFO or
+ * device opened, no FUSE open request) and no fdinfo read beside it.
+ * Its stat goes in st, its open flags (F_GETFL) in flags, and readable
+ * says if it can be read (pread only: it shares the tracee's offset).
+ * -1 with errno ENOENT: the fd is not open; FILEREF_NO_PIDFD where
+ * the kernel cannot say (the caller opens /proc/PID/fd/N instead).
+ */
+#define FILEREF_NO_PIDFD (-2)
+int fileref_take_fd(pid_t tid, int fd, struct stat *st, int *flags,
+		    bool *readable);
 /* The same, readable, and still the file want describes (dev, ino). */
 int fileref_reopen(pid_t tid, const struct file_ref *r,
 		   const struct stat *want, char *why, size_t len);
@@ -447,6 +462,10 @@ bool program_check(struct thread *t);
 struct elf_head;
 /* The personality the program of x runs in ("?" if none fits). */
 const char *exe_pers(const struct elf_head *x);
+/* Whether the exec of the program of x left READ_IMPLIES_EXEC clear
+ * whatever the process had (its personality's exec_clears_rie, and a
+ * PT_GNU_STACK that is not executable). */
+bool exe_clears_rie(const struct elf_head *x);
 /* The personality the program just exec'd runs in, from its ELF
  * header (x32 and x86_64 share a ptrace arch; the header tells). */
 const char *program_pers(pid_t tid);

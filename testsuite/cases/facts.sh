@@ -244,6 +244,53 @@ else
 	done
 fi
 
+# --- the personality, read where an exec may have left RIE set -----
+# An exec of an x86_64 program whose PT_GNU_STACK is not executable
+# clears READ_IMPLIES_EXEC (the kernel's set_personality_64bit), so
+# memtrace reads no /proc/PID/personality for it, even where the
+# process had the flag (setarch -X). Without PT_GNU_STACK, or for an
+# i386 program, it is read (facts/read-implies-exec: and refused).
+persona_reads() {
+	sed -n 's/^persona_reads=//p' "$1"
+}
+if [ "$(uname -m)" != x86_64 ]; then
+	skip "facts/persona-not-read [all modes]" "x86_64 hosts only (exec_clears_rie)"
+else
+	P=$D/persona
+	mkdir -p "$P"
+	chmod 755 "$P"
+	"$MT_ROOT/build/tools/strip_gnustack" "$T/wx" "$P/wx-nostack"
+	chmod 755 "$P/wx-nostack"
+	rie=(setarch x86_64 --read-implies-exec)
+	for mode in $MODES; do
+		dir=$D/persona.${mode/,/_}
+		mkdir -p "$dir"
+		mt_via rie "$mode" MEMTRACE_STATS="$dir/s1" -o "$dir/log" -- \
+			"$T/wx" deny > "$dir/out" 2> "$dir/err"
+		rc=$?
+		ok=1
+		[ $rc -eq 0 ] && [ "$(persona_reads "$dir/s1")" = 0 ] && ok=0
+		result "facts/persona-not-read [$mode]" $ok "exit $rc, persona_reads $(persona_reads "$dir/s1") (want 0)" "$dir"
+		mt_run "$mode" MEMTRACE_STATS="$dir/s2" -o "$dir/log2" \
+			-m trace/allow_unsafe_exec_stack:1 -- "$P/wx-nostack" \
+			deny > "$dir/out2" 2> "$dir/err2"
+		rc=$?
+		ok=1
+		[ $rc -eq 0 ] && [ "$(persona_reads "$dir/s2")" = 1 ] && ok=0
+		result "facts/persona-read-no-gnu-stack [$mode]" $ok "exit $rc, persona_reads $(persona_reads "$dir/s2") (want 1)" "$dir"
+		if can_run_i386; then
+			mt_run "$mode" MEMTRACE_STATS="$dir/s3" -o "$dir/log3" \
+				-- "$T/i386/wx32" deny > "$dir/out3" 2> "$dir/err3"
+			rc=$?
+			ok=1
+			[ $rc -eq 0 ] && [ "$(persona_reads "$dir/s3")" = 1 ] && ok=0
+			result "facts/persona-read-i386 [$mode]" $ok "exit $rc, persona_reads $(persona_reads "$dir/s3") (want 1)" "$dir"
+		else
+			skip "facts/persona-read-i386 [$mode]" "$i386_reason"
+		fi
+	done
+fi
+
 # --- a process a user may not look into -----------------------------
 # An execute-only program is not dumpable: a user's memtrace cannot
 # read its fds, and says so, with no tip that would not help.

@@ -3,11 +3,24 @@
 . "$MT_ROOT/testsuite/lib.sh"
 
 for mode in $MODES; do
-	d=$MT_TMP/fm.${mode/,/_}; mkdir -p "$d" "$d.allow"
+	d=$MT_TMP/fm.${mode/,/_}; mkdir -p "$d" "$d.allow" "$d.proc"
 	tracee_case fdcheck/deny "$mode" "$T/filemap" deny "$d" -- \
 		-m "append+$d/*.log"
 	tracee_case fdcheck/allow "$mode" "$T/filemap" allow "$d.allow" -- \
 		-m default/fd:allow -m default/mremap:allow
+	# The fd's file as kernels without pidfd_getfd show it: opened
+	# again through /proc/PID/fd/N, its flags from fdinfo.
+	tracee_case fdcheck/deny-proc "$mode" "$T/filemap" deny "$d.proc" \
+		-- MEMTRACE_TEST_FAIL=pidfd -m "append+$d.proc/*.log"
+done
+# A thread with an fd table of its own: its fd N, not its leader's.
+for mode in $MODES; do
+	d=$MT_TMP/ft.${mode/,/_}; mkdir -p "$d" "$d.allow" "$d.proc"
+	tracee_case fdcheck/thread-table "$mode" "$T/fdtable" deny "$d"
+	tracee_case fdcheck/thread-table-allow "$mode" "$T/fdtable" allow \
+		"$d.allow" -- -m default/fd:allow
+	tracee_case fdcheck/thread-table-proc "$mode" "$T/fdtable" deny \
+		"$d.proc" -- MEMTRACE_TEST_FAIL=pidfd
 done
 # The same for the i386 personality (mmap2 and old_mmap).
 if can_run_i386; then

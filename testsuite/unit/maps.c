@@ -88,6 +88,15 @@ int main(void)
 		struct map_entry e;
 		char o[] = "10000000000000000-2 r--p 0 0:0 0\n";
 		EXPECT(!maps_parse(o, &e));
+		/* the largest of each base still parses, one more fails */
+		char top[] = "ffffffffffffffff-1 r--p 0 0:0 "
+			     "18446744073709551615\n";
+		EXPECT(maps_parse(top, &e) && e.lo == UINT64_MAX &&
+		       e.ino == UINT64_MAX);
+		char ino[] = "1-2 r--p 0 0:0 18446744073709551616\n";
+		EXPECT(!maps_parse(ino, &e));
+		char ino2[] = "1-2 r--p 0 0:0 18446744073709551620\n";
+		EXPECT(!maps_parse(ino2, &e));
 	}
 
 	/* This process's own maps: every line parses, both ways alike. */

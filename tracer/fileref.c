@@ -2,11 +2,11 @@
 /*
  * Opening the file a file_ref names (see checks/check.h), whatever
  * memtrace's privileges. An fd and the program are reached through
- * /proc/PID/fd/N and /proc/PID/exe. A mapping is reached through
- * /proc/PID/map_files, which needs CAP_SYS_ADMIN or
- * CAP_CHECKPOINT_RESTORE, or else by the path its maps line gives,
- * looked up inside the tracee's root (/proc/PID/root) and then in
- * memtrace's own: whatever opened it, the file must have the device
+ * /proc/PID/fd/N and /proc/PID/exe. A mapping is reached by the path
+ * its maps line gives, in memtrace's own root, else through
+ * /proc/PID/map_files (which needs CAP_SYS_ADMIN or
+ * CAP_CHECKPOINT_RESTORE), else by that path inside the tracee's root
+ * (/proc/PID/root): whatever opened it, the file must have the device
  * and inode of the maps line, or it is not used. Where nothing proves
  * it, the open fails with a reason, and the checks fail closed on it.
  *
@@ -58,9 +58,12 @@ static bool is_mapped_file(const struct file_ref *r, const struct stat *st)
 	       (uint64_t)st->st_ino == r->ino;
 }
 
-/* The mapped file by its path below root ("" for memtrace's own). */
+/* The mapped file by its path below root ("" for memtrace's own);
+ * ESTALE where the path leads to another file (*other_dev: on another
+ * device). */
 static int open_mapped_path(const struct file_ref *r, const char *root,
-			    bool need_read, struct stat *st, bool *readable)
+			    bool need_read, struct stat *st, bool *readable,
+			    bool *other_dev)
 {
 	char p[4200];
 
@@ -73,10 +76,44 @@ static int open_mapped_path(const struct file_ref *r, const char *root,
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, st) < 0 || !is_mapped_file(r, st)) {
+		*other_dev = major(st->st_dev) != r->maj ||
+			     minor(st->st_dev) != r->min;
 		close(fd);
 		return errno = ESTALE, -1;
 	}
 	return fd;
+}
+
+/*
+ * The devices (as maps names them) whose files the path in memtrace's
+ * root does not prove: the path's stat gives another device (btrfs
+ * subvolumes, overlayfs) where map_files proved the file. Their
+ * mappings go to map_files first: a path open there is wasted. (A
+ * path that leads to another file on the same device, a file renamed
+ * over the mapped one, says nothing about the device.)
+ */
+#define UNPROVEN_DEVS 8
+static struct {
+	unsigned maj, min;
+	bool used;
+} unproven[UNPROVEN_DEVS];
+
+static bool path_unproven(const struct file_ref *r)
+{
+	for (size_t i = 0; i < UNPROVEN_DEVS && unproven[i].used; i++)
+		if (unproven[i].maj == r->maj && unproven[i].min == r->min)
+			return true;
+	return false;
+}
+
+static void path_unproven_add(const struct file_ref *r)
+{
+	static size_t next;
+
+	unproven[next].maj = r->maj;
+	unproven[next].min = r->min;
+	unproven[next].used = true;
+	next = (next + 1) % UNPROVEN_DEVS;
 }
 
 static int open_mapping(pid_t tid, const struct file_ref *r, bool need_read,
@@ -84,25 +121,43 @@ static int open_mapping(pid_t tid, const struct file_ref *r, bool need_read,
 			size_t len)
 {
 	char link[96], root[64];
-	int fd, e_map, e_root, e_own;
+	int fd, e_map, e_root, e_own = 0;
+	bool own_first = !path_unproven(r), other_dev = false;
 
+	/* The maps path is written in memtrace's own view (the reader's
+	 * root), so it is tried first: its directories are in the dcache,
+	 * where each map_files entry of a new process is made anew. */
+	if (own_first) {
+		fd = open_mapped_path(r, "", need_read, st, readable,
+				      &other_dev);
+		if (fd >= 0)
+			return fd;
+		e_own = errno;
+	}
 	snprintf(link, sizeof(link), "/proc/%d/map_files/%" PRIx64 "-%"
 		 PRIx64, tid, r->lo, r->hi);
 	fd = open_file(link, need_read, readable);
-	if (fd >= 0 && fstat(fd, st) == 0 && is_mapped_file(r, st))
+	if (fd >= 0 && fstat(fd, st) == 0 && is_mapped_file(r, st)) {
+		if (own_first && e_own == ESTALE && other_dev)
+			path_unproven_add(r);
 		return fd;
+	}
 	e_map = fd >= 0 ? ESTALE : errno;
 	if (fd >= 0)
 		close(fd);
 	snprintf(root, sizeof(root), "/proc/%d/root", tid);
-	fd = open_mapped_path(r, root, need_read, st, readable);
+	fd = open_mapped_path(r, root, need_read, st, readable,
+			      &other_dev);
 	if (fd >= 0)
 		return fd;
 	e_root = errno;
-	fd = open_mapped_path(r, "", need_read, st, readable);
-	if (fd >= 0)
-		return fd;
-	e_own = errno;
+	if (!own_first) {
+		fd = open_mapped_path(r, "", need_read, st, readable,
+				      &other_dev);
+		if (fd >= 0)
+			return fd;
+		e_own = errno;
+	}
 	if (proc_refused(e_root) && proc_refused(e_map)) {
 		fileref_proc_denied(tid, "the files", why, len);
 		return errno = e_root, -1;

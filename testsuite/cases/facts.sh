@@ -75,6 +75,45 @@ for who in $WHOS; do
 	done
 done
 
+# --- a mapping whose path now names another file --------------------
+# The mapped library's path is renamed over by a text file after the
+# mmap: the path no longer proves the mapping. Root reaches the mapped
+# library through map_files and allows it; a user cannot prove which
+# file is mapped and is refused (fail closed), never judging the text
+# file that the path now names.
+R2=$D/renamed
+mkdir -p "$R2"
+chmod 777 "$R2"
+# Whether this user (the suite's) may open /proc/PID/map_files.
+me=$BASHPID
+range=$(awk '$6 ~ /^\// { print $1; exit }' "/proc/$me/maps")
+own_map_files=no
+head -c 1 "/proc/$me/map_files/$range" >/dev/null 2>&1 && own_map_files=yes
+for who in $WHOS; do
+	for mode in $MODES; do
+		dir=$D/renamed.$who.${mode/,/_}
+		lib=$R2/lib.$who.${mode/,/_}.so
+		cp "$L/libok.so" "$lib"
+		printf 'not an ELF file\n' > "$lib.txt"
+		chmod a+rw "$lib" "$lib.txt"
+		if [ "$who" = root ] && [ $own_map_files = yes ]; then
+			mtrun "$who" "$mode" "$dir" "$T/mprotlib" allow \
+				"$lib" "$lib.txt" -- \
+				-m trace/allow_unsafe_exec_memory:1
+			rc=$?
+			ok=1; [ $rc -eq 0 ] && ! grep -q deny "$dir/log" && ok=0
+		else
+			mtrun "$who" "$mode" "$dir" "$T/mprotlib" deny \
+				"$lib" "$lib.txt" -- \
+				-m trace/allow_unsafe_exec_memory:1
+			rc=$?
+			ok=1
+			[ $rc -eq 0 ] && grep -q "mprotect(.*= -EACCES; .*cannot prove which file is mapped" "$dir/log" && ok=0
+		fi
+		result "facts/renamed-over-$who [$mode]" $ok "exit $rc" "$dir"
+	done
+done
+
 # --- every mapping of an mprotect range -----------------------------
 # One mprotect over an allowed library, a second file and anonymous
 # memory (with W^X's exec-gain refusal lifted, so that the file checks

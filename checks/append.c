@@ -38,7 +38,7 @@ static void append_filter(enum msys s, const struct policy *p,
 static unsigned append_needs(const struct mcall *c, const struct policy *p,
 			     const struct facts *f)
 {
-	return shared_file_mapping(c) ? FACT_FD : 0;
+	return shared_file_mapping(c) ? FACT_FD | FACT_PATH : 0;
 }
 
 static bool fd_writable(int flags)

@@ -37,7 +37,7 @@ struct file_ref {
 /* What the tracer found out, asked for by check_needs(). */
 enum fact_bits {
 	FACT_RANGE_PROT = 1u << 0,	/* protections now over [addr,len) */
-	FACT_FD = 1u << 1,		/* fd flags, path, stat */
+	FACT_FD = 1u << 1,		/* fd flags, stat */
 	FACT_VMSIZE = 1u << 2,
 	FACT_PSS = 1u << 3,
 	FACT_BRK = 1u << 4,		/* current program break */
@@ -48,6 +48,11 @@ enum fact_bits {
 	FACT_DIR = 1u << 9,		/* after FACT_FD: the parent directory
 					 * and the process's ids (TPE) */
 	FACT_VMSIZE_EXACT = 1u << 10,	/* VmSize read, not a bound */
+	FACT_PATH = 1u << 11,		/* after FACT_FD: the file's path
+					 * (path, path_real, path_unnamed);
+					 * asked for by the checks that
+					 * match it, and by check_facts
+					 * where a record may name it */
 };
 
 struct facts {
@@ -74,14 +79,17 @@ struct facts {
 	struct file_ref ref;		/* where the file was read from */
 	char file_err[256];		/* why FACT_FD failed (or why the
 					 * file has no name), "" if unsaid */
-	bool path_unnamed;		/* no name memtrace can give the file
-					 * (deeper than PATH_MAX) */
 	bool fd_exists;
 	bool range_file;		/* mprotect: a file backs the range */
-	int fd_flags;			/* open flags from fdinfo (O_*) */
+	int fd_flags;			/* open flags (O_*): F_GETFL of the
+					 * tracee's own file, or fdinfo */
+	struct stat st;			/* of the open file */
+
+	/* FACT_PATH: "" until read */
 	char path[4096];		/* canonical path or a description */
 	bool path_real;			/* path names a file (not deleted) */
-	struct stat st;			/* of the open file */
+	bool path_unnamed;		/* no name memtrace can give the file
+					 * (deeper than PATH_MAX) */
 
 	/* FACT_DIR (its failure told in file_err) */
 	bool dir_ok;

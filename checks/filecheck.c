@@ -36,7 +36,7 @@ void file_filter(enum msys s, const struct policy *p, struct filter_need *n)
 unsigned file_needs(const struct mcall *c, const struct policy *p,
 		    const struct facts *f)
 {
-	return file_exec_call(c) ? FACT_FD : 0;
+	return file_exec_call(c) ? FACT_FD | FACT_PATH : 0;
 }
 
 bool file_known(const struct facts *f)

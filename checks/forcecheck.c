@@ -40,10 +40,10 @@ static unsigned force_needs(const struct mcall *c, const struct policy *p,
 {
 	if (!file_exec_call(c))
 		return 0;
-	if (file_known(f) &&
+	if (file_known(f) && (f->have & FACT_PATH) &&
 	    (policy_force_find(p, f->path) || tip_wanted(p)))
-		return FACT_FD | FACT_HASH;
-	return FACT_FD;
+		return FACT_FD | FACT_PATH | FACT_HASH;
+	return FACT_FD | FACT_PATH;
 }
 
 /* The tip for a file no rule names: its own force rule (the digest in

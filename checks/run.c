@@ -274,6 +274,25 @@ void verdict_set(struct verdict *v, const struct policy *p,
  * fact cannot loop. */
 #define FACT_ROUNDS 8
 
+/*
+ * A file's path is read where a check matches it (FACT_PATH in its
+ * needs), and else only where a record may name it: where the checks,
+ * run once on what is known, warn or refuse (the caller runs them
+ * again, with the path). Most file calls are allowed without one.
+ */
+static void path_for_record(const struct mcall *c, const struct policy *p,
+			    fetch_fn *fetch, void *arg, struct facts *f)
+{
+	struct verdict v;
+
+	if (!(f->have & FACT_FD) || !f->fd_exists ||
+	    (f->have & FACT_PATH) || (f->failed & FACT_PATH))
+		return;
+	check_call(c, f, p, &v);
+	if (v.act != ACT_ALLOW)
+		fetch(c, p, FACT_PATH, f, arg);
+}
+
 void check_facts(const struct mcall *c, const struct policy *p,
 		 fetch_fn *fetch, void *arg, struct facts *f)
 {
@@ -283,6 +302,7 @@ void check_facts(const struct mcall *c, const struct policy *p,
 		fetch(c, p, want & ~(f->have | f->failed), f, arg);
 		want = check_needs_more(c, p, f);
 	}
+	path_for_record(c, p, fetch, arg, f);
 }
 
 void check_decide(const struct mcall *c, const struct policy *p,

@@ -73,7 +73,7 @@ static const char *tpe_tip(const struct policy *p, const struct facts *f)
 static unsigned tpe_needs(const struct mcall *c, const struct policy *p,
 			  const struct facts *f)
 {
-	return file_exec_call(c) ? FACT_FD | FACT_DIR : 0;
+	return file_exec_call(c) ? FACT_FD | FACT_PATH | FACT_DIR : 0;
 }
 
 static void tpe_run(const struct mcall *c, const struct facts *f,

@@ -266,7 +266,8 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 		       const struct policy *p, unsigned needs,
 		       struct facts *f, int *keep)
 {
-	const unsigned file = FACT_FD | FACT_DIR | FACT_ELF | FACT_HASH;
+	const unsigned file = FACT_FD | FACT_PATH | FACT_DIR | FACT_ELF |
+			      FACT_HASH;
 
 	f->range_file = r->kind == FSRC_MAP;
 	if (r->kind == FSRC_ANON) {
@@ -296,12 +297,15 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 		return;
 	}
 	f->fd_exists = true;
-	link_path(tid, ofd, f);
-	if (readable)
-		*keep = ofd;
-	else
-		close(ofd);
 	f->have |= FACT_FD;
+	if (readable) {
+		*keep = ofd;	/* the path too is read from it, if asked */
+		return;
+	}
+	/* Not kept (O_PATH): its path now, or never. */
+	link_path(tid, ofd, f);
+	f->have |= FACT_PATH;
+	close(ofd);
 }
 
 /* The parent directory and the process's ids, for TPE. The ids are
@@ -630,8 +634,22 @@ static void gather_file(pid_t tid, const struct policy *p, unsigned needs,
 {
 	if (!(f->have & FACT_FD) && !(f->failed & FACT_FD))
 		file_facts(tid, &f->ref, p, needs, f, rfd);
-	if (!f->fd_exists || (f->failed & FACT_FD))
+	if (!f->fd_exists || (f->failed & FACT_FD)) {
+		f->failed |= needs & FACT_PATH;	/* no file to name */
 		return;
+	}
+	/* The path is read from the open file; TPE's directory and
+	 * force's rule are found by it. */
+	if ((needs & (FACT_PATH | FACT_DIR | FACT_HASH)) &&
+	    !(f->have & FACT_PATH)) {
+		if (*rfd < 0) {
+			f->failed |= needs & (FACT_PATH | FACT_DIR |
+					      FACT_HASH);
+			return;
+		}
+		link_path(tid, *rfd, f);
+		f->have |= FACT_PATH;
+	}
 	if ((needs & FACT_DIR) && !(f->have & FACT_DIR) &&
 	    !(f->failed & FACT_DIR))
 		dir_facts(tid, p, f);
@@ -746,7 +764,8 @@ static void gather_keep(pid_t tid, const struct mcall *c,
 			const struct policy *p, unsigned needs,
 			const struct file_ref *ref, struct facts *f, int *rfd)
 {
-	const unsigned file = FACT_FD | FACT_DIR | FACT_ELF | FACT_HASH;
+	const unsigned file = FACT_FD | FACT_PATH | FACT_DIR | FACT_ELF |
+			      FACT_HASH;
 
 	needs &= ~(f->have | f->failed);
 	/* At exec: every mapping the kernel made for the new program. */
@@ -780,7 +799,8 @@ static void gather_keep(pid_t tid, const struct mcall *c,
 	if (f->ref.kind == FSRC_FD && f->ref.fd < 0) {
 		f->fd_exists = false;
 		f->have |= FACT_FD;
-		f->failed |= needs & (FACT_DIR | FACT_ELF | FACT_HASH);
+		f->failed |= needs & (FACT_PATH | FACT_DIR | FACT_ELF |
+				      FACT_HASH);
 		return;
 	}
 	gather_file(tid, p, needs, f, rfd);

@@ -39,7 +39,7 @@ static struct facts file(const char *path)
 	struct facts f;
 
 	memset(&f, 0, sizeof(f));
-	f.have = FACT_FD | FACT_DIR;
+	f.have = FACT_FD | FACT_PATH | FACT_DIR;
 	f.fd_exists = true;
 	f.fd_flags = O_RDONLY;
 	snprintf(f.path, sizeof(f.path), "%s", path);
@@ -239,7 +239,8 @@ static void exec_tests(void)
 		/* mprotect adding PROT_EXEC is checked on the file behind
 		 * the range: it asks for the file, passes anonymous memory
 		 * and fails closed when the file cannot be read. */
-		EXPECT(check_exec.needs(&m, &p, &none) == FACT_FD);
+		EXPECT(check_exec.needs(&m, &p, &none) ==
+		       (FACT_FD | FACT_PATH));
 		struct facts anon;
 		memset(&anon, 0, sizeof(anon));
 		anon.have = FACT_FD;
@@ -251,7 +252,7 @@ static void exec_tests(void)
 		run(&check_exec, &m, &lost, &p, &v);
 		EXPECT(v.act == ACT_DENY && v.err == EACCES);
 		EXPECT(check_exec.needs(&a, &p, &none) == 0);
-		EXPECT(check_exec.needs(&c, &p, &none) == FACT_FD);
+		EXPECT(check_exec.needs(&c, &p, &none) == (FACT_FD | FACT_PATH));
 		policy_free(&p);
 	}
 	UNIT_CASE("exec/program-at-exec") {
@@ -507,14 +508,16 @@ static void force_tests(void)
 		policy_free(&p);
 	}
 	UNIT_CASE("force/needs-hash-with-a-rule-or-for-the-tip") {
-		struct facts none, nf = f;
+		struct facts none, nf = f, nopath = f;
 		memset(&none, 0, sizeof(none));
-		nf.have = FACT_FD;
+		nf.have = FACT_FD | FACT_PATH;
+		nopath.have = FACT_FD;
 		/* No rule for the file: its digest only for a tip (its own
 		 * force rule), not where default/force allows or filters. */
 		pol(&p, "sandbox/force:on", "force+/other:sha256:" SHA_A,
 		    "default/force:allow", NULL);
-		EXPECT(check_force.needs(&c, &p, &none) == FACT_FD);
+		EXPECT(check_force.needs(&c, &p, &none) ==
+		       (FACT_FD | FACT_PATH));
 		EXPECT(!(check_force.needs(&c, &p, &nf) & FACT_HASH));
 		policy_free(&p);
 		pol(&p, "sandbox/force:on", "force+/other:sha256:" SHA_A,
@@ -528,6 +531,9 @@ static void force_tests(void)
 		pol(&p, "sandbox/force:on",
 		    "force+/usr/lib/libf.so:sha256:" SHA_A, NULL);
 		EXPECT(check_force.needs(&c, &p, &nf) & FACT_HASH);
+		/* The rule is found by the path: that comes first. */
+		EXPECT(check_force.needs(&c, &p, &nopath) ==
+		       (FACT_FD | FACT_PATH));
 		policy_free(&p);
 	}
 	UNIT_CASE("force/mismatch-default") {
@@ -828,6 +834,72 @@ static void order_tests(void)
 	}
 }
 
+/* A fetcher for check_facts that knows every fact of src: it hands
+ * over what is asked for (the path only with FACT_PATH) and keeps
+ * what was asked. */
+struct known {
+	struct facts src;
+	unsigned asked;
+};
+
+static void fetch_known(const struct mcall *c, const struct policy *p,
+			unsigned needs, struct facts *f, void *arg)
+{
+	struct known *k = arg;
+	char path[sizeof(f->path)];
+	bool real = f->path_real;
+
+	k->asked |= needs;
+	memcpy(path, f->path, sizeof(path));
+	unsigned have = f->have | (needs & k->src.have);
+	*f = k->src;
+	f->have = have;
+	if (!(have & FACT_PATH)) {
+		memcpy(f->path, path, sizeof(path));
+		f->path_real = real;
+	}
+}
+
+static void path_tests(void)
+{
+	struct policy p;
+	struct verdict v;
+
+	/* The default policy reads no path for an allowed mapping; a
+	 * refused one is read, and its record names it. */
+	UNIT_CASE("path/only-for-a-record") {
+		struct mcall c = call();
+		struct known k = { .src = file("/opt/code.bin") };
+		struct facts f;
+		memset(&f, 0, sizeof(f));
+		pol(&p, NULL);
+		check_facts(&c, &p, fetch_known, &k, &f);
+		check_call(&c, &f, &p, &v);
+		EXPECT(v.act == ACT_ALLOW && (k.asked & FACT_FD) &&
+		       !(k.asked & FACT_PATH) && !f.path[0]);
+		k.asked = 0;
+		k.src.fd_flags = O_RDWR;
+		memset(&f, 0, sizeof(f));
+		check_facts(&c, &p, fetch_known, &k, &f);
+		check_call(&c, &f, &p, &v);
+		EXPECT(v.act == ACT_DENY && (k.asked & FACT_PATH) &&
+		       v.has_path && !strcmp(v.path, "/opt/code.bin"));
+		policy_free(&p);
+	}
+	/* A check that matches paths asks for it on every file. */
+	UNIT_CASE("path/for-exec-rules") {
+		struct mcall c = call();
+		struct known k = { .src = file("/opt/code.bin") };
+		struct facts f;
+		memset(&f, 0, sizeof(f));
+		pol(&p, "sandbox/exec:on", "allow/exec+/opt/***", NULL);
+		check_facts(&c, &p, fetch_known, &k, &f);
+		check_call(&c, &f, &p, &v);
+		EXPECT(v.act == ACT_ALLOW && (k.asked & FACT_PATH));
+		policy_free(&p);
+	}
+}
+
 static void fd_append_tests(void)
 {
 	struct policy p;
@@ -1009,6 +1081,7 @@ int main(void)
 	table_tests();
 	order_tests();
 	fd_append_tests();
+	path_tests();
 	hashcmd_tests();
 	UNIT_DONE();
 }

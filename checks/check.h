@@ -221,6 +221,7 @@ enum cond_op {
 	COND_BITS,		/* stop if (arg & mask) != 0 */
 	COND_EQ,		/* stop if (arg & mask) == value (mask 0: all) */
 	COND_GE,		/* stop if arg >= value (unsigned) */
+	COND_NE,		/* stop if arg != value (all its bits) */
 	COND_TRACER_PID,	/* stop if (u32)arg == memtrace's pid */
 };
 /*
@@ -294,6 +295,8 @@ uint64_t call_request(const struct mcall *c, const struct facts *f);
 bool mem_limits_on(const struct policy *p);
 /* setrlimit or prlimit64 setting RLIMIT_AS (checks/mem.c). */
 bool mem_rlimit_as(const struct mcall *c);
+/* setrlimit, or prlimit64 with new limits (not a query). */
+bool rlimit_sets(const struct mcall *c);
 /* A limit with room above need, for tips and --learn: need + 25%, and
  * at least MEM_HEADROOM_MIN more, rounded up to a MiB. A rerun of the
  * same command reads other numbers (PSS moves by pages between runs,

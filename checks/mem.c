@@ -102,10 +102,13 @@ static void mem_filter(enum msys s, const struct policy *p,
 	/* Whether a call grows the process depends on its size and, for
 	 * brk, mremap and shmat, on the state of the process: stop
 	 * always. The resource of the rlimit calls is an unsigned int
-	 * that seccomp sees in a full register: stop always too (they
-	 * are rare). */
-	if (mem_call(s) || (rlimit_call(s) && p->mem_vm_max))
+	 * that seccomp sees in a full register: stop whatever it is, but
+	 * not for a prlimit64 that only asks (new_rlim NULL), which the
+	 * C library's start-up makes in every program (RLIMIT_STACK). */
+	if (mem_call(s) || (s == MSYS_SETRLIMIT && p->mem_vm_max))
 		filter_need_always(n);
+	else if (s == MSYS_PRLIMIT64 && p->mem_vm_max)
+		filter_need_cmp(n, 2, COND_NE, 0);
 	else if (s == MSYS_IPC)
 		filter_need_eq(n, 0, IPC_CALL_MASK, IPC_SHMAT);
 }
@@ -318,6 +321,12 @@ bool mem_rlimit_as(const struct mcall *c)
 
 	return rlimit_call(c->sys) && (uint32_t)c->raw[res] == RLIMIT_AS &&
 	       c->raw[res + 1] != 0;
+}
+
+bool rlimit_sets(const struct mcall *c)
+{
+	return c->sys == MSYS_SETRLIMIT ||
+	       (c->sys == MSYS_PRLIMIT64 && c->raw[2] != 0);
 }
 
 static void rlimit_run(const struct mcall *c, const struct policy *p,

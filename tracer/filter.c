@@ -37,6 +37,8 @@ static struct scmp_arg_cmp cond_cmp(const struct filter_cond *c,
 		return SCMP_CMP(arg, SCMP_CMP_EQ, c->value);
 	case COND_GE:
 		return SCMP_CMP(arg, SCMP_CMP_GE, c->value);
+	case COND_NE:
+		return SCMP_CMP(arg, SCMP_CMP_NE, c->value);
 	case COND_TRACER_PID:
 		/* Built in memtrace's child, before exec: its parent. */
 		return SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, WIDTH32,
@@ -299,7 +301,8 @@ static void dump_need(FILE *out, const char *pers, enum msys s,
 				(unsigned long long)c->value);
 		else
 			fprintf(out, " %s %s %#llx", a,
-				c->op == COND_EQ ? "==" : ">=",
+				c->op == COND_EQ ? "==" :
+				c->op == COND_NE ? "!=" : ">=",
 				(unsigned long long)c->value);
 		if (c->and_bits)
 			fprintf(out, " and %s & %#llx", argname[c->and_arg],

@@ -8,6 +8,9 @@
  *   memedge growsdown TOTAL grow a MAP_GROWSDOWN region by page faults
  *   memedge rlimit LIMIT    raise RLIMIT_AS past LIMIT (setrlimit and
  *                           prlimit64, soft and hard), then lower it
+ *   memedge rlimit-query N  N prlimit64 calls that only ask (new NULL)
+ *   memedge rlimit-high N   N prlimit64 calls whose new pointer has
+ *                           only bits above 32 set (EFAULT)
  *
  * Prints one line per try on stdout:
  *   memedge shm: attached | errno NAME
@@ -153,6 +156,24 @@ static int do_rlimit(unsigned long limit)
 	return 0;
 }
 
+/* prlimit64 of RLIMIT_STACK, n times, with new_rlim as given. */
+static int do_prlimit_n(unsigned long n, unsigned long new_ptr, long want)
+{
+	struct rlimit old;
+
+	for (unsigned long i = 0; i < n; i++) {
+		long r = ret_of(syscall(SYS_prlimit64, 0, RLIMIT_STACK,
+					new_ptr, &old));
+		if (r != want) {
+			fprintf(stderr, "memedge: prlimit64 gave %s\n",
+				errname(r));
+			return 1;
+		}
+	}
+	printf("memedge rlimit: %lu done\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* A buffer that needs no allocation once the limit is reached. */
@@ -160,7 +181,8 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, outbuf, _IOLBF, sizeof(outbuf));
 	if (argc != 3) {
-		fprintf(stderr, "usage: memedge shm|stack|growsdown|rlimit N\n");
+		fprintf(stderr, "usage: memedge shm|stack|growsdown|rlimit|"
+			"rlimit-query|rlimit-high N\n");
 		return 2;
 	}
 	unsigned long n = strtoul(argv[2], NULL, 0);
@@ -172,6 +194,10 @@ int main(int argc, char **argv)
 		return do_growsdown(n);
 	if (!strcmp(argv[1], "rlimit"))
 		return do_rlimit(n);
+	if (!strcmp(argv[1], "rlimit-query"))
+		return do_prlimit_n(n, 0, 0);
+	if (!strcmp(argv[1], "rlimit-high"))
+		return do_prlimit_n(n, 1UL << 32, -EFAULT);
 	fprintf(stderr, "memedge: unknown mode %s\n", argv[1]);
 	return 2;
 }

@@ -32,6 +32,9 @@ static bool cond_stops(const struct filter_cond *c, const uint64_t raw[6])
 	case COND_GE:
 		hit = a >= c->value;
 		break;
+	case COND_NE:
+		hit = a != c->value;
+		break;
 	case COND_TRACER_PID:
 	default:
 		hit = (uint32_t)a == TRACER;

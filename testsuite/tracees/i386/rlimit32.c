@@ -8,6 +8,9 @@
  *                    infinity fails with EPERM, lowering it works
  *   rlimit32 allow   no limit: both raisings work
  *
+ * Then ten prlimit64 calls that only ask (new NULL): they change
+ * nothing, and the filter lets them run unstopped.
+ *
  * Prints one line per call on stdout; exits 1 on a wrong result.
  */
 #include "sys32.h"
@@ -52,5 +55,10 @@ int tracee_main(void)
 					(long)up64, 0), deny_mode ? -EPERM : 0);
 	want("setrlimit lower", sys3(NR_setrlimit, RLIMIT_AS, (long)low32, 0),
 	     0);
+	static unsigned long long old64[2];
+	long q = 0;
+	for (int i = 0; i < 10 && q == 0; i++)
+		q = sys4(NR_prlimit64, 0, RLIMIT_AS, 0, (long)old64);
+	want("prlimit64 queries", q, 0);
 	return failed;
 }

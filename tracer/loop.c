@@ -127,10 +127,34 @@ static bool finish_rewrite(struct thread *t)
 	return true;
 }
 
+/*
+ * A syscall-enter-stop resumed with PTRACE_SYSCALL is followed by its
+ * syscall-exit-stop, a PTRACE_EVENT stop or the thread's death, never
+ * by another entry (ptrace(2)), so after an entry memtrace read itself
+ * the next syscall stop is that call's exit. Where the call needs
+ * nothing there, the stop is resumed unread: one ptrace call instead
+ * of two on most of a ptrace-only run's stops. Any other way into a
+ * syscall stop (attach, exec, a seccomp stop, a new thread) reads it.
+ */
+static bool exit_idle(struct thread *t)
+{
+	if (!t->exit_idle || t->seccomp)
+		return false;
+	t->exit_idle = false;
+	t->in_syscall = false;
+	T.stops_exit++;
+	T.exits_unread++;
+	resume(t, 0);
+	return true;
+}
+
 static void on_syscall_stop(struct thread *t)
 {
 	struct stop_call sc;
 	int op;
+
+	if (exit_idle(t))
+		return;
 	int r = stop_read_syscall(t->tid, !t->in_syscall && !t->seccomp, &sc,
 				  &op);
 	bool is_exit = op >= 0 ? op == STOP_EXIT : t->in_syscall;
@@ -161,6 +185,7 @@ static void on_syscall_stop(struct thread *t)
 		return;
 	}
 	decide(t, r, &sc);
+	t->exit_idle = r >= 0 && !wants_exit_stop(t);
 }
 
 static void on_seccomp_stop(struct thread *t)
@@ -170,6 +195,9 @@ static void on_seccomp_stop(struct thread *t)
 
 	if (!T.kf.known)
 		probe_kernel_features_at(t->tid);
+	/* A thread that turns seccomp here may be resumed without its
+	 * exit stop: what its entry stop planned no longer holds. */
+	t->exit_idle = false;
 	int r = stop_read_seccomp(t->tid, &sc, &data);
 	int tag = (int)((data >> 8) & 0xff);
 
@@ -263,6 +291,7 @@ static void on_exec(struct thread *t)
 		}
 	}
 	t->tgid = t->tid;
+	t->exit_idle = false;	/* the execve's exit stop is read */
 	t->pending_ret = false;
 	t->restore_args = false;
 	t->verify.on = false;

@@ -69,6 +69,11 @@ struct thread {
 	pid_t tgid;
 	bool seccomp;		/* resumed with PTRACE_CONT between stops */
 	bool in_syscall;	/* PTRACE_SYSCALL mode: next stop is an exit */
+	/* PTRACE_SYSCALL mode: memtrace read this thread's entry stop
+	 * itself and resumed it with PTRACE_SYSCALL, and the call needs
+	 * nothing at its exit (!wants_exit_stop): the next syscall stop
+	 * is that exit, to be resumed without reading it. */
+	bool exit_idle;
 	bool pending_ret;	/* set this return value at the exit stop */
 	int64_t ret;
 	bool restore_args;	/* put the arguments back at the exit stop */
@@ -152,6 +157,7 @@ struct tracer {
 	unsigned long stops_checked;	/* memory calls decided */
 	unsigned long vmsize_reads;	/* VmSize read (the rest: bounds) */
 	unsigned long persona_reads;	/* /proc/PID/personality read */
+	unsigned long exits_unread;	/* exit stops resumed unread */
 };
 
 extern struct tracer T;

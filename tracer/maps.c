@@ -11,33 +11,34 @@
 
 #include "tracer/tracer.h"
 
+/* The value of hex digit c, 16 if it is none. */
+static unsigned hex_value(unsigned char c)
+{
+	unsigned dec = (unsigned)c - '0';
+	unsigned lower = ((unsigned)c | 0x20) - 'a';	/* 'A' as 'a' */
+
+	if (dec < 10)
+		return dec;
+	return lower < 6 ? lower + 10 : 16;
+}
+
 /* A number in base 16 or 10 at *s, moved past it; false if none (or
- * it overflows). */
+ * it overflows). Overflow is the multiply's and add's carry, not a
+ * division per digit (the parse was the tracer's largest cost in user
+ * space at exec). */
 static bool number(const char **s, unsigned base, uint64_t *v)
 {
-	const char *p = *s;
+	const unsigned char *p = (const unsigned char *)*s;
 	uint64_t r = 0;
+	unsigned d;
 
-	for (;; p++) {
-		unsigned d;
-		if (*p >= '0' && *p <= '9')
-			d = (unsigned)(*p - '0');
-		else if (base == 16 && *p >= 'a' && *p <= 'f')
-			d = (unsigned)(*p - 'a') + 10;
-		else if (base == 16 && *p >= 'A' && *p <= 'F')
-			d = (unsigned)(*p - 'A') + 10;
-		else
-			break;
-		/* No division per digit (it was the parse's whole cost):
-		 * the largest value that can take one more digit. */
-		if (r > (base == 16 ? UINT64_MAX >> 4 : UINT64_MAX / 10) ||
-		    r * base > UINT64_MAX - d)
+	for (; (d = hex_value(*p)) < base; p++)
+		if (__builtin_mul_overflow(r, (uint64_t)base, &r) ||
+		    __builtin_add_overflow(r, (uint64_t)d, &r))
 			return false;
-		r = r * base + d;
-	}
-	if (p == *s)
+	if (p == (const unsigned char *)*s)
 		return false;
-	*s = p;
+	*s = (const char *)p;
 	*v = r;
 	return true;
 }

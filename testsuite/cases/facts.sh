@@ -96,18 +96,15 @@ for who in $WHOS; do
 		cp "$L/libok.so" "$lib"
 		printf 'not an ELF file\n' > "$lib.txt"
 		chmod a+rw "$lib" "$lib.txt"
-		if [ "$who" = root ] && [ $own_map_files = yes ]; then
-			mtrun "$who" "$mode" "$dir" "$T/mprotlib" allow \
-				"$lib" "$lib.txt" -- \
-				-m trace/allow_unsafe_exec_memory:1
-			rc=$?
-			ok=1; [ $rc -eq 0 ] && ! grep -q deny "$dir/log" && ok=0
+		expect=deny
+		[ "$who" = root ] && [ $own_map_files = yes ] && expect=allow
+		mtrun "$who" "$mode" "$dir" "$T/mprotlib" $expect "$lib" \
+			"$lib.txt" -- -m trace/allow_unsafe_exec_memory:1
+		rc=$?
+		ok=1
+		if [ $expect = allow ]; then
+			[ $rc -eq 0 ] && ! grep -q deny "$dir/log" && ok=0
 		else
-			mtrun "$who" "$mode" "$dir" "$T/mprotlib" deny \
-				"$lib" "$lib.txt" -- \
-				-m trace/allow_unsafe_exec_memory:1
-			rc=$?
-			ok=1
 			[ $rc -eq 0 ] && grep -q "mprotect(.*= -EACCES; .*cannot prove which file is mapped" "$dir/log" && ok=0
 		fi
 		result "facts/renamed-over-$who [$mode]" $ok "exit $rc" "$dir"

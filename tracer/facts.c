@@ -244,12 +244,12 @@ static int fd_file(pid_t tid, const struct file_ref *r, struct facts *f,
 	int ofd = fileref_take_fd(tid, r->fd, &f->st, &f->fd_flags,
 				  readable);
 
-	if (ofd != FILEREF_NO_PIDFD) {
-		if (ofd < 0)
-			snprintf(f->file_err, sizeof(f->file_err), "fd %d is "
-				 "not open", r->fd);
-		errno = ENOENT;
+	if (ofd >= 0)
 		return ofd;
+	if (ofd != FILEREF_NO_PIDFD) {
+		snprintf(f->file_err, sizeof(f->file_err), "fd %d is not open",
+			 r->fd);
+		return errno = ENOENT, -1;
 	}
 	return fd_by_proc(tid, r, f, readable);
 }

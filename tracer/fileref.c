@@ -75,7 +75,11 @@ static int open_mapped_path(const struct file_ref *r, const char *root,
 	int fd = open_file(p, need_read, readable);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, st) < 0 || !is_mapped_file(r, st)) {
+	if (fstat(fd, st) < 0) {
+		close(fd);
+		return errno = ESTALE, -1;
+	}
+	if (!is_mapped_file(r, st)) {
 		*other_dev = major(st->st_dev) != r->maj ||
 			     minor(st->st_dev) != r->min;
 		close(fd);

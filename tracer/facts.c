@@ -638,17 +638,25 @@ static void gather_file(pid_t tid, const struct policy *p, unsigned needs,
 		f->failed |= needs & FACT_PATH;	/* no file to name */
 		return;
 	}
-	/* The path is read from the open file; TPE's directory and
-	 * force's rule are found by it. */
+	/* The path is read from the open file (where it was closed, a
+	 * later decision on the same facts: opened again, proven the same
+	 * file); TPE's directory and force's rule are found by it. */
 	if ((needs & (FACT_PATH | FACT_DIR | FACT_HASH)) &&
 	    !(f->have & FACT_PATH)) {
-		if (*rfd < 0) {
+		char why[sizeof(f->file_err)];
+		int fd = *rfd >= 0 ? *rfd :
+			 fileref_reopen(tid, &f->ref, &f->st, why,
+					sizeof(why));
+		if (fd < 0) {
+			snprintf(f->file_err, sizeof(f->file_err), "%s", why);
 			f->failed |= needs & (FACT_PATH | FACT_DIR |
 					      FACT_HASH);
 			return;
 		}
-		link_path(tid, *rfd, f);
+		link_path(tid, fd, f);
 		f->have |= FACT_PATH;
+		if (fd != *rfd)
+			close(fd);
 	}
 	if ((needs & FACT_DIR) && !(f->have & FACT_DIR) &&
 	    !(f->failed & FACT_DIR))

@@ -196,6 +196,8 @@ static int thread_pidfd(pid_t tid)
 {
 	int pfd = -1;
 
+	if (T.opt.test_fail == TEST_FAIL_PIDFD_THREAD)
+		pidfd_lacks.no_thread = true;
 	if (!pidfd_lacks.no_thread) {
 		pfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
 		if (pfd >= 0 || errno != EINVAL)

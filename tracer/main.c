@@ -438,6 +438,7 @@ static void read_test_fail(void)
 		[TEST_FAIL_SET_RETURN] = "set_return",
 		[TEST_FAIL_RESTORE_ARGS] = "restore_args",
 		[TEST_FAIL_PIDFD] = "pidfd",
+		[TEST_FAIL_PIDFD_THREAD] = "pidfd_thread",
 	};
 	const char *v = getenv("MEMTRACE_TEST_FAIL");
 
@@ -450,7 +451,7 @@ static void read_test_fail(void)
 		}
 	}
 	fprintf(stderr, "memtrace: MEMTRACE_TEST_FAIL: unknown step \"%s\" "
-		"(set_return, restore_args or pidfd)\n", v);
+		"(set_return, restore_args, pidfd or pidfd_thread)\n", v);
 	exit(2);
 }
 

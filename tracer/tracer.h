@@ -29,12 +29,14 @@ enum trace_tag {
 /* MEMTRACE_TEST_FAIL (test suite only): the exit-stop ptrace step
  * that acts as if it failed (regs.c), to reach the fail-closed kill
  * at the exit stop (loop.c) that no ordinary tracee can provoke; or
- * pidfd: the fd facts take the path of kernels without pidfd_getfd. */
+ * pidfd: the fd facts take the path of kernels without pidfd_getfd;
+ * pidfd_thread: of kernels without PIDFD_THREAD (Debian 12's 6.1). */
 enum test_fail {
 	TEST_FAIL_NONE,
 	TEST_FAIL_SET_RETURN,	/* stop_set_return */
 	TEST_FAIL_RESTORE_ARGS,	/* stop_restore_args */
 	TEST_FAIL_PIDFD,	/* fileref_take_fd: as before pidfd_getfd */
+	TEST_FAIL_PIDFD_THREAD,	/* and as before PIDFD_THREAD (Linux 6.9) */
 };
 
 struct options {

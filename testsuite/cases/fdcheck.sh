@@ -21,6 +21,11 @@ for mode in $MODES; do
 		"$d.allow" -- -m default/fd:allow
 	tracee_case fdcheck/thread-table-proc "$mode" "$T/fdtable" deny \
 		"$d.proc" -- MEMTRACE_TEST_FAIL=pidfd
+	# Before PIDFD_THREAD (Linux 6.9, after Debian 12's kernel): the
+	# leader's fd by its pidfd, the thread's through /proc.
+	mkdir -p "$d.nothread"
+	tracee_case fdcheck/thread-table-nothread "$mode" "$T/fdtable" deny \
+		"$d.nothread" -- MEMTRACE_TEST_FAIL=pidfd_thread
 done
 # The same for the i386 personality (mmap2 and old_mmap).
 if can_run_i386; then

@@ -120,7 +120,7 @@ fi
 # error naming it, before anything runs.
 out=$(MEMTRACE_TEST_FAIL=set_result "$mt" -- true 2>&1)
 rc=$?
-if [ $rc -eq 2 ] && [ "$out" = 'memtrace: MEMTRACE_TEST_FAIL: unknown step "set_result" (set_return, restore_args or pidfd)' ]; then
+if [ $rc -eq 2 ] && [ "$out" = 'memtrace: MEMTRACE_TEST_FAIL: unknown step "set_result" (set_return, restore_args, pidfd or pidfd_thread)' ]; then
 	pass "fixup/hook-unknown-step"
 else
 	fail "fixup/hook-unknown-step" "exit $rc (want 2): $out"

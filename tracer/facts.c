@@ -220,6 +220,8 @@ static int fd_by_proc(pid_t tid, const struct file_ref *r, struct facts *f,
 		      bool *readable)
 {
 	unsigned long ino = 0;
+
+	T.fd_proc_opens++;
 	int ofd = fileref_open_how(tid, r, false, &f->st, readable,
 				   f->file_err, sizeof(f->file_err));
 

@@ -478,11 +478,12 @@ static void write_stats(void)
 		return;
 	fprintf(f, "mode=%s\nseccomp_stops=%lu\nsyscall_stops=%lu\n"
 		"exit_stops=%lu\nchecked=%lu\ninfo=%d\nset_info=%d\n"
-		"vmsize_reads=%lu\npersona_reads=%lu\nexits_unread=%lu\n",
+		"vmsize_reads=%lu\npersona_reads=%lu\nexits_unread=%lu\n"
+		"fd_proc_opens=%lu\n",
 		T.seccomp_live ? "seccomp" : "ptrace", T.stops_seccomp,
 		T.stops_syscall, T.stops_exit, T.stops_checked, T.use_info,
 		T.use_set_info, T.vmsize_reads, T.persona_reads,
-		T.exits_unread);
+		T.exits_unread, T.fd_proc_opens);
 	fclose(f);
 }
 

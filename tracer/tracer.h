@@ -160,6 +160,7 @@ struct tracer {
 	unsigned long vmsize_reads;	/* VmSize read (the rest: bounds) */
 	unsigned long persona_reads;	/* /proc/PID/personality read */
 	unsigned long exits_unread;	/* exit stops resumed unread */
+	unsigned long fd_proc_opens;	/* fds opened through /proc/PID/fd */
 };
 
 extern struct tracer T;

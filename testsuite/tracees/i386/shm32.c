@@ -7,13 +7,6 @@
  */
 #include "sys32.h"
 
-#define NR_ipc 117
-#define NR_shmat 397
-#define IPC_SHMAT 21
-#define IPC_SHMGET 23
-#define IPC_SHMCTL 24
-#define IPC_RMID 0
-#define IPC_64 0x100
 #define SHM_RDONLY 010000
 #define SHM_EXEC 0100000
 

@@ -19,6 +19,16 @@
 #define NR_mmap2 192
 #define NR_pkey_mprotect 380
 
+/* SysV shared memory: the ipc multiplexer (its call in the low 16
+ * bits) and the direct shmat of Linux 5.1. */
+#define NR_ipc 117
+#define NR_shmat 397
+#define IPC_SHMAT 21
+#define IPC_SHMGET 23
+#define IPC_SHMCTL 24
+#define IPC_RMID 0
+#define IPC_64 0x100
+
 static inline long sys1(long n, long a)
 {
 	long r;

@@ -276,25 +276,28 @@ void verdict_set(struct verdict *v, const struct policy *p,
 
 /*
  * A file's path is read where a check matches it (FACT_PATH in its
- * needs), and else only where a record may name it: where the checks,
- * run once on what is known, warn or refuse (the caller runs them
- * again, with the path). Most file calls are allowed without one.
+ * needs), and else only where a record may name it: the checks are run
+ * once on what is known, and where they warn or refuse, the path is
+ * read (and the caller runs them again, with it). Most file calls are
+ * allowed without one. True where that run allowed the call: *v is
+ * then its verdict, the same a run with the path would give.
  */
-static void path_for_record(const struct mcall *c, const struct policy *p,
-			    fetch_fn *fetch, void *arg, struct facts *f)
+static bool allowed_without_path(const struct mcall *c,
+				 const struct policy *p, fetch_fn *fetch,
+				 void *arg, struct facts *f, struct verdict *v)
 {
-	struct verdict v;
-
 	if (!(f->have & FACT_FD) || !f->fd_exists ||
 	    (f->have & FACT_PATH) || (f->failed & FACT_PATH))
-		return;
-	check_call(c, f, p, &v);
-	if (v.act != ACT_ALLOW)
-		fetch(c, p, FACT_PATH, f, arg);
+		return false;
+	check_call(c, f, p, v);
+	if (v->act == ACT_ALLOW)
+		return true;
+	fetch(c, p, FACT_PATH, f, arg);
+	return false;
 }
 
-void check_facts(const struct mcall *c, const struct policy *p,
-		 fetch_fn *fetch, void *arg, struct facts *f)
+static void gather_rounds(const struct mcall *c, const struct policy *p,
+			  fetch_fn *fetch, void *arg, struct facts *f)
 {
 	unsigned want = check_needs(c, p);
 
@@ -302,13 +305,25 @@ void check_facts(const struct mcall *c, const struct policy *p,
 		fetch(c, p, want & ~(f->have | f->failed), f, arg);
 		want = check_needs_more(c, p, f);
 	}
-	path_for_record(c, p, fetch, arg, f);
 }
 
+void check_facts(const struct mcall *c, const struct policy *p,
+		 fetch_fn *fetch, void *arg, struct facts *f)
+{
+	struct verdict v;
+
+	gather_rounds(c, p, fetch, arg, f);
+	allowed_without_path(c, p, fetch, arg, f, &v);
+}
+
+/* A call allowed on the facts without its path is decided by that one
+ * run of the checks (no warning came, or the verdict would say so). */
 void check_decide(const struct mcall *c, const struct policy *p,
 		  fetch_fn *fetch, void *arg, struct facts *f,
 		  struct verdict *v, warn_fn *warned, void *warn_arg)
 {
-	check_facts(c, p, fetch, arg, f);
+	gather_rounds(c, p, fetch, arg, f);
+	if (allowed_without_path(c, p, fetch, arg, f, v))
+		return;
 	check_call_warn(c, f, p, v, warned, warn_arg);
 }

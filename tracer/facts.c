@@ -21,6 +21,9 @@
 #include "checks/force.h"
 #include "tracer/tracer.h"
 
+/* The facts read from the call's file (after FACT_FD, from its open). */
+#define FILE_FACTS (FACT_FD | FACT_PATH | FACT_DIR | FACT_ELF | FACT_HASH)
+
 static uint64_t page_round_up(uint64_t v)
 {
 	return (v + page_size() - 1) & ~(page_size() - 1);
@@ -268,9 +271,6 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 		       const struct policy *p, unsigned needs,
 		       struct facts *f, int *keep)
 {
-	const unsigned file = FACT_FD | FACT_PATH | FACT_DIR | FACT_ELF |
-			      FACT_HASH;
-
 	f->range_file = r->kind == FSRC_MAP;
 	if (r->kind == FSRC_ANON) {
 		/* Anonymous memory: W^X decides, the file checks pass. */
@@ -293,7 +293,7 @@ static void file_facts(pid_t tid, const struct file_ref *r,
 		if (errno == EACCES || errno == EPERM)
 			f->proc_denied = true;
 		f->fd_exists = !(r->kind == FSRC_FD && errno == ENOENT);
-		f->failed |= needs & file;
+		f->failed |= needs & FILE_FACTS;
 		if (!f->fd_exists)
 			f->have |= FACT_FD;	/* known: the fd is gone */
 		return;
@@ -326,14 +326,21 @@ static void dir_facts(pid_t tid, const struct policy *p, struct facts *f)
 	f->have |= FACT_DIR;
 }
 
-/* The ELF and hash facts read rfd where file_facts kept it open (the
- * file f->st describes); else the file is opened again, proven the
- * same file, and closed after. */
+/* The file to read the path, ELF and hash facts from: rfd where
+ * file_facts kept it open (the file f->st describes); else the file
+ * opened again, proven the same file, which the caller closes (fd !=
+ * rfd). -1 with why set if it cannot be. */
+static int facts_fd(pid_t tid, const struct facts *f, int rfd, char *why,
+		    size_t len)
+{
+	return rfd >= 0 ? rfd : fileref_reopen(tid, &f->ref, &f->st, why,
+					       len);
+}
+
 static void elf_facts(pid_t tid, struct facts *f, int rfd)
 {
 	char why[sizeof(f->elf_err) - 16];
-	int fd = rfd >= 0 ? rfd : fileref_reopen(tid, &f->ref, &f->st, why,
-						  sizeof(why));
+	int fd = facts_fd(tid, f, rfd, why, sizeof(why));
 
 	if (fd < 0) {
 		snprintf(f->elf_err, sizeof(f->elf_err), "cannot open: %s",
@@ -365,8 +372,7 @@ static void hash_facts(pid_t tid, const struct policy *p, struct facts *f,
 		f->have |= FACT_HASH;
 		return;
 	}
-	fd = rfd >= 0 ? rfd : fileref_reopen(tid, &f->ref, &f->st, why,
-					      sizeof(why));
+	fd = facts_fd(tid, f, rfd, why, sizeof(why));
 	int rc = fd < 0 ? -1 : hash_fd(fd, &f->st, alg, f->hash_hex);
 	if (fd >= 0 && fd != rfd)
 		close(fd);
@@ -646,9 +652,7 @@ static void gather_file(pid_t tid, const struct policy *p, unsigned needs,
 	if ((needs & (FACT_PATH | FACT_DIR | FACT_HASH)) &&
 	    !(f->have & FACT_PATH)) {
 		char why[sizeof(f->file_err)];
-		int fd = *rfd >= 0 ? *rfd :
-			 fileref_reopen(tid, &f->ref, &f->st, why,
-					sizeof(why));
+		int fd = facts_fd(tid, f, *rfd, why, sizeof(why));
 		if (fd < 0) {
 			snprintf(f->file_err, sizeof(f->file_err), "%s", why);
 			f->failed |= needs & (FACT_PATH | FACT_DIR |
@@ -774,9 +778,6 @@ static void gather_keep(pid_t tid, const struct mcall *c,
 			const struct policy *p, unsigned needs,
 			const struct file_ref *ref, struct facts *f, int *rfd)
 {
-	const unsigned file = FACT_FD | FACT_PATH | FACT_DIR | FACT_ELF |
-			      FACT_HASH;
-
 	needs &= ~(f->have | f->failed);
 	/* At exec: every mapping the kernel made for the new program. */
 	if ((needs & FACT_RANGE_PROT) && c->sys == MSYS_EXEC)
@@ -794,7 +795,7 @@ static void gather_keep(pid_t tid, const struct mcall *c,
 	int shmid;
 	if ((needs & FACT_SHM) && call_shmat(c, &shmid))
 		mark(f, FACT_SHM, read_shm_size(tid, shmid, &f->shm_size));
-	if (!(needs & file))
+	if (!(needs & FILE_FACTS))
 		return;
 	if (ref)
 		f->ref = *ref;
@@ -803,14 +804,13 @@ static void gather_keep(pid_t tid, const struct mcall *c,
 	if (f->ref.kind == FSRC_NONE) {
 		snprintf(f->file_err, sizeof(f->file_err), "cannot read "
 			 "/proc/%d/maps", tid);
-		f->failed |= needs & file;
+		f->failed |= needs & FILE_FACTS;
 		return;
 	}
 	if (f->ref.kind == FSRC_FD && f->ref.fd < 0) {
 		f->fd_exists = false;
 		f->have |= FACT_FD;
-		f->failed |= needs & (FACT_PATH | FACT_DIR | FACT_ELF |
-				      FACT_HASH);
+		f->failed |= needs & FILE_FACTS & ~FACT_FD;
 		return;
 	}
 	gather_file(tid, p, needs, f, rfd);

@@ -208,15 +208,14 @@ static void after_allow(struct thread *t, struct stop_call *sc,
  * call may add (req, where known); where that cannot be counted it is
  * forgotten: a MAP_GROWSDOWN mapping (it grows by itself, past the
  * stack's room in the bound), an rlimit call that sets limits
- * (RLIMIT_STACK may have changed, for any process).
+ * (RLIMIT_STACK may have changed, for any process). A prlimit64 that
+ * only asks grows it by nothing (mem_request: 0).
  */
 static void grow_bound(struct thread *t, const struct mcall *c,
 		       bool known, uint64_t req)
 {
 	if (rlimit_sets(c))
 		thread_vm_forget_all();
-	else if (c->sys == MSYS_SETRLIMIT || c->sys == MSYS_PRLIMIT64)
-		return;		/* a query: nothing grew */
 	else if (!known || (msys_is_mmap(c->sys) &&
 			    (c->flags & MAP_GROWSDOWN)))
 		thread_vm_forget(t);

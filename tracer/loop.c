@@ -223,7 +223,6 @@ static void on_seccomp_stop(struct thread *t)
 	decide(t, r, &sc);
 }
 
-
 /* A new task's address space: its parent's for a thread, and for a
  * process made with CLONE_VM or vfork, or where kcmp cannot tell (one
  * of them gone, or not comparable): it then counts as shared, and the

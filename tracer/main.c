@@ -431,7 +431,8 @@ static void exit_like(int status)
 }
 
 /* MEMTRACE_TEST_FAIL=STEP, for the test suite only: memtrace acts as
- * if that ptrace step failed at every exit stop that takes it. */
+ * if that step failed wherever it is taken (a ptrace step at an exit
+ * stop; pidfd_getfd, or PIDFD_THREAD, at an fd's facts). */
 static void read_test_fail(void)
 {
 	static const char *const steps[] = {

@@ -286,8 +286,18 @@ fi
 # memtrace reads no /proc/PID/personality for it, even where the
 # process had the flag (setarch -X). Without PT_GNU_STACK, or for an
 # i386 program, it is read (facts/read-implies-exec: and refused).
-persona_reads() {
-	sed -n 's/^persona_reads=//p' "$1"
+# persona_case NAME MODE WANT K WRAPPER MEMTRACE-ARGV...: memtrace
+# (through the command in the array named WRAPPER) exits 0 having read
+# the personality WANT times; run K's files in $dir.
+persona_case() {
+	local name=$1 mode=$2 want=$3 k=$4 wrap=$5 rc n ok=1
+	shift 5
+	mt_via "$wrap" "$mode" MEMTRACE_STATS="$dir/s$k" -o "$dir/log$k" \
+		"$@" > "$dir/out$k" 2> "$dir/err$k"
+	rc=$?
+	n=$(sed -n 's/^persona_reads=//p' "$dir/s$k")
+	[ $rc -eq 0 ] && [ "$n" = "$want" ] && ok=0
+	result "$name [$mode]" $ok "exit $rc, persona_reads $n (want $want)" "$dir"
 }
 if [ "$(uname -m)" != x86_64 ]; then
 	skip "facts/persona-not-read [all modes]" "x86_64 hosts only (exec_clears_rie)"
@@ -297,30 +307,17 @@ else
 	chmod 755 "$P"
 	"$MT_ROOT/build/tools/strip_gnustack" "$T/wx" "$P/wx-nostack"
 	chmod 755 "$P/wx-nostack"
-	rie=(setarch x86_64 --read-implies-exec)
+	rie=(setarch x86_64 --read-implies-exec) none=()
 	for mode in $MODES; do
 		dir=$D/persona.${mode/,/_}
 		mkdir -p "$dir"
-		mt_via rie "$mode" MEMTRACE_STATS="$dir/s1" -o "$dir/log" -- \
-			"$T/wx" deny > "$dir/out" 2> "$dir/err"
-		rc=$?
-		ok=1
-		[ $rc -eq 0 ] && [ "$(persona_reads "$dir/s1")" = 0 ] && ok=0
-		result "facts/persona-not-read [$mode]" $ok "exit $rc, persona_reads $(persona_reads "$dir/s1") (want 0)" "$dir"
-		mt_run "$mode" MEMTRACE_STATS="$dir/s2" -o "$dir/log2" \
-			-m trace/allow_unsafe_exec_stack:1 -- "$P/wx-nostack" \
-			deny > "$dir/out2" 2> "$dir/err2"
-		rc=$?
-		ok=1
-		[ $rc -eq 0 ] && [ "$(persona_reads "$dir/s2")" = 1 ] && ok=0
-		result "facts/persona-read-no-gnu-stack [$mode]" $ok "exit $rc, persona_reads $(persona_reads "$dir/s2") (want 1)" "$dir"
+		persona_case facts/persona-not-read "$mode" 0 1 rie -- \
+			"$T/wx" deny
+		persona_case facts/persona-read-no-gnu-stack "$mode" 1 2 none \
+			-m trace/allow_unsafe_exec_stack:1 -- "$P/wx-nostack" deny
 		if can_run_i386; then
-			mt_run "$mode" MEMTRACE_STATS="$dir/s3" -o "$dir/log3" \
-				-- "$T/i386/wx32" deny > "$dir/out3" 2> "$dir/err3"
-			rc=$?
-			ok=1
-			[ $rc -eq 0 ] && [ "$(persona_reads "$dir/s3")" = 1 ] && ok=0
-			result "facts/persona-read-i386 [$mode]" $ok "exit $rc, persona_reads $(persona_reads "$dir/s3") (want 1)" "$dir"
+			persona_case facts/persona-read-i386 "$mode" 1 3 none \
+				-- "$T/i386/wx32" deny
 		else
 			skip "facts/persona-read-i386 [$mode]" "$i386_reason"
 		fi
